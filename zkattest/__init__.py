@@ -1,0 +1,1 @@
+"""zkattest: zero-knowledge investor-eligibility attestation."""

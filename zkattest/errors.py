@@ -1,0 +1,66 @@
+"""The errors zkattest raises.
+
+Every failure the library reports is an instance of :class:`ZkAttestError`;
+no exception from a backend or the standard library escapes a public function
+for bad input. The tree::
+
+    ZkAttestError
+    ├── InvalidInputError          (also a ValueError) a caller's argument is
+    │   │                          of the wrong type, length or range
+    │   └── DecodeError            bytes that are not a canonical encoding of
+    │                              the expected object (scalar, point, key...)
+    ├── VerificationError          a signature, proof or presentation does not
+    │                              verify; carries no detail an attacker can use
+    ├── IssuanceError              an issuer refuses to sign what it was given
+    ├── PolicyError                a statement is false or a policy is broken,
+    │                              so no proof is produced
+    └── BackendError               the requested curve backend is unknown or
+                                   cannot be loaded
+
+Messages never contain secret values (keys, blinding factors, hidden
+attributes).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BackendError",
+    "DecodeError",
+    "InvalidInputError",
+    "IssuanceError",
+    "PolicyError",
+    "VerificationError",
+    "ZkAttestError",
+]
+
+
+class ZkAttestError(Exception):
+    """Root of every error raised by zkattest."""
+
+
+class InvalidInputError(ZkAttestError, ValueError):
+    """An argument has the wrong type, length or range."""
+
+
+class DecodeError(InvalidInputError):
+    """Bytes are not a canonical, valid encoding of the expected object."""
+
+
+class VerificationError(ZkAttestError):
+    """A signature, proof or presentation failed to verify.
+
+    Deliberately uninformative: the message says what failed to verify, never
+    which check failed.
+    """
+
+
+class IssuanceError(ZkAttestError):
+    """An issuer refused to sign (bad attribute, key or schema)."""
+
+
+class PolicyError(ZkAttestError):
+    """A statement does not hold, or a policy forbids the operation."""
+
+
+class BackendError(ZkAttestError):
+    """The requested curve backend is unknown or unavailable."""
