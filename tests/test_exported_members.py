@@ -1,0 +1,56 @@
+"""The public surface is pinned: changing it is a deliberate act."""
+
+from __future__ import annotations
+
+import zkattest
+from zkattest.hazmat import bbs
+from zkattest.hazmat.bbs import core
+
+
+def test_top_level_exports() -> None:
+    assert sorted(zkattest.__all__) == sorted(
+        [
+            "BackendError",
+            "DecodeError",
+            "InvalidInputError",
+            "IssuanceError",
+            "PolicyError",
+            "VerificationError",
+            "ZkAttestError",
+            "__version__",
+        ]
+    )
+    for name in zkattest.__all__:
+        assert hasattr(zkattest, name)
+
+
+def test_bbs_surface_mirrors_the_draft() -> None:
+    assert sorted(bbs.__all__) == sorted(
+        [
+            "BLS12_381_SHAKE_256",
+            "BLS12_381_SHA_256",
+            "SUITES",
+            "Ciphersuite",
+            "key_gen",
+            "proof_gen",
+            "proof_verify",
+            "sign",
+            "sk_to_pk",
+            "verify",
+        ]
+    )
+    for name in bbs.__all__ + core.__all__:
+        assert hasattr(bbs, name) or hasattr(core, name)
+
+
+def test_error_tree() -> None:
+    assert issubclass(zkattest.DecodeError, zkattest.InvalidInputError)
+    assert issubclass(zkattest.InvalidInputError, ValueError)
+    for name in (
+        "InvalidInputError",
+        "VerificationError",
+        "IssuanceError",
+        "PolicyError",
+        "BackendError",
+    ):
+        assert issubclass(getattr(zkattest, name), zkattest.ZkAttestError)
