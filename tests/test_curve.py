@@ -243,3 +243,23 @@ def test_unknown_backend_in_environment_is_a_clear_error() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.startswith("refused: unknown backend 'gmp'")
+
+
+def test_msm_with_precomputed_points(backend: Backend) -> None:
+    g = backend.g1_generator()
+    fixed = [g * 11, g * 12, g * 13]
+    for point in fixed:
+        backend.precompute(point)
+    variable = [g * 21, g * 22]
+    scalars = [R - 1, 0, 2**254 + 7, 5, R - 3]
+    expected = backend.g1_identity()
+    for point, k in zip(fixed + variable, scalars, strict=True):
+        expected = expected + point * k
+    # every mix of tabulated and untabulated points, in any order
+    assert backend.g1_msm(fixed + variable, scalars) == expected
+    assert backend.g1_msm(variable[:1] + fixed, scalars[3:4] + scalars[:3]) == backend.g1_msm(
+        fixed + variable[:1], scalars[:3] + scalars[3:4]
+    )
+    assert backend.g1_msm(fixed, [0, 0, 0]) == backend.g1_identity()
+    assert backend.g1_msm(fixed[:1], [-2]) == -(fixed[0] * 2)
+    backend.precompute(backend.g1_identity())  # a no-op, not an error

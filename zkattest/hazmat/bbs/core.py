@@ -113,7 +113,9 @@ def _generators(
                 v = suite.expand_message(generator_seed, seed_dst, suite.expand_len)
             for i in range(len(points) + 1, count + 1):
                 v = suite.expand_message(v + _i2osp8(i), seed_dst, suite.expand_len)
-                points.append(backend.hash_to_g1(v, generator_dst, suite.hash_to_curve_suite))
+                point = backend.hash_to_g1(v, generator_dst, suite.hash_to_curve_suite)
+                backend.precompute(point)  # generators are long-lived: tabulate them
+                points.append(point)
             _generator_cache[key] = (points, v)
         return points[:count]
 
@@ -279,10 +281,13 @@ def core_sign(
     domain = calculate_domain(PK, Q_1, H, header, api_id, suite=suite)
     e_input = b"".join(scalar_to_bytes(s) for s in (SK, *messages, domain))
     e = suite.hash_to_scalar(e_input, api_id + b"H2S_")
-    B = backend.g1_msm([p1(suite=suite), Q_1, *H], [1, domain, *messages])
     if (SK + e) % R == 0:  # probability ~2^-255, checked as the draft's note allows
         raise IssuanceError("degenerate signature; retry with another key")
-    A = B * pow(SK + e, -1, R)
+    # B = P1 + Q_1·domain + Σ H_i·msg_i and A = B·(1/(SK + e)), in one MSM
+    inv = pow(SK + e, -1, R)
+    A = backend.g1_msm(
+        [p1(suite=suite), Q_1, *H], [inv, domain * inv, *(m * inv for m in messages)]
+    )
     if A.is_identity() or e == 0:
         raise IssuanceError("degenerate signature")
     return signature_to_octets(A, e)
@@ -377,8 +382,8 @@ def proof_init(
     undisclosed = _check_indexes(undisclosed_indexes, L, "undisclosed indexes")
 
     domain = calculate_domain(PK, Q_1, H, header, api_id, suite=suite)
-    B = backend.g1_msm([p1(suite=suite), Q_1, *H], [1, domain, *messages])
-    D = B * r2
+    # B = P1 + Q_1·domain + Σ H_i·msg_i and D = B·r2, in one MSM
+    D = backend.g1_msm([p1(suite=suite), Q_1, *H], [r2, domain * r2, *(m * r2 for m in messages)])
     A_bar = A * (r1 * r2 % R)
     B_bar = backend.g1_msm([D, A_bar], [r1, -e])
     T1 = backend.g1_msm([A_bar, D], [e_tilde, r1_tilde])

@@ -11,7 +11,7 @@ includes cofactor clearing).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, cast
+from typing import Any, ClassVar, cast
 
 import py_arkworks_bls12381 as ark
 
@@ -26,11 +26,8 @@ def _scalar(k: int) -> ark.Scalar:
 
 
 class ArkG1(G1):
-    __slots__ = ("_p",)
+    __slots__ = ()
     backend: ClassVar[Backend]
-
-    def __init__(self, p: ark.G1Point) -> None:
-        self._p = p
 
     def __add__(self, other: G1) -> G1:
         if not isinstance(other, ArkG1):
@@ -65,11 +62,8 @@ class ArkG1(G1):
 
 
 class ArkG2(G2):
-    __slots__ = ("_p",)
+    __slots__ = ()
     backend: ClassVar[Backend]
-
-    def __init__(self, p: ark.G2Point) -> None:
-        self._p = p
 
     def __add__(self, other: G2) -> G2:
         if not isinstance(other, ArkG2):
@@ -103,7 +97,15 @@ _G2_IDENTITY = ark.G2Point.identity()
 
 
 class ArkworksBackend(Backend):
+    g1_class: ClassVar[type[G1]] = ArkG1
     name: ClassVar[str] = "arkworks"
+    # 32 windows of 256 multiples: a fixed-base multiplication is <= 32 additions
+    # (~1 us each through the binding) against ~190 us for a variable-base one.
+    fixed_base_window: ClassVar[int] = 8
+
+    @staticmethod
+    def _raw_g1_add(a: Any, b: Any) -> Any:
+        return a + b
 
     def g1_generator(self) -> G1:
         return ArkG1(ark.G1Point())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from zkattest.errors import BackendError, DecodeError, InvalidInputError
 
@@ -94,10 +94,18 @@ def check_compressed_encoding(
 
 
 class G1(ABC):
-    """A point of the order-r subgroup G1 of E1(Fp)."""
+    """A point of the order-r subgroup G1 of E1(Fp).
 
-    __slots__ = ()
+    Wraps one backend's raw point; ``_table`` holds fixed-base multiples once
+    :meth:`Backend.precompute` was called on a long-lived point.
+    """
+
+    __slots__ = ("_p", "_table")
     backend: ClassVar[Backend]
+
+    def __init__(self, p: Any) -> None:
+        self._p = p
+        self._table: list[list[Any]] | None = None
 
     @abstractmethod
     def __add__(self, other: G1) -> G1: ...
@@ -132,10 +140,18 @@ class G1(ABC):
 
 
 class G2(ABC):
-    """A point of the order-r subgroup G2 of E2(Fp2)."""
+    """A point of the order-r subgroup G2 of E2(Fp2).
 
-    __slots__ = ()
+    Wraps one backend's raw point; ``_table`` holds fixed-base multiples once
+    :meth:`Backend.precompute` was called on a long-lived point.
+    """
+
+    __slots__ = ("_p", "_table")
     backend: ClassVar[Backend]
+
+    def __init__(self, p: Any) -> None:
+        self._p = p
+        self._table: list[list[Any]] | None = None
 
     @abstractmethod
     def __add__(self, other: G2) -> G2: ...
@@ -177,6 +193,7 @@ class Backend(ABC):
     """
 
     name: ClassVar[str]
+    g1_class: ClassVar[type[G1]]
 
     # -- construction --------------------------------------------------------
     @abstractmethod
@@ -224,12 +241,73 @@ class Backend(ABC):
                 f"as points ({len(points)})"
             )
         self._check_own(points)
-        if not points:
-            return self.g1_identity()
-        return self._g1_msm([k % R for k in scalars], points)
+        fixed: list[tuple[list[list[Any]], int]] = []
+        var_points: list[G1] = []
+        var_scalars: list[int] = []
+        for point, k in zip(points, scalars, strict=True):
+            if point._table is not None:
+                fixed.append((point._table, k % R))
+            else:
+                var_points.append(point)
+                var_scalars.append(k % R)
+        if not fixed:
+            if not var_points:
+                return self.g1_identity()
+            return self._g1_msm(var_scalars, var_points)
+        total = self._fixed_sum(fixed)
+        if len(var_points) == 1:
+            return total + var_points[0] * var_scalars[0]
+        if var_points:
+            return total + self._g1_msm(var_scalars, var_points)
+        return total
 
     @abstractmethod
     def _g1_msm(self, scalars: list[int], points: Sequence[G1]) -> G1: ...
+
+    # -- fixed-base precomputation -------------------------------------------
+    #: bits per window of fixed-base tables (tables hold 2^w multiples per window)
+    fixed_base_window: ClassVar[int] = 4
+
+    @staticmethod
+    @abstractmethod
+    def _raw_g1_add(a: Any, b: Any) -> Any: ...
+
+    def precompute(self, point: G1) -> None:
+        """Tabulate multiples of a long-lived point so MSMs including it run faster.
+
+        Costs ``ceil(255 / w) * 2^w`` additions once and about as many points of
+        memory; later :meth:`g1_msm` calls add one table entry per window for it.
+        """
+        self._check_own([point])
+        if point._table is not None or point.is_identity():
+            return
+        add = self._raw_g1_add
+        w = self.fixed_base_window
+        rows: list[list[Any]] = []
+        base = point._p
+        for _ in range(-(-R.bit_length() // w)):
+            row = [None, base]
+            for _ in range(2, 1 << w):
+                row.append(add(row[-1], base))
+            rows.append(row)
+            base = add(row[-1], base)
+        point._table = rows
+
+    def _fixed_sum(self, fixed: list[tuple[list[list[Any]], int]]) -> G1:
+        """sum(k·P) over tabulated points: one addition per non-zero window digit."""
+        add = self._raw_g1_add
+        w = self.fixed_base_window
+        mask = (1 << w) - 1
+        acc = self.g1_identity()._p
+        for rows, k in fixed:
+            for row in rows:
+                digit = k & mask
+                if digit:
+                    acc = add(acc, row[digit])
+                k >>= w
+                if not k:
+                    break
+        return self.g1_class(acc)
 
     def pairing_product_is_one(self, pairs: Sequence[tuple[G1, G2]]) -> bool:
         """Whether prod e(P_i, Q_i) is the identity of GT (one final exponentiation)."""

@@ -69,11 +69,8 @@ def _straus(points: Sequence[_Point], scalars: Sequence[int], identity: _Point) 
 
 
 class PyEccG1(G1):
-    __slots__ = ("_p",)
+    __slots__ = ()
     backend: ClassVar[Backend]
-
-    def __init__(self, p: _Point) -> None:
-        self._p = p
 
     def __add__(self, other: G1) -> G1:
         if not isinstance(other, PyEccG1):
@@ -103,11 +100,8 @@ class PyEccG1(G1):
 
 
 class PyEccG2(G2):
-    __slots__ = ("_p",)
+    __slots__ = ()
     backend: ClassVar[Backend]
-
-    def __init__(self, p: _Point) -> None:
-        self._p = p
 
     def __add__(self, other: G2) -> G2:
         if not isinstance(other, PyEccG2):
@@ -138,7 +132,13 @@ class PyEccG2(G2):
 
 
 class PyEccBackend(Backend):
+    g1_class: ClassVar[type[G1]] = PyEccG1
     name: ClassVar[str] = "py-ecc"
+    fixed_base_window: ClassVar[int] = 4
+
+    @staticmethod
+    def _raw_g1_add(a: Any, b: Any) -> Any:
+        return add(a, b)
 
     def g1_generator(self) -> G1:
         return PyEccG1(_G1_GEN)
