@@ -1,0 +1,107 @@
+"""Presentation context: validation and binding."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from zkattest.context import PresentationContext, normalize_wallet_address
+from zkattest.errors import InvalidInputError
+from zkattest.hazmat import labels
+from zkattest.hazmat.transcript import Transcript
+
+# EIP-55's own examples
+CHECKSUMMED = [
+    "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+    "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+    "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB",
+    "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
+]
+
+
+def context(**overrides: Any) -> PresentationContext:
+    fields: dict[str, Any] = {
+        "circuit_id": "kyc_adult",
+        "circuit_hash": bytes(range(32)),
+        "verifier_domain": "exchange.example",
+        "nonce": b"n" * 32,
+        "wallet_address": CHECKSUMMED[0],
+        "chain_id": 1,
+        "today": dt.date(2026, 11, 21),
+    }
+    fields.update(overrides)
+    return PresentationContext(**fields)
+
+
+@pytest.mark.parametrize("address", CHECKSUMMED)
+def test_eip55_addresses_are_accepted_and_normalized(address: str) -> None:
+    assert normalize_wallet_address(address) == address.lower()
+    assert normalize_wallet_address(address.lower()) == address.lower()
+    assert normalize_wallet_address("0x" + address[2:].upper()) == address.lower()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD",  # one letter's case flipped
+        "5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
+        "0x5aaeb6053f3e94c9b9a09f33669435e7ef1bea",
+        "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaedd",
+        "0xzaaeb6053f3e94c9b9a09f33669435e7ef1beaed",
+        b"0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
+        None,
+    ],
+)
+def test_bad_addresses_are_refused(bad: object) -> None:
+    with pytest.raises(InvalidInputError):
+        normalize_wallet_address(bad)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"circuit_id": ""},
+        {"circuit_hash": b"short"},
+        {"verifier_domain": "Exchange.Example"},
+        {"verifier_domain": "https://exchange.example"},
+        {"nonce": b"short"},
+        {"chain_id": 0},
+        {"chain_id": True},
+        {"chain_id": 2**64},
+        {"today": dt.datetime(2026, 11, 21, 12, 0)},
+        {"today": "2026-11-21"},
+    ],
+)
+def test_bad_context_fields_are_refused(overrides: dict[str, Any]) -> None:
+    with pytest.raises(InvalidInputError):
+        context(**overrides)
+
+
+def _challenge(ctx: PresentationContext) -> int:
+    transcript = Transcript(b"test")
+    ctx.bind(transcript)
+    return transcript.challenge_scalar(labels.CHALLENGE)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("circuit_id", "kyc_adult_2"),
+        ("circuit_hash", bytes(31) + b"\x01"),
+        ("verifier_domain", "other.example"),
+        ("nonce", b"m" * 32),
+        ("wallet_address", CHECKSUMMED[1]),
+        ("chain_id", 137),
+        ("today", dt.date(2026, 11, 22)),
+    ],
+)
+def test_every_field_is_bound(field: str, value: object) -> None:
+    base = context()
+    assert _challenge(base) != _challenge(dataclasses.replace(base, **{field: value}))
+
+
+def test_address_case_does_not_change_the_binding() -> None:
+    assert _challenge(context()) == _challenge(context(wallet_address=CHECKSUMMED[0].lower()))

@@ -1,0 +1,82 @@
+"""What a presentation is bound to: the verifier's challenge context.
+
+Every presentation commits, before anything else enters its transcript, to
+the protocol version, the circuit id and hash, the verifier domain, the
+verifier's nonce, the wallet address to be whitelisted, the chain id and the
+date the verifier asserted as "today". Verifying against any other value of
+any of these fails, so a presentation lifted from one platform, one address
+or one challenge is useless elsewhere.
+
+Wallet addresses are EVM addresses: ``0x`` and 40 hex digits; a mixed-case
+address must carry a valid EIP-55 checksum. They are bound in normalized
+(lower-case) form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from eth_utils.address import is_checksum_address
+
+from zkattest.errors import InvalidInputError
+from zkattest.hazmat import labels
+from zkattest.hazmat.transcript import Transcript
+
+__all__ = ["PROTOCOL_VERSION", "PresentationContext", "normalize_wallet_address"]
+
+PROTOCOL_VERSION = 1
+_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+_DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?$")
+_MAX_CHAIN_ID = 2**64 - 1
+
+
+def normalize_wallet_address(address: object) -> str:
+    """The lower-case form of an EVM address; refuses a bad EIP-55 checksum."""
+    if not isinstance(address, str) or not _ADDRESS.match(address):
+        raise InvalidInputError("wallet address must be 0x followed by 40 hex digits")
+    body = address[2:]
+    mixed = body != body.lower() and body != body.upper()
+    if mixed and not is_checksum_address(address):
+        raise InvalidInputError("wallet address has an invalid EIP-55 checksum")
+    return "0x" + body.lower()
+
+
+@dataclass(frozen=True)
+class PresentationContext:
+    """The public inputs a presentation is bound to."""
+
+    circuit_id: str
+    circuit_hash: bytes
+    verifier_domain: str
+    nonce: bytes
+    wallet_address: str
+    chain_id: int
+    today: dt.date
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.circuit_id, str) or not 0 < len(self.circuit_id) <= 128:
+            raise InvalidInputError("circuit id must be a non-empty string")
+        if not isinstance(self.circuit_hash, bytes) or len(self.circuit_hash) != 32:
+            raise InvalidInputError("circuit hash must be 32 bytes")
+        if not isinstance(self.verifier_domain, str) or not _DOMAIN.match(self.verifier_domain):
+            raise InvalidInputError("verifier domain must be a lower-case host name")
+        if not isinstance(self.nonce, bytes) or not 16 <= len(self.nonce) <= 64:
+            raise InvalidInputError("nonce must be 16 to 64 bytes")
+        object.__setattr__(self, "wallet_address", normalize_wallet_address(self.wallet_address))
+        if type(self.chain_id) is not int or not 0 < self.chain_id <= _MAX_CHAIN_ID:
+            raise InvalidInputError("chain id must be a positive 64-bit integer")
+        if type(self.today) is not dt.date:
+            raise InvalidInputError("today must be a date")
+
+    def bind(self, transcript: Transcript) -> None:
+        """Append every field, labelled, in a fixed order: the first thing a proof absorbs."""
+        transcript.append_u64(labels.PROTOCOL_VERSION, PROTOCOL_VERSION)
+        transcript.append_message(labels.CIRCUIT_ID, self.circuit_id.encode())
+        transcript.append_message(labels.CIRCUIT_HASH, self.circuit_hash)
+        transcript.append_message(labels.VERIFIER_DOMAIN, self.verifier_domain.encode())
+        transcript.append_message(labels.NONCE, self.nonce)
+        transcript.append_message(labels.WALLET_ADDRESS, self.wallet_address.encode())
+        transcript.append_u64(labels.CHAIN_ID, self.chain_id)
+        transcript.append_message(labels.VERIFIER_DATE, self.today.isoformat().encode())
