@@ -1,0 +1,725 @@
+r"""Eligibility circuits: what a presentation proves about a credential.
+
+A circuit is a conjunction of predicates on the attributes of one credential
+schema (:mod:`zkattest.schema`), plus the attributes it discloses (usually
+none). Written as TOML, one file per circuit in ``circuits/``::
+
+    id = "kyc_adult"
+    version = 1
+    schema = "investor/v1"
+    description = "..."
+    disclose = []                       # attribute names disclosed
+    [params]
+    majority_age = 18                   # overridable when loading
+    [[predicate]]
+    attribute = "birth_date"
+    op = "<="
+    value = "today - {majority_age}y"
+
+For a hidden message ``m`` (the attribute's scalar) and public values the
+verifier fixes at challenge time, the predicates are::
+
+    ">="       m >= t          range proof on  m - t  in [0, 2^n)
+    "<="       m <= t          range proof on  t - m  in [0, 2^n)
+    "between"  lo <= m <= hi   both of the above
+    "=="       m == v          equality with a public value
+    "!="       m != v          knowledge of (m - v)^-1
+    "in"       m in S          OR-proof over the public set S
+    "not_in"   m not in S      one inequality per element of S
+
+with ``n`` the smallest of 8, 16, 32, 64 bits that holds every value of the
+attribute (uint(48) -> 64, dates -> 32, KYC level -> 8). Because every
+scalar and bound is below ``2^n`` and ``2^64`` is far below ``r``, ``m - t mod
+r`` lies in ``[0, 2^n)`` exactly when ``m >= t``.
+
+Values are written as the attribute's type: integers for uint, names for
+enums, ``true``/``false`` for bool, and for dates an absolute date (TOML date
+or ``"YYYY-MM-DD"``) or a date relative to the verifier's ``today``:
+``"today"``, ``"today - 18y"``, ``"today + 30d"``, ``"today - 6m"``, or with a
+parameter, ``"today - {majority_age}y"``. Years and months are calendar
+arithmetic: a day that does not exist in the target month becomes the last
+day of that month (29 February minus 18 years is 28 February).
+:meth:`Circuit.resolve` turns all of it into scalars for a given ``today``.
+
+Every circuit must require ``expiry_date >= today`` (or a later relative
+date). Text attributes are hashed: no predicate may name them and they cannot
+be disclosed.
+
+The circuit hash, SHA-256 of :meth:`Circuit.canonical_json`, identifies the
+statement and goes into every proof. The canonical form (sorted keys, no
+whitespace, UTF-8) holds the id, version, schema id and schema hash,
+disclosed attributes, parameters and predicates; set members, predicates and
+disclosed attributes are put in a canonical order first, so reordering a file
+does not change the hash, while changing a threshold or a parameter does.
+The description is documentation and is not hashed. See
+``docs/notes/encoding.md``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import itertools
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Final, TypeAlias
+
+from zkattest.errors import InvalidInputError
+from zkattest.schema import (
+    EXPIRY_ATTRIBUTE,
+    AttributeType,
+    BoolType,
+    DateType,
+    EnumType,
+    Schema,
+    TextType,
+    UIntType,
+    _BadValueError,
+    canonical_json,
+    get_schema,
+)
+
+__all__ = [
+    "CIRCUITS_DIR_ENV",
+    "OPERATORS",
+    "RANGE_BITS",
+    "Circuit",
+    "Operand",
+    "Predicate",
+    "PredicateValue",
+    "RelativeDate",
+    "ResolvedPredicate",
+    "circuits_dir",
+    "get_circuit",
+    "load_builtin_circuits",
+    "load_circuit",
+    "load_circuits",
+    "parse_circuit",
+    "range_bits",
+]
+
+#: The predicate operators, in canonical order.
+OPERATORS: Final = (">=", "<=", "between", "==", "!=", "in", "not_in")
+_RANGE_OPS: Final = frozenset({">=", "<=", "between"})
+_SET_OPS: Final = frozenset({"in", "not_in"})
+#: The range-proof widths a predicate may use.
+RANGE_BITS: Final = (8, 16, 32, 64)
+#: Environment variable naming the directory of the built-in circuits.
+CIRCUITS_DIR_ENV: Final = "ZKATTEST_CIRCUITS_DIR"
+
+_MAX_SET_SIZE: Final = 256
+_MAX_OFFSET: Final = 1 << 17  # largest count in a relative date or parameter
+_IDENT: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
+_RELATIVE: Final = re.compile(
+    r"today(?:\s*([+-])\s*(?:([0-9]{1,6})|\{([a-z][a-z0-9_]{0,63})\})\s*([ymd]))?"
+)
+_TOP_KEYS: Final = frozenset(
+    {"id", "version", "schema", "description", "disclose", "params", "predicate"}
+)
+_PREDICATE_KEYS: Final = frozenset({"attribute", "op", "value"})
+_DATE = DateType()
+
+
+class _ProblemError(Exception):
+    """A circuit is malformed; the message names the field."""
+
+
+def range_bits(max_scalar: int) -> int:
+    """The smallest width in :data:`RANGE_BITS` whose range ``[0, 2^n)`` holds ``max_scalar``."""
+    for bits in RANGE_BITS:
+        if 0 <= max_scalar < 1 << bits:
+            return bits
+    raise InvalidInputError("a range predicate needs values below 2^64")
+
+
+@dataclass(frozen=True)
+class RelativeDate:
+    """``today``, or ``today`` plus or minus a count of years, months or days.
+
+    ``amount`` is a literal count or the name of a circuit parameter. Build
+    with :meth:`parse`; ``str()`` gives the canonical spelling.
+    """
+
+    sign: int
+    amount: int | str
+    unit: str
+
+    def __post_init__(self) -> None:
+        if self.sign not in (1, -1) or self.unit not in ("y", "m", "d"):
+            raise InvalidInputError("a relative date has sign +1 or -1 and unit y, m or d")
+        if isinstance(self.amount, str):
+            if _IDENT.fullmatch(self.amount) is None:
+                raise InvalidInputError(f"bad parameter name {self.amount!r}")
+        elif type(self.amount) is not int or not 0 <= self.amount <= _MAX_OFFSET:
+            raise InvalidInputError(f"a relative date counts from 0 to {_MAX_OFFSET}")
+        if self.amount == 0:  # every spelling of "today" is one value
+            object.__setattr__(self, "sign", 1)
+            object.__setattr__(self, "unit", "d")
+
+    @classmethod
+    def parse(cls, text: str) -> RelativeDate | None:
+        """The relative date ``text`` spells, or ``None`` if it is not one."""
+        match = _RELATIVE.fullmatch(text.strip()) if isinstance(text, str) else None
+        if match is None:
+            return None
+        sign, count, param, unit = match.groups()
+        if sign is None:
+            return cls(1, 0, "d")
+        amount: int | str = param if param is not None else int(count)
+        return cls(1 if sign == "+" else -1, amount, unit)
+
+    def __str__(self) -> str:
+        if self.amount == 0:
+            return "today"
+        amount = self.amount if isinstance(self.amount, int) else "{" + self.amount + "}"
+        return f"today {'+' if self.sign > 0 else '-'} {amount}{self.unit}"
+
+    def resolve(self, today: date, params: Mapping[str, int]) -> date:
+        """The date this denotes when the verifier's date is ``today``."""
+        if isinstance(self.amount, str) and self.amount not in params:
+            raise InvalidInputError(f"{self}: no value for parameter {self.amount}")
+        count = params[self.amount] if isinstance(self.amount, str) else self.amount
+        try:
+            if self.unit == "d":
+                return today + timedelta(days=self.sign * count)
+            months = self.sign * count * (12 if self.unit == "y" else 1)
+            year, month0 = divmod(today.year * 12 + today.month - 1 + months, 12)
+            last_day = calendar.monthrange(year, month0 + 1)[1]
+            return date(year, month0 + 1, min(today.day, last_day))
+        except (ValueError, OverflowError, calendar.IllegalMonthError):
+            raise InvalidInputError(f"{self} is not a date when today is {today}") from None
+
+
+#: One operand of a predicate: ``int`` (uint), ``str`` (enum value name),
+#: ``bool``, or for dates a :class:`datetime.date` or :class:`RelativeDate`.
+Operand: TypeAlias = bool | int | str | date | RelativeDate
+#: A single operand, or a tuple: ``(lo, hi)`` for ``between``, the set for ``in``/``not_in``.
+PredicateValue: TypeAlias = Operand | tuple[Operand, ...]
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """``attribute op value``, one conjunct of a circuit."""
+
+    attribute: str
+    op: str
+    value: PredicateValue
+
+    def to_json(self) -> dict[str, object]:
+        """The canonical JSON form (dates as ISO or relative strings, tuples as lists)."""
+        value: object
+        if isinstance(self.value, tuple):
+            value = [_operand_json(v) for v in self.value]
+        else:
+            value = _operand_json(self.value)
+        return {"attribute": self.attribute, "op": self.op, "value": value}
+
+
+def _operand_json(value: Operand) -> bool | int | str:
+    if isinstance(value, RelativeDate):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class ResolvedPredicate:
+    """A predicate with every value a scalar, for one verifier ``today``.
+
+    ``values``: ``(t,)`` for ``>=``, ``<=``, ``==`` and ``!=``; ``(lo, hi)``
+    for ``between``; the ascending, duplicate-free set for ``in``/``not_in``.
+    ``bits``: for range operators, the width ``n`` of the range proofs
+    (``m - t`` and ``t - m`` lie in ``[0, 2^n)``); ``None`` otherwise.
+    ``index`` is the attribute's BBS message index.
+    """
+
+    attribute: str
+    index: int
+    op: str
+    values: tuple[int, ...]
+    bits: int | None
+
+    @property
+    def lower(self) -> int | None:
+        """The inclusive lower bound of a range predicate (``>=``, ``between``)."""
+        return self.values[0] if self.op in (">=", "between") else None
+
+    @property
+    def upper(self) -> int | None:
+        """The inclusive upper bound of a range predicate (``<=``, ``between``)."""
+        return self.values[-1] if self.op in ("<=", "between") else None
+
+
+@dataclass(frozen=True)
+class Circuit:
+    """An eligibility statement on credentials of ``schema``.
+
+    Construction validates and canonicalises (predicates, set members,
+    disclosed attributes and parameters are sorted), raising
+    :class:`InvalidInputError` for anything a loader would refuse; usually
+    built by :func:`load_circuit` / :func:`parse_circuit`. ``params`` holds
+    ``(name, value)`` pairs.
+    """
+
+    id: str
+    version: int
+    schema: Schema
+    description: str
+    disclose: tuple[str, ...]
+    predicates: tuple[Predicate, ...]
+    params: tuple[tuple[str, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        try:
+            self._validate()
+        except _ProblemError as exc:
+            name = self.id if isinstance(self.id, str) else "?"
+            raise InvalidInputError(f"circuit {name}: {exc}") from None
+
+    def _validate(self) -> None:
+        if not isinstance(self.id, str) or _IDENT.fullmatch(self.id) is None:
+            raise _ProblemError(f"id {_short(self.id)} must match [a-z][a-z0-9_]*")
+        if type(self.version) is not int or self.version < 1:
+            raise _ProblemError("version must be a positive integer")
+        if not isinstance(self.schema, Schema):
+            raise _ProblemError("schema must be a Schema")
+        if not isinstance(self.description, str):
+            raise _ProblemError("description must be a string")
+        schema = self.schema
+        params = _check_params(self.params)
+        # Disclosed attributes: known, not text, once each; in message order.
+        disclose = _string_list(self.disclose, "disclose")
+        for name in disclose:
+            attribute_type = _attribute_type(schema, name, "disclose")
+            if isinstance(attribute_type, TextType):
+                raise _ProblemError(f"disclose: {name} is text, which is never disclosed")
+        if len(set(disclose)) != len(disclose):
+            raise _ProblemError("disclose: an attribute is listed twice")
+        object.__setattr__(self, "disclose", tuple(sorted(disclose, key=schema.index)))
+        # Predicates: each checked, then sorted by (message index, operator, value).
+        if not isinstance(self.predicates, (tuple, list)) or not self.predicates:
+            raise _ProblemError("empty statement: a circuit needs at least one predicate")
+        checked = [
+            _check_predicate(schema, p, f"predicate[{i}]") for i, p in enumerate(self.predicates)
+        ]
+        keyed = sorted(
+            checked,
+            key=lambda p: (
+                schema.index(p.attribute),
+                OPERATORS.index(p.op),
+                canonical_json(p.to_json()),
+            ),
+        )
+        for a, b in itertools.pairwise(keyed):
+            if a.to_json() == b.to_json():
+                raise _ProblemError(f"predicate {_describe(a)} is given twice")
+        object.__setattr__(self, "predicates", tuple(keyed))
+        # Parameters: every one declared is used, every one used is declared.
+        used = {
+            operand.amount
+            for p in keyed
+            for operand in (p.value if isinstance(p.value, tuple) else (p.value,))
+            if isinstance(operand, RelativeDate) and isinstance(operand.amount, str)
+        }
+        if undeclared := sorted(used - params.keys()):
+            raise _ProblemError(f"undeclared parameter(s) {', '.join(undeclared)}")
+        if unused := sorted(params.keys() - used):
+            raise _ProblemError(f"parameter(s) {', '.join(unused)} declared but not used")
+        object.__setattr__(self, "params", tuple(sorted(params.items())))
+        # The credential must not be expired.
+        if not any(_is_expiry_check(p) for p in keyed):
+            raise _ProblemError(
+                f"missing expiry check: every circuit must require {EXPIRY_ATTRIBUTE} >= today"
+            )
+
+    @property
+    def disclosed_indexes(self) -> tuple[int, ...]:
+        """The BBS message indexes of the disclosed attributes, ascending."""
+        return tuple(self.schema.index(name) for name in self.disclose)
+
+    def param(self, name: str) -> int:
+        """The value of parameter ``name``."""
+        for key, value in self.params:
+            if key == name:
+                return value
+        raise InvalidInputError(f"circuit {self.id} has no parameter {name!r}")
+
+    def definition(self) -> dict[str, object]:
+        """The hashed definition (everything but the description)."""
+        return {
+            "format": "zkattest/circuit/v1",
+            "id": self.id,
+            "version": self.version,
+            "schema": {"id": self.schema.id, "sha256": self.schema.schema_hash.hex()},
+            "disclose": list(self.disclose),
+            "params": dict(self.params),
+            "predicates": [p.to_json() for p in self.predicates],
+        }
+
+    def canonical_json(self) -> bytes:
+        """``canonical_json(self.definition())``: sorted keys, no whitespace, UTF-8."""
+        return canonical_json(self.definition())
+
+    @property
+    def circuit_hash(self) -> bytes:
+        """SHA-256 of :meth:`canonical_json` (32 bytes)."""
+        return hashlib.sha256(self.canonical_json()).digest()
+
+    def to_json(self) -> dict[str, object]:
+        """:meth:`definition` plus the description and the hash (hex), for listings."""
+        return {
+            **self.definition(),
+            "description": self.description,
+            "circuit_hash": self.circuit_hash.hex(),
+        }
+
+    def resolve(self, today: date) -> list[ResolvedPredicate]:
+        """Every predicate as scalars, with relative dates taken from ``today``.
+
+        Raises :class:`InvalidInputError` if ``today`` is not a date, or a
+        date comes out outside the encodable range, or a ``between`` range
+        comes out empty.
+        """
+        if isinstance(today, datetime) or not isinstance(today, date):
+            raise InvalidInputError("today must be a datetime.date")
+        params = dict(self.params)
+        resolved = []
+        for p in self.predicates:
+            attribute = self.schema.attribute(p.attribute)
+            operands = p.value if isinstance(p.value, tuple) else (p.value,)
+            try:
+                scalars = [_operand_scalar(attribute.type, v, today, params) for v in operands]
+            except (_BadValueError, InvalidInputError) as exc:
+                raise InvalidInputError(
+                    f"circuit {self.id}: {_describe(p)} on {today}: {exc}"
+                ) from None
+            if p.op in _SET_OPS:
+                scalars = sorted(set(scalars))
+            elif p.op == "between" and scalars[0] > scalars[1]:
+                raise InvalidInputError(
+                    f"circuit {self.id}: {_describe(p)} is an empty range on {today}"
+                )
+            top = attribute.type.max_scalar
+            bits = range_bits(top) if p.op in _RANGE_OPS and top is not None else None
+            resolved.append(
+                ResolvedPredicate(
+                    p.attribute, self.schema.index(p.attribute), p.op, tuple(scalars), bits
+                )
+            )
+        return resolved
+
+
+# ---------------------------------------------------------------------------
+# Validation helpers
+# ---------------------------------------------------------------------------
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _describe(p: Predicate) -> str:
+    return f"{p.attribute} {p.op} {canonical_json(p.to_json()['value']).decode()}"
+
+
+def _string_list(value: object, where: str) -> list[str]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise _ProblemError(f"{where} must be a list of attribute names")
+    return list(value)
+
+
+def _attribute_type(schema: Schema, name: object, where: str) -> AttributeType:
+    if not isinstance(name, str):
+        raise _ProblemError(f"{where}: attribute must be a string")
+    try:
+        return schema.attribute(name).type
+    except InvalidInputError:
+        raise _ProblemError(f"{where}: unknown attribute {name!r} in schema {schema.id}") from None
+
+
+def _check_params(params: object) -> dict[str, int]:
+    if not isinstance(params, (tuple, list)):
+        raise _ProblemError("params must be (name, value) pairs")
+    out: dict[str, int] = {}
+    for pair in params:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise _ProblemError("params must be (name, value) pairs")
+        name, value = pair
+        if not isinstance(name, str) or _IDENT.fullmatch(name) is None:
+            raise _ProblemError(f"params: bad parameter name {_short(name)}")
+        if name in out:
+            raise _ProblemError(f"params: {name} is given twice")
+        if type(value) is not int or not 0 <= value <= _MAX_OFFSET:
+            raise _ProblemError(f"params: {name} must be an integer from 0 to {_MAX_OFFSET}")
+        out[name] = value
+    return out
+
+
+def _allowed_ops(attribute_type: AttributeType) -> tuple[str, ...]:
+    if isinstance(attribute_type, (UIntType, DateType)):
+        return OPERATORS
+    if isinstance(attribute_type, EnumType):
+        return ("==", "!=", "in", "not_in")
+    if isinstance(attribute_type, BoolType):
+        return ("==", "!=")
+    return ()
+
+
+def _check_predicate(schema: Schema, p: object, where: str) -> Predicate:
+    if not isinstance(p, Predicate):
+        raise _ProblemError(f"{where} must be a Predicate")
+    attribute_type = _attribute_type(schema, p.attribute, where)
+    if not isinstance(p.op, str) or p.op not in OPERATORS:
+        raise _ProblemError(
+            f"{where}: unknown operator {_short(p.op)}; use one of {', '.join(OPERATORS)}"
+        )
+    if isinstance(attribute_type, TextType):
+        raise _ProblemError(
+            f"{where}: {p.attribute} is text, hashed and never compared; no predicate applies"
+        )
+    allowed = _allowed_ops(attribute_type)
+    if p.op not in allowed:
+        raise _ProblemError(
+            f"{where}: {p.op!r} does not apply to {p.attribute} ({attribute_type.kind});"
+            f" use one of {', '.join(allowed)}"
+        )
+    value = p.value
+    if p.op == "between":
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            raise _ProblemError(f"{where}: between needs a pair [lo, hi]")
+        lo, hi = (_operand(attribute_type, v, f"{where}.value") for v in value)
+        if _comparable(lo, hi) and _sort_key(attribute_type, lo) > _sort_key(attribute_type, hi):
+            raise _ProblemError(f"{where}: between [lo, hi] needs lo <= hi")
+        return Predicate(p.attribute, p.op, (lo, hi))
+    if p.op in _SET_OPS:
+        if not isinstance(value, (tuple, list)) or not value:
+            raise _ProblemError(f"{where}: {p.op} needs a non-empty list of values")
+        if len(value) > _MAX_SET_SIZE:
+            raise _ProblemError(f"{where}: {p.op} takes at most {_MAX_SET_SIZE} values")
+        members = [_operand(attribute_type, v, f"{where}.value") for v in value]
+        ordered = sorted(members, key=lambda v: _sort_key(attribute_type, v))
+        if len({_operand_json(v) for v in members}) != len(members):
+            raise _ProblemError(f"{where}: {p.op} lists a value twice")
+        return Predicate(p.attribute, p.op, tuple(ordered))
+    if isinstance(value, (tuple, list)):
+        raise _ProblemError(f"{where}: {p.op} takes a single value, not a list")
+    return Predicate(p.attribute, p.op, _operand(attribute_type, value, f"{where}.value"))
+
+
+def _operand(attribute_type: AttributeType, value: object, where: str) -> Operand:
+    """A predicate operand as the attribute's type reads it."""
+    try:
+        if isinstance(attribute_type, DateType):
+            if isinstance(value, RelativeDate):
+                return value
+            if isinstance(value, str):
+                relative = RelativeDate.parse(value)
+                if relative is not None:
+                    return relative
+                if not value.strip()[:1].isdigit():
+                    raise _BadValueError(
+                        f"{_short(value)} is neither a date YYYY-MM-DD nor"
+                        " 'today', 'today - 18y', 'today + 30d', 'today - {param}y'"
+                    )
+            if isinstance(value, (time, datetime)):
+                raise _BadValueError("must be a date, not a time or datetime")
+            return attribute_type.parse_date(value)
+        if isinstance(value, str) and RelativeDate.parse(value) is not None:
+            raise _BadValueError(
+                f"a relative date applies to date attributes, not {attribute_type.kind}"
+            )
+        parsed = attribute_type.parse(value)
+    except _BadValueError as exc:
+        raise _ProblemError(f"{where}: {exc}") from None
+    except InvalidInputError as exc:
+        raise _ProblemError(f"{where}: {exc}") from None
+    return parsed
+
+
+def _comparable(a: Operand, b: Operand) -> bool:
+    return not isinstance(a, RelativeDate) and not isinstance(b, RelativeDate)
+
+
+def _sort_key(attribute_type: AttributeType, value: Operand) -> tuple[int, int, str]:
+    """Scalars first in numeric order, then relative dates by their spelling."""
+    if isinstance(value, RelativeDate):
+        return (1, 0, str(value))
+    if isinstance(value, date):
+        return (0, _DATE.date_to_scalar(value), "")
+    if isinstance(attribute_type, EnumType):
+        return (0, attribute_type.code(value), "")
+    return (0, int(value), "")
+
+
+def _operand_scalar(
+    attribute_type: AttributeType, value: Operand, today: date, params: Mapping[str, int]
+) -> int:
+    if isinstance(value, RelativeDate):
+        value = value.resolve(today, params)
+    if isinstance(value, date):
+        return _DATE.date_to_scalar(value)
+    if isinstance(attribute_type, EnumType):
+        return attribute_type.code(value)
+    return int(value)  # uint or bool, checked when the circuit was built
+
+
+def _is_expiry_check(p: Predicate) -> bool:
+    return (
+        p.attribute == EXPIRY_ATTRIBUTE
+        and p.op == ">="
+        and isinstance(p.value, RelativeDate)
+        and p.value.sign > 0
+    )
+
+
+# ---------------------------------------------------------------------------
+# Loading TOML
+# ---------------------------------------------------------------------------
+
+
+def parse_circuit(
+    text: str, *, params: Mapping[str, int] | None = None, source: str = "<string>"
+) -> Circuit:
+    """The circuit the TOML document ``text`` defines.
+
+    ``params`` overrides values of the circuit's ``[params]`` (each must be
+    declared there); the override is part of the circuit, so it changes the
+    hash. Raises :class:`InvalidInputError`, prefixed with ``source``, for
+    anything malformed: bad TOML, unknown or missing keys, unknown schema,
+    attribute or operator, a value of the wrong type or shape, a predicate or
+    disclosure on a text attribute, no predicates, or no expiry check.
+    """
+    if not isinstance(text, str):
+        raise InvalidInputError(f"{source}: circuit text must be a string")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInputError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        return _circuit_from_toml(data, params)
+    except _ProblemError as exc:
+        raise InvalidInputError(f"{source}: {exc}") from None
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{source}: {exc}") from None
+
+
+def load_circuit(
+    path: str | os.PathLike[str], *, params: Mapping[str, int] | None = None
+) -> Circuit:
+    """The circuit in the TOML file at ``path`` (see :func:`parse_circuit`)."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"{file}: cannot read circuit: {exc}") from None
+    return parse_circuit(text, params=params, source=str(file))
+
+
+def circuits_dir() -> Path:
+    """The directory of the built-in circuits.
+
+    ``$ZKATTEST_CIRCUITS_DIR`` if set, else ``circuits/`` next to the
+    ``zkattest`` package (the repository root in a source checkout).
+    """
+    override = os.environ.get(CIRCUITS_DIR_ENV)
+    return Path(override) if override else Path(__file__).resolve().parent.parent / "circuits"
+
+
+def load_circuits(directory: str | os.PathLike[str]) -> dict[str, Circuit]:
+    """Every ``*.toml`` circuit in ``directory``, by id.
+
+    A file must be named after the circuit it defines (``<id>.toml``), which
+    also keeps ids unique.
+    """
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise InvalidInputError(f"{folder}: no such circuits directory")
+    circuits: dict[str, Circuit] = {}
+    for file in sorted(folder.glob("*.toml")):
+        circuit = load_circuit(file)
+        if circuit.id != file.stem:
+            raise InvalidInputError(
+                f"{file}: defines circuit {circuit.id}; name it {circuit.id}.toml"
+            )
+        circuits[circuit.id] = circuit
+    return circuits
+
+
+def load_builtin_circuits() -> dict[str, Circuit]:
+    """The built-in circuits (:func:`circuits_dir`), by id."""
+    return load_circuits(circuits_dir())
+
+
+def get_circuit(circuit_id: str, *, params: Mapping[str, int] | None = None) -> Circuit:
+    """The built-in circuit ``circuit_id``, with optional parameter overrides."""
+    folder = circuits_dir()
+    if not isinstance(circuit_id, str) or _IDENT.fullmatch(circuit_id) is None:
+        raise InvalidInputError(f"bad circuit id {_short(circuit_id)}")
+    file = folder / f"{circuit_id}.toml"
+    if not file.is_file():
+        known = ", ".join(sorted(f.stem for f in folder.glob("*.toml")))
+        raise InvalidInputError(f"unknown circuit {circuit_id!r}; known: {known or 'none'}")
+    circuit = load_circuit(file, params=params)
+    if circuit.id != circuit_id:
+        raise InvalidInputError(f"{file}: defines circuit {circuit.id}, not {circuit_id}")
+    return circuit
+
+
+def _circuit_from_toml(data: dict[str, object], overrides: Mapping[str, int] | None) -> Circuit:
+    if unknown := sorted(data.keys() - _TOP_KEYS):
+        raise _ProblemError(
+            f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_TOP_KEYS))}"
+        )
+    if missing := sorted({"id", "version", "schema", "description"} - data.keys()):
+        raise _ProblemError(f"missing key(s) {', '.join(missing)}")
+    circuit_id, version, schema_id = data["id"], data["version"], data["schema"]
+    if not isinstance(circuit_id, str):
+        raise _ProblemError("id must be a string")
+    if not isinstance(schema_id, str):
+        raise _ProblemError("schema must be a string such as 'investor/v1'")
+    description = data["description"]
+    if not isinstance(description, str) or not description.strip():
+        raise _ProblemError("description must be a non-empty string")
+    disclose = _string_list(data.get("disclose", []), "disclose")
+    raw_params = data.get("params", {})
+    if not isinstance(raw_params, dict):
+        raise _ProblemError("params must be a table of integers ([params])")
+    params = dict(raw_params)
+    if overrides is not None:
+        if not isinstance(overrides, Mapping):
+            raise _ProblemError("params override must be a mapping of name to integer")
+        if unknown := sorted(str(k) for k in overrides if k not in params):
+            raise _ProblemError(f"params override: undeclared parameter(s) {', '.join(unknown)}")
+        params.update(overrides)
+    raw_predicates = data.get("predicate", [])
+    if not isinstance(raw_predicates, list) or not all(isinstance(p, dict) for p in raw_predicates):
+        raise _ProblemError("predicate must be an array of tables ([[predicate]])")
+    predicates = []
+    for i, raw in enumerate(raw_predicates):
+        where = f"predicate[{i}]"
+        if unknown := sorted(raw.keys() - _PREDICATE_KEYS):
+            raise _ProblemError(f"{where}: unknown key(s) {', '.join(unknown)}")
+        if missing := sorted(_PREDICATE_KEYS - raw.keys()):
+            raise _ProblemError(f"{where}: missing key(s) {', '.join(missing)}")
+        value = raw["value"]
+        predicates.append(
+            Predicate(
+                raw["attribute"], raw["op"], tuple(value) if isinstance(value, list) else value
+            )
+        )
+    return Circuit(
+        id=circuit_id,
+        version=version,  # type: ignore[arg-type]  # Circuit checks it
+        schema=get_schema(schema_id),
+        description=description.strip(),
+        disclose=tuple(disclose),
+        predicates=tuple(predicates),
+        params=tuple(params.items()),
+    )
