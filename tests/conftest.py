@@ -23,3 +23,28 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
 
 def load_vector(relative: str) -> Any:
     return json.loads((VECTORS / relative).read_text())
+
+
+def sample_attributes(**overrides: object) -> dict[str, object]:
+    """A complete, distinctive investor/v1 attribute set (an accredited adult in GB)."""
+    attributes: dict[str, object] = {
+        "holder_ref": "wallet-holder-7f3a9c",
+        "legal_name": "Ada Quintessa Lovelace",
+        "birth_date": "1987-03-14",
+        "country": "GB",
+        "investor_type": "individual",
+        "net_worth_usd": 3_141_592,
+        "annual_income_usd": 271_828,
+        "total_assets_usd": 4_669_201,
+        "securities_owned_usd": 1_618_033,
+        "licence_series_7": False,
+        "licence_series_65": True,
+        "licence_series_82": False,
+        "kyc_level": 3,
+        "sanctions_screening": "clear",
+        "accreditation_basis": "net_worth",
+        "issuance_date": "2026-01-15",
+        "expiry_date": "2027-01-15",
+    }
+    attributes.update(overrides)
+    return attributes

@@ -1,0 +1,122 @@
+"""Issuer keys and credentials: issuance, the holder's check, canonical JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import sample_attributes
+from zkattest.credentials import (
+    Credential,
+    IssuerPublicKey,
+    IssuerSecretKey,
+    accept_credential,
+    issue_credential,
+)
+from zkattest.errors import DecodeError, IssuanceError, VerificationError
+from zkattest.hazmat import bbs
+from zkattest.hazmat.curve import Backend
+from zkattest.schema import get_schema
+
+SCHEMA = get_schema("investor/v1")
+
+
+@pytest.fixture(scope="module")
+def issuer() -> IssuerSecretKey:
+    return IssuerSecretKey.generate()
+
+
+def test_issue_accept_round_trip(issuer: IssuerSecretKey, backend: Backend) -> None:
+    credential = issue_credential(issuer, SCHEMA, sample_attributes())
+    credential.verify()
+    text = credential.to_json()
+    accepted = accept_credential(text, issuer.public_key())
+    assert accepted == credential
+    assert accepted.to_json() == text
+    assert json.loads(text)["attributes"]["birth_date"] == "1987-03-14"
+
+
+def test_shake_suite_credentials(backend: Backend) -> None:
+    issuer = IssuerSecretKey.generate(bbs.BLS12_381_SHAKE_256)
+    credential = issue_credential(issuer, SCHEMA, sample_attributes())
+    accept_credential(credential.to_json(), issuer.public_key())
+
+
+def test_keys_round_trip_and_secret_is_redacted(issuer: IssuerSecretKey) -> None:
+    public = issuer.public_key()
+    assert IssuerPublicKey.from_json(public.to_json()) == public
+    restored = IssuerSecretKey.from_json(issuer.to_json_secret())
+    assert restored == issuer
+    secret_hex = json.loads(issuer.to_json_secret())["secret_key"]
+    assert secret_hex not in repr(issuer) and "redacted" in repr(issuer)
+    assert "Lovelace" not in repr(issue_credential(issuer, SCHEMA, sample_attributes()))
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"net_worth_usd": -1},
+        {"net_worth_usd": 2**48},
+        {"net_worth_usd": 1.5},
+        {"net_worth_usd": "1000"},
+        {"birth_date": "2023-02-30"},
+        {"birth_date": "14/03/1987"},
+        {"country": "XX"},
+        {"investor_type": "robot"},
+        {"kyc_level": 4},
+        {"licence_series_7": "yes"},
+        {"favourite_colour": "blue"},
+    ],
+)
+def test_bad_issuer_input_is_refused(issuer: IssuerSecretKey, overrides: dict[str, object]) -> None:
+    with pytest.raises(IssuanceError):
+        issue_credential(issuer, SCHEMA, sample_attributes(**overrides))
+
+
+def test_missing_attribute_is_refused(issuer: IssuerSecretKey) -> None:
+    attributes = sample_attributes()
+    del attributes["expiry_date"]
+    with pytest.raises(IssuanceError, match="expiry_date"):
+        issue_credential(issuer, SCHEMA, attributes)
+
+
+def test_holder_refuses_tampered_or_untrusted_credentials(issuer: IssuerSecretKey) -> None:
+    credential = issue_credential(issuer, SCHEMA, sample_attributes())
+    doc = json.loads(credential.to_json())
+    doc["attributes"]["net_worth_usd"] = 9_999_999
+    with pytest.raises(VerificationError):
+        accept_credential(json.dumps(doc), issuer.public_key())
+    other = IssuerSecretKey.generate()
+    with pytest.raises(VerificationError):
+        accept_credential(credential.to_json(), other.public_key())
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: d.update(version=2),
+        lambda d: d.update(type="zkattest/presentation"),
+        lambda d: d.update(signature="00" * 79),
+        lambda d: d.update(signature="XY" * 80),
+        lambda d: d.update(schema="investor/v9"),
+        lambda d: d.update(extra=1),
+        lambda d: d["issuer"].update(key_id="00" * 16),
+        lambda d: d["issuer"].update(public_key="00" * 96),
+        lambda d: d["attributes"].update(net_worth_usd=1.0e6),
+        lambda d: d.pop("attributes"),
+    ],
+)
+def test_malformed_credential_json_is_a_decode_error(
+    issuer: IssuerSecretKey, mutate: object
+) -> None:
+    doc = json.loads(issue_credential(issuer, SCHEMA, sample_attributes()).to_json())
+    mutate(doc)  # type: ignore[operator]
+    with pytest.raises(DecodeError):
+        Credential.from_json(json.dumps(doc))
+
+
+@pytest.mark.parametrize("text", ["", "[]", "{", "null", '{"type": 1}', "\ud800", b"\xff\xfe"])
+def test_garbage_is_a_decode_error(text: str | bytes) -> None:
+    with pytest.raises(DecodeError):
+        Credential.from_json(text)

@@ -1,0 +1,317 @@
+"""Issuer keys and investor credentials: the issuer's and the holder's recipes.
+
+A credential is a BBS signature (draft-irtf-cfrg-bbs-signatures, through
+zkattest's typed interface :func:`zkattest.schema.typed_api_id`) over the
+schema's attributes, each encoded as one message scalar in schema order, with
+the schema's :attr:`~zkattest.schema.Schema.header` as the BBS header.
+
+Wire objects are frozen dataclasses with canonical, versioned JSON
+(``to_json`` / ``from_json``); a secret key's ``repr`` is redacted and it is
+written to JSON only through the explicitly named :meth:`IssuerSecretKey.to_json_secret`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from zkattest.errors import (
+    DecodeError,
+    InvalidInputError,
+    IssuanceError,
+    VerificationError,
+    ZkAttestError,
+)
+from zkattest.hazmat import bbs
+from zkattest.hazmat.bbs import core
+from zkattest.hazmat.curve import scalar_from_bytes
+from zkattest.schema import JsonValue, Schema, canonical_json, get_schema, typed_api_id
+
+__all__ = [
+    "Credential",
+    "IssuerPublicKey",
+    "IssuerSecretKey",
+    "accept_credential",
+    "issue_credential",
+    "parse_json_object",
+]
+
+FORMAT_VERSION = 1
+_PUBLIC_KEY_TYPE = "zkattest/issuer-public-key"
+_SECRET_KEY_TYPE = "zkattest/issuer-secret-key"  # noqa: S105 - a document type, not a secret
+_CREDENTIAL_TYPE = "zkattest/credential"
+_MAX_JSON_BYTES = 256 * 1024
+
+
+def parse_json_object(text: str | bytes, expected_type: str) -> dict[str, Any]:
+    """Parse a JSON object of our ``type`` and ``version``; refuse anything else clearly."""
+    if isinstance(text, bytes):
+        if len(text) > _MAX_JSON_BYTES:
+            raise DecodeError("JSON document too large")
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DecodeError("JSON document is not UTF-8") from None
+    if not isinstance(text, str):
+        raise DecodeError("JSON document must be text")
+    if len(text) > _MAX_JSON_BYTES:
+        raise DecodeError("JSON document too large")
+    try:
+        obj = json.loads(text, parse_float=_no_float, parse_constant=_no_float)
+    except (ValueError, RecursionError) as exc:
+        raise DecodeError(f"not valid JSON: {exc.__class__.__name__}") from None
+    if not isinstance(obj, dict):
+        raise DecodeError(f"{expected_type}: expected a JSON object")
+    if obj.get("type") != expected_type:
+        raise DecodeError(f"expected a {expected_type!r} document")
+    if obj.get("version") != FORMAT_VERSION:
+        raise DecodeError(f"{expected_type}: unsupported version")
+    return obj
+
+
+def _no_float(value: str) -> Any:
+    raise DecodeError("floating-point numbers are not accepted")
+
+
+def _fields(obj: Mapping[str, Any], required: set[str], what: str) -> None:
+    keys = set(obj)
+    if keys != required:
+        missing, extra = sorted(required - keys), sorted(keys - required)
+        raise DecodeError(f"{what}: missing fields {missing}, unknown fields {extra}")
+
+
+def _hex(value: object, what: str, length: int | None = None) -> bytes:
+    if not isinstance(value, str):
+        raise DecodeError(f"{what} must be a hex string")
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raise DecodeError(f"{what} is not valid hex") from None
+    if value != raw.hex():
+        raise DecodeError(f"{what} must be lower-case hex without separators")
+    if length is not None and len(raw) != length:
+        raise DecodeError(f"{what} must be {length} bytes")
+    return raw
+
+
+def _suite(name: object) -> bbs.Ciphersuite:
+    if not isinstance(name, str) or name not in bbs.SUITES:
+        raise DecodeError(f"unknown ciphersuite; expected one of {sorted(bbs.SUITES)}")
+    return bbs.SUITES[name]
+
+
+@dataclass(frozen=True)
+class IssuerPublicKey:
+    """An issuer's BBS public key (96 bytes, validated) and its ciphersuite."""
+
+    suite: bbs.Ciphersuite
+    public_key: bytes
+
+    def __post_init__(self) -> None:
+        try:
+            core.octets_to_pubkey(self.public_key)
+        except ZkAttestError as exc:
+            raise DecodeError(f"issuer public key: {exc}") from None
+
+    @property
+    def key_id(self) -> str:
+        """A short stable identifier: the first 16 bytes of SHA-256 over suite and key, hex."""
+        digest = hashlib.sha256(self.suite.ciphersuite_id + b"\x00" + self.public_key)
+        return digest.hexdigest()[:32]
+
+    def to_json(self) -> str:
+        return canonical_json(
+            {
+                "type": _PUBLIC_KEY_TYPE,
+                "version": FORMAT_VERSION,
+                "suite": self.suite.name,
+                "key_id": self.key_id,
+                "public_key": self.public_key.hex(),
+            }
+        ).decode()
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> IssuerPublicKey:
+        obj = parse_json_object(text, _PUBLIC_KEY_TYPE)
+        _fields(obj, {"type", "version", "suite", "key_id", "public_key"}, _PUBLIC_KEY_TYPE)
+        key = cls(_suite(obj["suite"]), _hex(obj["public_key"], "public_key", 96))
+        if obj["key_id"] != key.key_id:
+            raise DecodeError("issuer public key: key_id does not match the key")
+        return key
+
+
+class IssuerSecretKey:
+    """An issuer's BBS secret key. Its repr is redacted; compare with constant-time equality."""
+
+    __slots__ = ("_secret", "suite")
+
+    def __init__(self, secret: bytes, suite: bbs.Ciphersuite = bbs.BLS12_381_SHA_256) -> None:
+        try:
+            scalar_from_bytes(secret)
+        except ZkAttestError:
+            raise InvalidInputError(
+                "issuer secret key must be a canonical non-zero scalar"
+            ) from None
+        self._secret = bytes(secret)
+        self.suite = suite
+
+    @classmethod
+    def generate(cls, suite: bbs.Ciphersuite = bbs.BLS12_381_SHA_256) -> IssuerSecretKey:
+        """A fresh key from 32 bytes of ``secrets`` entropy (draft KeyGen)."""
+        return cls(bbs.key_gen(secrets.token_bytes(32), b"zkattest/issuer", suite=suite), suite)
+
+    def public_key(self) -> IssuerPublicKey:
+        return IssuerPublicKey(self.suite, bbs.sk_to_pk(self._secret, suite=self.suite))
+
+    def to_json_secret(self) -> str:
+        """The secret key as JSON: store it as you would any signing key."""
+        return canonical_json(
+            {
+                "type": _SECRET_KEY_TYPE,
+                "version": FORMAT_VERSION,
+                "suite": self.suite.name,
+                "secret_key": self._secret.hex(),
+            }
+        ).decode()
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> IssuerSecretKey:
+        obj = parse_json_object(text, _SECRET_KEY_TYPE)
+        _fields(obj, {"type", "version", "suite", "secret_key"}, _SECRET_KEY_TYPE)
+        return cls(_hex(obj["secret_key"], "secret_key", 32), _suite(obj["suite"]))
+
+    def __repr__(self) -> str:
+        return f"IssuerSecretKey(suite={self.suite.name}, <redacted>)"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, IssuerSecretKey):
+            return NotImplemented
+        return self.suite is other.suite and hmac.compare_digest(self._secret, other._secret)
+
+    def __hash__(self) -> int:
+        return hash(self.public_key().public_key)
+
+    def _scalar(self) -> int:
+        return scalar_from_bytes(self._secret)
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A signed investor credential: schema, issuer key, attribute values, signature.
+
+    Held by the wallet only. ``repr`` hides the attribute values.
+    """
+
+    schema: Schema
+    issuer: IssuerPublicKey
+    attributes: Mapping[str, JsonValue]
+    signature: bytes
+
+    def __repr__(self) -> str:
+        return f"Credential(schema={self.schema.id}, issuer={self.issuer.key_id}, <attributes>)"
+
+    def message_scalars(self) -> list[int]:
+        """The BBS messages, in schema order."""
+        return self.schema.encode(self.attributes, self.issuer.suite)
+
+    def verify(self) -> None:
+        """Check the issuer's signature over the attributes; raise VerificationError."""
+        suite = self.issuer.suite
+        api_id = typed_api_id(suite)
+        try:
+            messages = self.message_scalars()
+        except ZkAttestError:
+            raise VerificationError("credential attributes are invalid") from None
+        generators = core.create_generators(len(messages) + 1, api_id, suite=suite)
+        core.core_verify(
+            self.issuer.public_key,
+            self.signature,
+            generators,
+            self.schema.header,
+            messages,
+            api_id,
+            suite=suite,
+        )
+
+    def to_json(self) -> str:
+        return canonical_json(
+            {
+                "type": _CREDENTIAL_TYPE,
+                "version": FORMAT_VERSION,
+                "schema": self.schema.id,
+                "issuer": json.loads(self.issuer.to_json()),
+                "attributes": dict(self.attributes),
+                "signature": self.signature.hex(),
+            }
+        ).decode()
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Credential:
+        """Parse (not verify) a credential; see :func:`accept_credential`."""
+        obj = parse_json_object(text, _CREDENTIAL_TYPE)
+        _fields(
+            obj,
+            {"type", "version", "schema", "issuer", "attributes", "signature"},
+            _CREDENTIAL_TYPE,
+        )
+        if not isinstance(obj["schema"], str):
+            raise DecodeError("credential schema must be a string")
+        try:
+            schema = get_schema(obj["schema"])
+        except ZkAttestError:
+            raise DecodeError("credential has an unknown schema") from None
+        issuer = IssuerPublicKey.from_json(json.dumps(obj["issuer"]))
+        if not isinstance(obj["attributes"], dict):
+            raise DecodeError("credential attributes must be an object")
+        try:
+            attributes = schema.normalize(obj["attributes"])
+        except ZkAttestError as exc:
+            raise DecodeError(f"credential attributes: {exc}") from None
+        return cls(schema, issuer, attributes, _hex(obj["signature"], "signature", 80))
+
+
+def issue_credential(
+    secret_key: IssuerSecretKey, schema: Schema, attributes: Mapping[str, object]
+) -> Credential:
+    """Validate the attributes against ``schema`` and sign them (the issuer's recipe).
+
+    Raises :class:`IssuanceError` naming the offending attribute for unknown,
+    missing, mistyped, negative, oversized or impossible values.
+    """
+    if not isinstance(secret_key, IssuerSecretKey):
+        raise IssuanceError("secret_key must be an IssuerSecretKey")
+    suite = secret_key.suite
+    normalized = schema.normalize(attributes)
+    messages = schema.encode(normalized, suite)
+    api_id = typed_api_id(suite)
+    public = secret_key.public_key()
+    generators = core.create_generators(len(messages) + 1, api_id, suite=suite)
+    signature = core.core_sign(
+        secret_key._scalar(),
+        public.public_key,
+        generators,
+        schema.header,
+        messages,
+        api_id,
+        suite=suite,
+    )
+    return Credential(schema, public, normalized, signature)
+
+
+def accept_credential(
+    text: str | bytes, trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey
+) -> Credential:
+    """The holder's check on receipt: parse, require a trusted issuer, verify the signature."""
+    credential = Credential.from_json(text)
+    if isinstance(trusted_issuers, IssuerPublicKey):
+        trusted_issuers = {trusted_issuers.key_id: trusted_issuers}
+    trusted = trusted_issuers.get(credential.issuer.key_id)
+    if trusted is None or trusted.public_key != credential.issuer.public_key:
+        raise VerificationError("credential is not from a trusted issuer")
+    credential.verify()
+    return credential
