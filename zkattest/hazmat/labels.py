@@ -21,7 +21,9 @@ Groups:
   binding");
 - generic labels for sigma protocols and range proofs;
 - derived outputs: challenges and the digest bound into a BBS
-  ``presentation_header``.
+  ``presentation_header``;
+- the Bulletproofs range proof and its inner-product argument
+  (:mod:`zkattest.hazmat.bulletproofs`, ``docs/notes/bulletproofs.md``).
 """
 
 from __future__ import annotations
@@ -32,11 +34,32 @@ __all__ = [
     "CIRCUIT_HASH",
     "CIRCUIT_ID",
     "COMMITMENT",
+    "INNER_PRODUCT",
+    "INNER_PRODUCT_L",
+    "INNER_PRODUCT_R",
+    "INNER_PRODUCT_U",
+    "ISSUER_PUBLIC_KEY",
     "NONCE",
     "PRESENTATION_HEADER",
     "PROTOCOL",
     "PROTOCOL_VERSION",
     "PUBLIC_INPUT",
+    "RANGE_PROOF",
+    "RANGE_PROOF_A",
+    "RANGE_PROOF_BITS",
+    "RANGE_PROOF_COUNT",
+    "RANGE_PROOF_E_BLINDING",
+    "RANGE_PROOF_S",
+    "RANGE_PROOF_T_1",
+    "RANGE_PROOF_T_2",
+    "RANGE_PROOF_T_X",
+    "RANGE_PROOF_T_X_BLINDING",
+    "RANGE_PROOF_V",
+    "RANGE_PROOF_W",
+    "RANGE_PROOF_X",
+    "RANGE_PROOF_Y",
+    "RANGE_PROOF_Z",
+    "SCHEMA_HASH",
     "STATEMENT",
     "TRANSCRIPT_DOMAIN",
     "VERIFIER_DATE",
@@ -68,6 +91,10 @@ WALLET_ADDRESS = b"wallet-address"
 CHAIN_ID = b"chain-id"
 #: The date the verifier asserted as "today" for relative-date predicates.
 VERIFIER_DATE = b"verifier-date"
+#: The issuer public key a presentation is checked against.
+ISSUER_PUBLIC_KEY = b"issuer-public-key"
+#: The hash of the credential schema (its encoding tables).
+SCHEMA_HASH = b"schema-hash"
 
 # -- generic sigma-protocol and range-proof labels -----------------------------
 #: A description of the public statement being proved.
@@ -82,3 +109,45 @@ COMMITMENT = b"commitment"
 CHALLENGE = b"challenge"
 #: The digest of a transcript bound into a BBS proof's ``presentation_header``.
 PRESENTATION_HEADER = b"bbs-presentation-header"
+
+
+# -- Bulletproofs range proof (zkattest.hazmat.bulletproofs) -------------------
+# Appended in protocol order; see docs/notes/bulletproofs.md.
+#: Start of a range proof; the data names the protocol version and the group.
+RANGE_PROOF = b"range-proof"
+#: The bit length n of every range [0, 2^n).
+RANGE_PROOF_BITS = b"range-proof-n"
+#: The number m of values proved in one aggregated proof.
+RANGE_PROOF_COUNT = b"range-proof-m"
+#: The value commitments V_j = v_j·G + γ_j·H.
+RANGE_PROOF_V = b"range-proof-v"
+#: A, the commitment to the bit vectors a_L, a_R.
+RANGE_PROOF_A = b"range-proof-a"
+#: S, the commitment to the blinding vectors s_L, s_R.
+RANGE_PROOF_S = b"range-proof-s"
+#: Challenge y.
+RANGE_PROOF_Y = b"range-proof-y"
+#: Challenge z.
+RANGE_PROOF_Z = b"range-proof-z"
+#: T_1, the commitment to the coefficient t_1 of t(X).
+RANGE_PROOF_T_1 = b"range-proof-t-1"
+#: T_2, the commitment to the coefficient t_2 of t(X).
+RANGE_PROOF_T_2 = b"range-proof-t-2"
+#: Challenge x, the evaluation point of t(X), l(X), r(X).
+RANGE_PROOF_X = b"range-proof-x"
+#: t_x = t(x).
+RANGE_PROOF_T_X = b"range-proof-t-x"
+#: The blinding of t_x in the synthetic commitment t_x·G + t_x_blinding·H.
+RANGE_PROOF_T_X_BLINDING = b"range-proof-t-x-blinding"
+#: e_blinding (mu), the blinding of A + x·S.
+RANGE_PROOF_E_BLINDING = b"range-proof-e-blinding"
+#: Challenge w scaling the inner-product point: Q = w·U.
+RANGE_PROOF_W = b"range-proof-w"
+#: Start of an inner-product argument; the data is the vector length.
+INNER_PRODUCT = b"inner-product"
+#: L_k of an inner-product round.
+INNER_PRODUCT_L = b"inner-product-l"
+#: R_k of an inner-product round.
+INNER_PRODUCT_R = b"inner-product-r"
+#: Challenge u_k of an inner-product round.
+INNER_PRODUCT_U = b"inner-product-u"

@@ -1,0 +1,746 @@
+r"""Eligibility presentations: a BBS proof plus predicate proofs, under one challenge.
+
+Statement (``docs/notes/predicates.md`` has the derivation)::
+
+    PK{(A, e, (m_j)_{j hidden}, (γ_k)_k) :
+         BBS(W; header; m_1..m_L)                          draft-irtf-cfrg-bbs-signatures-09
+       ∧ C_k = m_k·G + γ_k·H                                for each attribute a predicate uses
+       ∧ m_k − t ∈ [0, 2^n) / t − m_k ∈ [0, 2^n)            >=, <=, between (Bulletproofs)
+       ∧ G = a·(C_k − v·G) + b·H                            != v, and not_in as several !=
+       ∧ ∨_{s∈S} C_k − s·G = γ_k·H                          in S (CDS OR-proof) }
+
+``==`` a public value is BBS disclosure of that message with the value supplied
+by the verifier from the circuit, so the presentation never carries it. The
+transcript binds, in order: the context (:class:`~zkattest.context.PresentationContext`),
+the issuer key, the commitments ``C_k``, the range proof, the sigma
+commitments; its digest is the BBS ``presentation_header``, and the BBS
+challenge ``c`` answers every sigma protocol. The opening proof of ``C_k``
+reuses the BBS blinding ``m~_k``, so its response for ``m_k`` is the BBS
+response ``m^_k``: that links each commitment to the signed message.
+
+Wire format of the proof bytes (every length follows from circuit and schema)::
+
+    0x01 || bbs_proof || C_k* || V_pad* || range_proof || T_lin* || γ^_k* || (a^, b^)*
+         || per `in`: T_s* || c_s* (all but the last) || z_s*
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from zkattest.circuits import Circuit, ResolvedPredicate, get_circuit
+from zkattest.context import PresentationContext, normalize_wallet_address
+from zkattest.credentials import (
+    FORMAT_VERSION,
+    Credential,
+    IssuerPublicKey,
+    parse_json_object,
+)
+from zkattest.errors import (
+    DecodeError,
+    InvalidInputError,
+    PolicyError,
+    VerificationError,
+    ZkAttestError,
+)
+from zkattest.hazmat import bulletproofs, labels
+from zkattest.hazmat.bbs import core
+from zkattest.hazmat.curve import G1, G1_BYTES, SCALAR_BYTES, R, get_backend, scalar_to_bytes
+from zkattest.hazmat.pedersen import pedersen_generators
+from zkattest.hazmat.sigma import (
+    LinearProver,
+    LinearRelation,
+    SetMembershipProof,
+    SetMembershipProver,
+    random_scalar,
+    verify_linear,
+    verify_set_membership,
+)
+from zkattest.hazmat.transcript import Transcript
+from zkattest.schema import EnumType, canonical_json, typed_api_id
+
+__all__ = ["Challenge", "Presentation", "VerifiedPresentation", "prove", "verify"]
+
+PROOF_FORMAT = 1
+_TRANSCRIPT_PROTOCOL = b"zkattest/presentation/v1"
+_CHALLENGE_TYPE = "zkattest/challenge"
+_PRESENTATION_TYPE = "zkattest/presentation"
+#: Presentations larger than this are refused before any curve arithmetic.
+MAX_PROOF_BYTES = 64 * 1024
+
+Rng = Callable[[], int]
+
+
+def _utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_utc(value: object, what: str) -> dt.datetime:
+    if not isinstance(value, str) or not value.endswith("Z") or len(value) != 20:
+        raise DecodeError(f"{what} must be an RFC 3339 UTC time such as 2026-01-01T00:00:00Z")
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        raise DecodeError(f"{what} is not a valid time") from None
+
+
+def _parse_date(value: object, what: str) -> dt.date:
+    if not isinstance(value, str) or len(value) != 10:
+        raise DecodeError(f"{what} must be a YYYY-MM-DD date")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DecodeError(f"{what} is not a valid date") from None
+
+
+def _hex(value: object, what: str, length: int) -> bytes:
+    if not isinstance(value, str) or len(value) != 2 * length:
+        raise DecodeError(f"{what} must be {length} bytes of lower-case hex")
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raise DecodeError(f"{what} is not valid hex") from None
+    if raw.hex() != value:
+        raise DecodeError(f"{what} must be lower-case hex")
+    return raw
+
+
+def _keys(obj: Mapping[str, Any], required: set[str], what: str) -> None:
+    if set(obj) != required:
+        raise DecodeError(
+            f"{what}: missing fields {sorted(required - set(obj))}, "
+            f"unknown fields {sorted(set(obj) - required)}"
+        )
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """What a verifier hands a wallet: everything the presentation must be bound to."""
+
+    challenge_id: str
+    nonce: bytes
+    verifier_domain: str
+    circuit_id: str
+    circuit_hash: bytes
+    wallet_address: str
+    chain_id: int
+    today: dt.date
+    expires_at: dt.datetime
+    circuit_params: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.challenge_id, str) or not 0 < len(self.challenge_id) <= 64:
+            raise InvalidInputError("challenge id must be 1 to 64 characters")
+        object.__setattr__(self, "wallet_address", normalize_wallet_address(self.wallet_address))
+        if self.expires_at.tzinfo is None:
+            raise InvalidInputError("expires_at must be timezone-aware")
+        self.context()  # validates the remaining fields
+
+    @classmethod
+    def create(
+        cls,
+        circuit: Circuit,
+        *,
+        verifier_domain: str,
+        wallet_address: str,
+        chain_id: int,
+        lifetime: dt.timedelta = dt.timedelta(minutes=5),
+        now: dt.datetime | None = None,
+    ) -> Challenge:
+        """A fresh challenge with a random 32-byte nonce, valid for ``lifetime``."""
+        now = now or dt.datetime.now(dt.UTC)
+        return cls(
+            challenge_id=secrets.token_urlsafe(16),
+            nonce=secrets.token_bytes(32),
+            verifier_domain=verifier_domain,
+            circuit_id=circuit.id,
+            circuit_hash=circuit.circuit_hash,
+            wallet_address=wallet_address,
+            chain_id=chain_id,
+            today=now.astimezone(dt.UTC).date(),
+            expires_at=(now + lifetime).replace(microsecond=0),
+            circuit_params=dict(circuit.params),
+        )
+
+    def context(self) -> PresentationContext:
+        return PresentationContext(
+            circuit_id=self.circuit_id,
+            circuit_hash=self.circuit_hash,
+            verifier_domain=self.verifier_domain,
+            nonce=self.nonce,
+            wallet_address=self.wallet_address,
+            chain_id=self.chain_id,
+            today=self.today,
+        )
+
+    def circuit(self) -> Circuit:
+        """The built-in circuit this challenge names, checked against its hash."""
+        circuit = get_circuit(self.circuit_id, params=dict(self.circuit_params) or None)
+        if circuit.circuit_hash != self.circuit_hash:
+            raise PolicyError("the challenge's circuit hash does not match the known circuit")
+        return circuit
+
+    def to_json(self) -> str:
+        return canonical_json(
+            {
+                "type": _CHALLENGE_TYPE,
+                "version": FORMAT_VERSION,
+                "challenge_id": self.challenge_id,
+                "nonce": self.nonce.hex(),
+                "verifier_domain": self.verifier_domain,
+                "circuit_id": self.circuit_id,
+                "circuit_hash": self.circuit_hash.hex(),
+                "circuit_params": dict(self.circuit_params),
+                "wallet_address": self.wallet_address,
+                "chain_id": self.chain_id,
+                "today": self.today.isoformat(),
+                "expires_at": _utc(self.expires_at),
+            }
+        ).decode()
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Challenge:
+        obj = parse_json_object(text, _CHALLENGE_TYPE)
+        _keys(
+            obj,
+            {
+                "type",
+                "version",
+                "challenge_id",
+                "nonce",
+                "verifier_domain",
+                "circuit_id",
+                "circuit_hash",
+                "circuit_params",
+                "wallet_address",
+                "chain_id",
+                "today",
+                "expires_at",
+            },
+            _CHALLENGE_TYPE,
+        )
+        params = obj["circuit_params"]
+        if not isinstance(params, dict) or not all(
+            isinstance(k, str) and type(v) is int for k, v in params.items()
+        ):
+            raise DecodeError("circuit_params must map names to integers")
+        nonce = obj["nonce"]
+        if not isinstance(nonce, str) or not 32 <= len(nonce) <= 128 or len(nonce) % 2:
+            raise DecodeError("nonce must be 16 to 64 bytes of hex")
+        try:
+            return cls(
+                challenge_id=obj["challenge_id"],
+                nonce=_hex(nonce, "nonce", len(nonce) // 2),
+                verifier_domain=obj["verifier_domain"],
+                circuit_id=obj["circuit_id"],
+                circuit_hash=_hex(obj["circuit_hash"], "circuit_hash", 32),
+                wallet_address=obj["wallet_address"],
+                chain_id=obj["chain_id"],
+                today=_parse_date(obj["today"], "today"),
+                expires_at=_parse_utc(obj["expires_at"], "expires_at"),
+                circuit_params=params,
+            )
+        except InvalidInputError as exc:
+            if isinstance(exc, DecodeError):
+                raise
+            raise DecodeError(f"challenge: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """What the wallet sends: public metadata and the proof bytes."""
+
+    challenge_id: str
+    circuit_id: str
+    circuit_hash: bytes
+    wallet_address: str
+    chain_id: int
+    issuer_key_id: str
+    disclosed: Mapping[str, Any]
+    proof: bytes
+
+    def to_json(self) -> str:
+        return canonical_json(
+            {
+                "type": _PRESENTATION_TYPE,
+                "version": FORMAT_VERSION,
+                "challenge_id": self.challenge_id,
+                "circuit_id": self.circuit_id,
+                "circuit_hash": self.circuit_hash.hex(),
+                "wallet_address": self.wallet_address,
+                "chain_id": self.chain_id,
+                "issuer_key_id": self.issuer_key_id,
+                "disclosed": dict(self.disclosed),
+                "proof": base64.b64encode(self.proof).decode(),
+            }
+        ).decode()
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Presentation:
+        obj = parse_json_object(text, _PRESENTATION_TYPE)
+        _keys(
+            obj,
+            {
+                "type",
+                "version",
+                "challenge_id",
+                "circuit_id",
+                "circuit_hash",
+                "wallet_address",
+                "chain_id",
+                "issuer_key_id",
+                "disclosed",
+                "proof",
+            },
+            _PRESENTATION_TYPE,
+        )
+        for name in ("challenge_id", "circuit_id", "issuer_key_id", "wallet_address", "proof"):
+            if not isinstance(obj[name], str):
+                raise DecodeError(f"{name} must be a string")
+        if type(obj["chain_id"]) is not int:
+            raise DecodeError("chain_id must be an integer")
+        if not isinstance(obj["disclosed"], dict):
+            raise DecodeError("disclosed must be an object")
+        if len(obj["proof"]) > 4 * MAX_PROOF_BYTES // 3 + 4:
+            raise DecodeError("proof too large")
+        try:
+            proof = base64.b64decode(obj["proof"], validate=True)
+        except (binascii.Error, ValueError):
+            raise DecodeError("proof is not valid base64") from None
+        try:
+            wallet = normalize_wallet_address(obj["wallet_address"])
+        except InvalidInputError as exc:
+            raise DecodeError(str(exc)) from None
+        return cls(
+            challenge_id=obj["challenge_id"],
+            circuit_id=obj["circuit_id"],
+            circuit_hash=_hex(obj["circuit_hash"], "circuit_hash", 32),
+            wallet_address=wallet,
+            chain_id=obj["chain_id"],
+            issuer_key_id=obj["issuer_key_id"],
+            disclosed=obj["disclosed"],
+            proof=proof,
+        )
+
+
+@dataclass(frozen=True)
+class VerifiedPresentation:
+    """What a verifier learns from a presentation that verified."""
+
+    circuit_id: str
+    circuit_hash: bytes
+    wallet_address: str
+    chain_id: int
+    issuer_key_id: str
+    disclosed: Mapping[str, Any]
+    #: The latest date the credential is proven unexpired on (expiry_date >= this).
+    valid_through: dt.date
+
+
+# ---------------------------------------------------------------------------
+# The plan: what each predicate becomes, derived identically by both sides
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    L: int
+    disclosed: dict[int, int | None]  # index -> scalar fixed by the verifier, None: holder reveals
+    committed: list[int]
+    ranges: list[tuple[int, str, int]]  # (index, "ge" | "le", bound)
+    not_equal: list[tuple[int, int]]  # (index, value)
+    sets: list[tuple[int, tuple[int, ...]]]  # (index, members)
+    bits: int
+    clear: list[ResolvedPredicate]  # predicates on disclosed attributes, checked in the clear
+
+    @property
+    def range_count(self) -> int:
+        return bulletproofs.padded_count(len(self.ranges)) if self.ranges else 0
+
+
+def _plan(circuit: Circuit, today: dt.date) -> _Plan:
+    schema = circuit.schema
+    resolved = circuit.resolve(today)
+    disclosed: dict[int, int | None] = {i: None for i in circuit.disclosed_indexes}
+    for p in resolved:
+        if p.op == "==":
+            disclosed[p.index] = p.values[0]
+    plan = _Plan(len(schema.attributes), disclosed, [], [], [], [], 8, [])
+    for p in resolved:
+        if p.index in disclosed:
+            if p.op != "==" or disclosed[p.index] is None:
+                plan.clear.append(p)
+            continue
+        if p.index not in plan.committed:
+            plan.committed.append(p.index)
+        if p.op in (">=", "between"):
+            plan.ranges.append((p.index, "ge", p.values[0]))
+        if p.op in ("<=", "between"):
+            plan.ranges.append((p.index, "le", p.values[-1]))
+        if p.bits is not None:
+            plan.bits = max(plan.bits, p.bits)
+        if p.op == "!=":
+            plan.not_equal.append((p.index, p.values[0]))
+        elif p.op == "not_in":
+            plan.not_equal += [(p.index, v) for v in p.values]
+        elif p.op == "in":
+            attribute_type = schema.attributes[p.index].type
+            if isinstance(attribute_type, EnumType):
+                # The issuer signs only codes of the enum, so "in S" is "not_in" its
+                # complement: cheaper whenever the complement is smaller.
+                complement = sorted({c for _, c in attribute_type.values} - set(p.values))
+                if len(complement) < len(p.values):
+                    plan.not_equal += [(p.index, v) for v in complement]
+                    continue
+            plan.sets.append((p.index, p.values))
+    plan.committed.sort()
+    return plan
+
+
+def _holds(p: ResolvedPredicate, m: int) -> bool:
+    v = p.values
+    return {
+        ">=": lambda: m >= v[0],
+        "<=": lambda: m <= v[0],
+        "between": lambda: v[0] <= m <= v[1],
+        "==": lambda: m == v[0],
+        "!=": lambda: m != v[0],
+        "in": lambda: m in v,
+        "not_in": lambda: m not in v,
+    }[p.op]()
+
+
+def _expiry_bound(circuit: Circuit, today: dt.date) -> dt.date:
+    from zkattest.schema import DATE_EPOCH, EXPIRY_ATTRIBUTE
+
+    bounds = [
+        p.values[0]
+        for p in circuit.resolve(today)
+        if p.attribute == EXPIRY_ATTRIBUTE and p.op in (">=", "between")
+    ]
+    return DATE_EPOCH + dt.timedelta(days=max(bounds))
+
+
+def _transcript(
+    context: PresentationContext, issuer: IssuerPublicKey, circuit: Circuit
+) -> Transcript:
+    transcript = Transcript(_TRANSCRIPT_PROTOCOL)
+    context.bind(transcript)
+    transcript.append_message(labels.ISSUER_PUBLIC_KEY, issuer.public_key)
+    transcript.append_message(labels.SCHEMA_HASH, circuit.schema.schema_hash)
+    return transcript
+
+
+def _range_items(plan: _Plan, C: Mapping[int, G1], G: G1) -> list[G1]:
+    out = []
+    for index, kind, bound in plan.ranges:
+        out.append(C[index] - G * bound if kind == "ge" else G * bound - C[index])
+    return out
+
+
+def _linear_relations(plan: _Plan, C: Mapping[int, G1], G: G1, H: G1) -> list[LinearRelation]:
+    relations = [LinearRelation(C[k], ((f"m{k}", G), (f"g{k}", H))) for k in plan.committed]
+    relations += [
+        LinearRelation(G, ((f"a{i}", C[k] - G * v), (f"b{i}", H)))
+        for i, (k, v) in enumerate(plan.not_equal)
+    ]
+    return relations
+
+
+# ---------------------------------------------------------------------------
+# Holder
+# ---------------------------------------------------------------------------
+
+
+def prove(credential: Credential, challenge: Challenge, *, rng: Rng | None = None) -> Presentation:
+    """The holder's recipe: prove the challenge's circuit on ``credential``.
+
+    Refuses with :class:`PolicyError` (naming the predicate, never a value)
+    when the credential does not satisfy the circuit or the challenge expired.
+    """
+    draw = rng or random_scalar
+    circuit = challenge.circuit()
+    if circuit.schema.id != credential.schema.id:
+        raise PolicyError("the circuit is for another credential schema")
+    if dt.datetime.now(dt.UTC) > challenge.expires_at:
+        raise PolicyError("the challenge has expired")
+    messages = credential.message_scalars()
+    for p in circuit.resolve(challenge.today):
+        if not _holds(p, messages[p.index]):
+            raise PolicyError(
+                f"the credential does not satisfy {p.attribute} {p.op} the circuit's value"
+            )
+    plan = _plan(circuit, challenge.today)
+    backend = get_backend()
+    G, H = pedersen_generators(backend)
+    suite = credential.issuer.suite
+    api_id = typed_api_id(suite)
+
+    gamma = {k: draw() for k in plan.committed}
+    m_tilde = {k: draw() for k in plan.committed}
+    C = {k: backend.g1_msm([G, H], [messages[k], gamma[k]]) for k in plan.committed}
+    transcript = _transcript(challenge.context(), credential.issuer, circuit)
+    for k in plan.committed:
+        transcript.append_point(labels.COMMITMENT, C[k])
+
+    range_bytes = b""
+    padding: list[G1] = []
+    if plan.ranges:
+        V = _range_items(plan, C, G)
+        values = [
+            messages[k] - t if kind == "ge" else t - messages[k] for k, kind, t in plan.ranges
+        ]
+        blinds = [gamma[k] if kind == "ge" else -gamma[k] % R for k, kind, _ in plan.ranges]
+        for _ in range(plan.range_count - len(V)):
+            pad_blind = draw()
+            padding.append(H * pad_blind)
+            values.append(0)
+            blinds.append(pad_blind)
+        range_proof = bulletproofs.prove_range_for_commitments(
+            transcript, V + padding, values, blinds, plan.bits, rng=draw
+        )
+        range_bytes = range_proof.to_bytes()
+
+    witnesses: dict[str, int] = {}
+    for k in plan.committed:
+        witnesses[f"m{k}"], witnesses[f"g{k}"] = messages[k], gamma[k]
+    for i, (k, v) in enumerate(plan.not_equal):
+        a = pow(messages[k] - v, -1, R)
+        witnesses[f"a{i}"], witnesses[f"b{i}"] = a, -a * gamma[k] % R
+    linear = LinearProver(
+        _linear_relations(plan, C, G, H),
+        witnesses,
+        fixed_tilde={f"m{k}": m_tilde[k] for k in plan.committed},
+        rng=draw,
+    )
+    T_linear = linear.commitments()
+    set_provers = [
+        SetMembershipProver(C[k], messages[k], gamma[k], members, G, H, rng=draw)
+        for k, members in plan.sets
+    ]
+    for T in T_linear:
+        transcript.append_point(labels.COMMITMENT, T)
+    for prover in set_provers:
+        for T in prover.commitments():
+            transcript.append_point(labels.COMMITMENT, T)
+    ph = transcript.digest(labels.PRESENTATION_HEADER)
+
+    generators = core.create_generators(plan.L + 1, api_id, suite=suite)
+    disclosed_indexes = sorted(plan.disclosed)
+    bbs_proof = core.core_proof_gen(
+        credential.issuer.public_key,
+        credential.signature,
+        generators,
+        credential.schema.header,
+        ph,
+        messages,
+        disclosed_indexes,
+        api_id,
+        suite=suite,
+        m_tilde=m_tilde,
+    )
+    responses = linear.responses(bbs_proof.c)
+    parts = [bytes([PROOF_FORMAT]), bbs_proof.to_bytes()]
+    parts += [C[k].to_bytes() for k in plan.committed]
+    parts += [P.to_bytes() for P in padding]
+    parts.append(range_bytes)
+    parts += [T.to_bytes() for T in T_linear]
+    parts += [scalar_to_bytes(responses[f"g{k}"]) for k in plan.committed]
+    for i in range(len(plan.not_equal)):
+        parts += [scalar_to_bytes(responses[f"a{i}"]), scalar_to_bytes(responses[f"b{i}"])]
+    for prover in set_provers:
+        proof = prover.finish(bbs_proof.c)
+        parts += [T.to_bytes() for T in proof.T]
+        parts += [scalar_to_bytes(c_s) for c_s in proof.c_branch[:-1]]
+        parts += [scalar_to_bytes(z_s) for z_s in proof.z]
+
+    disclosed_values = {
+        circuit.schema.attributes[i].name: credential.attributes[circuit.schema.attributes[i].name]
+        for i, fixed in plan.disclosed.items()
+        if fixed is None
+    }
+    return Presentation(
+        challenge_id=challenge.challenge_id,
+        circuit_id=circuit.id,
+        circuit_hash=circuit.circuit_hash,
+        wallet_address=challenge.wallet_address,
+        chain_id=challenge.chain_id,
+        issuer_key_id=credential.issuer.key_id,
+        disclosed=disclosed_values,
+        proof=b"".join(parts),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Verifier
+# ---------------------------------------------------------------------------
+
+
+class _Reader:
+    __slots__ = ("_data", "_offset")
+
+    def __init__(self, data: bytes) -> None:
+        self._data, self._offset = data, 0
+
+    def take(self, n: int) -> bytes:
+        if self._offset + n > len(self._data):
+            raise DecodeError("proof too short")
+        chunk = self._data[self._offset : self._offset + n]
+        self._offset += n
+        return chunk
+
+    def point(self) -> G1:
+        return get_backend().g1_from_bytes(self.take(G1_BYTES))
+
+    def scalar(self) -> int:
+        s = int.from_bytes(self.take(SCALAR_BYTES), "big")
+        if s >= R:
+            raise DecodeError("non-canonical scalar")
+        return s
+
+    def end(self) -> None:
+        if self._offset != len(self._data):
+            raise DecodeError("trailing bytes after the proof")
+
+
+def verify(
+    presentation: Presentation,
+    challenge: Challenge,
+    trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey,
+    *,
+    now: dt.datetime | None = None,
+) -> VerifiedPresentation:
+    """The verifier's recipe: check ``presentation`` against its own ``challenge``.
+
+    Raises :class:`VerificationError` for anything that does not verify, from
+    a mismatched field to a malformed or false proof, with no further detail.
+    """
+    try:
+        return _verify(presentation, challenge, trusted_issuers, now)
+    except VerificationError:
+        raise
+    except ZkAttestError:
+        raise VerificationError("presentation refused") from None
+
+
+def _verify(
+    presentation: Presentation,
+    challenge: Challenge,
+    trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey,
+    now: dt.datetime | None,
+) -> VerifiedPresentation:
+    if isinstance(trusted_issuers, IssuerPublicKey):
+        trusted_issuers = {trusted_issuers.key_id: trusted_issuers}
+    issuer = trusted_issuers.get(presentation.issuer_key_id)
+    if issuer is None:
+        raise VerificationError("presentation refused")
+    if (now or dt.datetime.now(dt.UTC)) > challenge.expires_at:
+        raise VerificationError("presentation refused")
+    if (
+        presentation.challenge_id != challenge.challenge_id
+        or presentation.circuit_id != challenge.circuit_id
+        or presentation.circuit_hash != challenge.circuit_hash
+        or presentation.wallet_address != challenge.wallet_address
+        or presentation.chain_id != challenge.chain_id
+        or len(presentation.proof) > MAX_PROOF_BYTES
+    ):
+        raise VerificationError("presentation refused")
+    circuit = challenge.circuit()
+    schema = circuit.schema
+    plan = _plan(circuit, challenge.today)
+    suite = issuer.suite
+    api_id = typed_api_id(suite)
+
+    # Disclosed values: those the holder reveals, re-encoded, and those the circuit fixes.
+    revealed = {schema.attributes[i].name for i, fixed in plan.disclosed.items() if fixed is None}
+    if set(presentation.disclosed) != revealed:
+        raise VerificationError("presentation refused")
+    disclosed_scalars: dict[int, int] = {}
+    for i, fixed in plan.disclosed.items():
+        if fixed is None:
+            attribute = schema.attributes[i]
+            disclosed_scalars[i] = attribute.encode(presentation.disclosed[attribute.name], suite)
+        else:
+            disclosed_scalars[i] = fixed
+    for p in plan.clear:
+        if not _holds(p, disclosed_scalars[p.index]):
+            raise VerificationError("presentation refused")
+
+    U = plan.L - len(plan.disclosed)
+    reader = _Reader(presentation.proof)
+    if reader.take(1) != bytes([PROOF_FORMAT]):
+        raise VerificationError("presentation refused")
+    bbs_proof = reader.take(3 * G1_BYTES + (4 + U) * SCALAR_BYTES)
+    C = {k: reader.point() for k in plan.committed}
+    backend = get_backend()
+    G, H = pedersen_generators(backend)
+    transcript = _transcript(challenge.context(), issuer, circuit)
+    for k in plan.committed:
+        transcript.append_point(labels.COMMITMENT, C[k])
+    if plan.ranges:
+        padding = [reader.point() for _ in range(plan.range_count - len(plan.ranges))]
+        range_proof = bulletproofs.RangeProof.from_bytes(
+            reader.take(bulletproofs.proof_size(plan.bits, plan.range_count)),
+            plan.bits,
+            plan.range_count,
+        )
+        bulletproofs.verify_range(
+            transcript, _range_items(plan, C, G) + padding, range_proof, plan.bits
+        )
+    relations = _linear_relations(plan, C, G, H)
+    T_linear = [reader.point() for _ in relations]
+    gamma_hat = {k: reader.scalar() for k in plan.committed}
+    ab_hat = [(reader.scalar(), reader.scalar()) for _ in plan.not_equal]
+    set_proofs = []
+    for _, members in plan.sets:
+        T_s = tuple(reader.point() for _ in members)
+        c_s = [reader.scalar() for _ in members[:-1]]
+        z_s = tuple(reader.scalar() for _ in members)
+        set_proofs.append((T_s, c_s, z_s))
+    reader.end()
+    for T in T_linear:
+        transcript.append_point(labels.COMMITMENT, T)
+    for T_s, _, _ in set_proofs:
+        for T in T_s:
+            transcript.append_point(labels.COMMITMENT, T)
+    ph = transcript.digest(labels.PRESENTATION_HEADER)
+
+    generators = core.create_generators(plan.L + 1, api_id, suite=suite)
+    indexes = sorted(disclosed_scalars)
+    bbs = core.core_proof_verify(
+        issuer.public_key,
+        bbs_proof,
+        generators,
+        schema.header,
+        ph,
+        [disclosed_scalars[i] for i in indexes],
+        indexes,
+        api_id,
+        suite=suite,
+    )
+    c = bbs.c
+    responses: dict[str, int] = {}
+    for k in plan.committed:
+        responses[f"m{k}"], responses[f"g{k}"] = bbs.m_hat[k], gamma_hat[k]
+    for i, (a_hat, b_hat) in enumerate(ab_hat):
+        responses[f"a{i}"], responses[f"b{i}"] = a_hat, b_hat
+    verify_linear(relations, T_linear, responses, c)
+    for (k, members), (T_s, c_s, z_s) in zip(plan.sets, set_proofs, strict=True):
+        last = (c - sum(c_s)) % R
+        proof = SetMembershipProof(T_s, (*c_s, last), z_s)
+        verify_set_membership(C[k], members, proof, c, G, H)
+    return VerifiedPresentation(
+        circuit_id=circuit.id,
+        circuit_hash=circuit.circuit_hash,
+        wallet_address=challenge.wallet_address,
+        chain_id=challenge.chain_id,
+        issuer_key_id=issuer.key_id,
+        disclosed=dict(presentation.disclosed),
+        valid_through=_expiry_bound(circuit, challenge.today),
+    )
