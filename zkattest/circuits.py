@@ -66,6 +66,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Final, TypeAlias
 
@@ -366,7 +367,7 @@ class Circuit:
         """``canonical_json(self.definition())``: sorted keys, no whitespace, UTF-8."""
         return canonical_json(self.definition())
 
-    @property
+    @cached_property
     def circuit_hash(self) -> bytes:
         """SHA-256 of :meth:`canonical_json` (32 bytes)."""
         return hashlib.sha256(self.canonical_json()).digest()
@@ -666,10 +667,23 @@ def get_circuit(circuit_id: str, *, params: Mapping[str, int] | None = None) -> 
     if not file.is_file():
         known = ", ".join(sorted(f.stem for f in folder.glob("*.toml")))
         raise InvalidInputError(f"unknown circuit {circuit_id!r}; known: {known or 'none'}")
-    circuit = load_circuit(file, params=params)
-    if circuit.id != circuit_id:
-        raise InvalidInputError(f"{file}: defines circuit {circuit.id}, not {circuit_id}")
+    overrides = dict(params or {})
+    if not all(isinstance(k, str) and type(v) is int for k, v in overrides.items()):
+        return load_circuit(file, params=params)  # refuses them with a clear error
+    key = (str(file), file.stat().st_mtime_ns, tuple(sorted(overrides.items())))
+    circuit = _loaded.get(key)
+    if circuit is None:
+        circuit = load_circuit(file, params=params)
+        if circuit.id != circuit_id:
+            raise InvalidInputError(f"{file}: defines circuit {circuit.id}, not {circuit_id}")
+        if len(_loaded) >= 256:
+            _loaded.clear()
+        _loaded[key] = circuit
     return circuit
+
+
+# Parsed built-in circuits, keyed by file, modification time and parameters.
+_loaded: dict[tuple[str, int, tuple[tuple[str, int], ...]], Circuit] = {}
 
 
 def _circuit_from_toml(data: dict[str, object], overrides: Mapping[str, int] | None) -> Circuit:

@@ -41,6 +41,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import ClassVar, Final, TypeAlias
 
 from zkattest.errors import InvalidInputError, IssuanceError
@@ -562,12 +563,12 @@ class Schema:
         """``canonical_json(self.definition())``."""
         return canonical_json(self.definition())
 
-    @property
+    @cached_property
     def schema_hash(self) -> bytes:
         """SHA-256 of :meth:`canonical_json` (32 bytes)."""
         return hashlib.sha256(self.canonical_json()).digest()
 
-    @property
+    @cached_property
     def header(self) -> bytes:
         """The BBS ``header`` of credentials of this schema.
 
