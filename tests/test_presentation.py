@@ -1,0 +1,324 @@
+"""Eligibility presentations: completeness, boundary soundness, context binding, privacy."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import sample_attributes
+from zkattest.circuits import get_circuit
+from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
+from zkattest.errors import DecodeError, PolicyError, VerificationError, ZkAttestError
+from zkattest.presentation import Challenge, Presentation, prove, verify
+from zkattest.schema import DATE_EPOCH, get_schema
+
+SCHEMA = get_schema("investor/v1")
+WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+OTHER_WALLET = "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"
+TODAY = dt.date(2026, 11, 21)
+ENTITY = {
+    "investor_type": "entity",
+    "birth_date": "1999-05-01",
+    "securities_owned_usd": 250_000_000,
+    "accreditation_basis": "regulated_entity",
+}
+
+
+@pytest.fixture(scope="module")
+def issuer() -> IssuerSecretKey:
+    return IssuerSecretKey.generate()
+
+
+def challenge_for(circuit_id: str, **overrides: Any) -> Challenge:
+    circuit = get_circuit(circuit_id)
+    fields: dict[str, Any] = {
+        "challenge_id": "ch-1",
+        "nonce": b"\x07" * 32,
+        "verifier_domain": "exchange.example",
+        "circuit_id": circuit.id,
+        "circuit_hash": circuit.circuit_hash,
+        "wallet_address": WALLET,
+        "chain_id": 1,
+        "today": TODAY,
+        "expires_at": dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
+        "circuit_params": dict(circuit.params),
+    }
+    fields.update(overrides)
+    return Challenge(**fields)
+
+
+def credential(issuer: IssuerSecretKey, **overrides: object) -> Credential:
+    return issue_credential(issuer, SCHEMA, sample_attributes(**overrides))
+
+
+CASES = [
+    ("accredited_investor_506c", {}),
+    ("reg_s_non_us", {}),
+    ("kyc_adult", {}),
+    ("qib_144a", ENTITY),
+]
+
+
+@pytest.mark.parametrize(("circuit_id", "overrides"), CASES)
+def test_every_circuit_round_trips(
+    issuer: IssuerSecretKey, circuit_id: str, overrides: dict[str, object]
+) -> None:
+    ch = challenge_for(circuit_id)
+    ch = Challenge.from_json(ch.to_json())
+    presentation = prove(credential(issuer, **overrides), ch)
+    wire = Presentation.from_json(presentation.to_json())
+    assert wire == presentation
+    result = verify(wire, ch, issuer.public_key())
+    assert result.wallet_address == WALLET.lower()
+    assert result.circuit_id == circuit_id
+    assert result.valid_through == TODAY
+    assert result.disclosed == {}
+
+
+def test_round_trip_on_the_reference_backend(issuer: IssuerSecretKey) -> None:
+    from zkattest.hazmat.curve import use_backend
+
+    with use_backend("py-ecc"):
+        ch = challenge_for("reg_s_non_us")
+        presentation = prove(credential(issuer), ch)
+        verify(presentation, ch, issuer.public_key())
+        with pytest.raises(VerificationError):
+            verify(presentation, dataclasses.replace(ch, chain_id=5), issuer.public_key())
+
+
+# -- context binding: one test per field ------------------------------------------------
+
+BINDING = {
+    "circuit": {"circuit_id": "kyc_adult", "circuit_hash": get_circuit("kyc_adult").circuit_hash},
+    "verifier_domain": {"verifier_domain": "other.example"},
+    "nonce": {"nonce": b"\x08" * 32},
+    "wallet_address": {"wallet_address": OTHER_WALLET},
+    "chain_id": {"chain_id": 137},
+    "today": {"today": TODAY - dt.timedelta(days=1)},
+}
+
+
+@pytest.fixture(scope="module")
+def accredited(issuer: IssuerSecretKey) -> tuple[Challenge, Presentation]:
+    ch = challenge_for("accredited_investor_506c")
+    return ch, prove(credential(issuer), ch)
+
+
+@pytest.mark.parametrize("field", sorted(BINDING))
+def test_every_context_field_is_bound(
+    issuer: IssuerSecretKey, accredited: tuple[Challenge, Presentation], field: str
+) -> None:
+    ch, presentation = accredited
+    verify(presentation, ch, issuer.public_key())
+    other = dataclasses.replace(ch, **BINDING[field])
+    with pytest.raises(VerificationError):
+        verify(presentation, other, issuer.public_key())
+    # editing the presentation's own fields to match does not help either
+    edits = {k: v for k, v in BINDING[field].items() if k in Presentation.__dataclass_fields__}
+    if edits:
+        with pytest.raises(VerificationError):
+            verify(dataclasses.replace(presentation, **edits), other, issuer.public_key())
+
+
+def test_wrong_issuer_and_expired_challenge(
+    issuer: IssuerSecretKey, accredited: tuple[Challenge, Presentation]
+) -> None:
+    ch, presentation = accredited
+    with pytest.raises(VerificationError):
+        verify(presentation, ch, IssuerSecretKey.generate().public_key())
+    # the challenge id only routes; the nonce it stands for is what the proof is bound to
+    with pytest.raises(VerificationError):
+        verify(presentation, dataclasses.replace(ch, challenge_id="ch-2"), issuer.public_key())
+    with pytest.raises(VerificationError):
+        verify(presentation, ch, issuer.public_key(), now=dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+    with pytest.raises(PolicyError):
+        prove(
+            credential(issuer),
+            challenge_for("kyc_adult", expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)),
+        )
+
+
+# -- soundness at and just past the boundary, per predicate kind ----------------------
+
+
+def _days(day: dt.date) -> str:
+    return day.isoformat()
+
+
+ADULT_BOUNDARY = dt.date(2008, 11, 21)  # 18 years before TODAY
+BOUNDARIES = [
+    # (circuit, attribute overrides that just hold, overrides that just fail)
+    (
+        "qib_144a",
+        {**ENTITY, "securities_owned_usd": 100_000_000},
+        {**ENTITY, "securities_owned_usd": 99_999_999},
+    ),  # >=
+    (
+        "kyc_adult",
+        {"birth_date": _days(ADULT_BOUNDARY)},
+        {"birth_date": _days(ADULT_BOUNDARY + dt.timedelta(days=1))},
+    ),  # <=
+    ("kyc_adult", {"kyc_level": 2}, {"kyc_level": 1}),  # >= small
+    (
+        "kyc_adult",
+        {"expiry_date": _days(TODAY)},
+        {"expiry_date": _days(TODAY - dt.timedelta(days=1)), "issuance_date": "2026-01-01"},
+    ),  # >= date
+    ("kyc_adult", {"sanctions_screening": "clear"}, {"sanctions_screening": "pending"}),  # ==
+    ("reg_s_non_us", {"country": "CA"}, {"country": "US"}),  # not_in
+    ("reg_s_non_us", {"country": "MX"}, {"country": "PR"}),  # not_in
+    (
+        "accredited_investor_506c",
+        {"accreditation_basis": "income"},
+        {"accreditation_basis": "none"},
+    ),  # in
+]
+
+
+@pytest.mark.parametrize(("circuit_id", "holds", "fails"), BOUNDARIES)
+def test_boundaries(
+    issuer: IssuerSecretKey, circuit_id: str, holds: dict[str, object], fails: dict[str, object]
+) -> None:
+    ch = challenge_for(circuit_id)
+    verify(prove(credential(issuer, **holds), ch), ch, issuer.public_key())
+    # the holder library refuses to prove a false statement
+    with pytest.raises(PolicyError):
+        prove(credential(issuer, **fails), ch)
+    # a proof forced past that check: the credential says `fails`, the prover lies `holds`
+    honest = credential(issuer, **fails)
+    lying = Credential(
+        honest.schema, honest.issuer, SCHEMA.normalize(sample_attributes(**holds)), honest.signature
+    )
+    forged = prove(lying, ch)
+    with pytest.raises(VerificationError):
+        verify(forged, ch, issuer.public_key())
+
+
+def test_between_and_cds_membership(
+    issuer: IssuerSecretKey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Operators no shipped circuit uses: `between` and an `in` proven by the OR-proof."""
+    (tmp_path / "band.toml").write_text(
+        'id = "band"\nversion = 1\nschema = "investor/v1"\ndescription = "test"\ndisclose = []\n'
+        '[[predicate]]\nattribute = "net_worth_usd"\nop = "between"\nvalue = [1000000, 5000000]\n'
+        '[[predicate]]\nattribute = "country"\nop = "in"\nvalue = ["GB", "IE", "DE"]\n'
+        '[[predicate]]\nattribute = "expiry_date"\nop = ">="\nvalue = "today"\n'
+    )
+    monkeypatch.setenv("ZKATTEST_CIRCUITS_DIR", str(tmp_path))
+    ch = challenge_for("band")
+    for worth, country in [(1_000_000, "GB"), (5_000_000, "DE")]:
+        presentation = prove(credential(issuer, net_worth_usd=worth, country=country), ch)
+        verify(presentation, ch, issuer.public_key())
+    for worth, country in [(999_999, "GB"), (5_000_001, "GB"), (2_000_000, "FR")]:
+        with pytest.raises(PolicyError):
+            prove(credential(issuer, net_worth_usd=worth, country=country), ch)
+        honest = credential(issuer, net_worth_usd=worth, country=country)
+        lying = Credential(
+            honest.schema,
+            honest.issuer,
+            SCHEMA.normalize(sample_attributes(net_worth_usd=2_000_000)),
+            honest.signature,
+        )
+        with pytest.raises(VerificationError):
+            verify(prove(lying, ch), ch, issuer.public_key())
+
+
+# -- privacy ------------------------------------------------------------------------------
+
+
+def _encodings(value: object) -> Iterator[bytes]:
+    """Every encoding of an attribute value we can think of."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        yield str(value).encode()
+        for width in (4, 8, 16, 32):
+            if value < 2 ** (8 * width):
+                big = value.to_bytes(width, "big")
+                yield big.lstrip(b"\x00") or b"\x00"
+                yield value.to_bytes(width, "little").rstrip(b"\x00")
+        yield format(value, "x").encode()
+    elif isinstance(value, str):
+        yield value.encode()
+        yield value.encode().hex().encode()
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return
+        yield from _encodings((day - DATE_EPOCH).days)
+
+
+def test_no_hidden_value_appears_in_a_presentation(issuer: IssuerSecretKey) -> None:
+    cred = credential(issuer, net_worth_usd=7_777_777_777, annual_income_usd=123_456_789)
+    for circuit_id in ("accredited_investor_506c", "reg_s_non_us", "kyc_adult"):
+        presentation = prove(cred, challenge_for(circuit_id))
+        blobs = [presentation.to_json().encode(), presentation.proof]
+        for name, value in cred.attributes.items():
+            for needle in _encodings(value):
+                if len(needle) < 3:
+                    continue  # too short to mean anything in random bytes
+                for blob in blobs:
+                    assert needle not in blob, (circuit_id, name)
+
+
+def test_two_presentations_share_no_16_byte_substring(issuer: IssuerSecretKey) -> None:
+    cred = credential(issuer)
+    ch = challenge_for("kyc_adult")
+    first, second = prove(cred, ch).proof, prove(cred, ch).proof
+    windows = {first[i : i + 16] for i in range(len(first) - 15)}
+    shared = [i for i in range(len(second) - 15) if second[i : i + 16] in windows]
+    assert shared == []
+
+
+# -- malformed presentations only ever raise our errors -----------------------------------
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    database=None,
+)
+@given(data=st.data())
+def test_mutated_presentations_raise_only_our_errors(
+    issuer: IssuerSecretKey, accredited: tuple[Challenge, Presentation], data: st.DataObject
+) -> None:
+    ch, presentation = accredited
+    doc = json.loads(presentation.to_json())
+    kind = data.draw(st.sampled_from(["proof-bytes", "field", "drop", "json"]))
+    if kind == "proof-bytes":
+        proof = bytearray(presentation.proof)
+        i = data.draw(st.integers(0, len(proof) - 1))
+        proof[i] ^= 1 << data.draw(st.integers(0, 7))
+        candidate = dataclasses.replace(presentation, proof=bytes(proof))
+        with pytest.raises(VerificationError):
+            verify(candidate, ch, issuer.public_key())
+        return
+    if kind == "field":
+        key = data.draw(st.sampled_from(sorted(doc)))
+        doc[key] = data.draw(
+            st.one_of(
+                st.none(),
+                st.integers(),
+                st.text(max_size=8),
+                st.lists(st.integers(), max_size=2),
+                st.binary().map(str),
+            )
+        )
+    elif kind == "drop":
+        doc.pop(data.draw(st.sampled_from(sorted(doc))))
+    text = json.dumps(doc) if kind != "json" else data.draw(st.text(max_size=40))
+    try:
+        candidate = Presentation.from_json(text)
+    except DecodeError:
+        return
+    with pytest.raises(ZkAttestError):
+        verify(candidate, ch, issuer.public_key())
