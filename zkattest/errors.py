@@ -50,8 +50,16 @@ class VerificationError(ZkAttestError):
     """A signature, proof or presentation failed to verify.
 
     Deliberately uninformative: the message says what failed to verify, never
-    which check failed.
+    which check failed. ``reason`` is a coarse class a verifier may report:
+    ``"invalid"`` (the default: the proof is false or malformed),
+    ``"untrusted_issuer"``, ``"expired"`` (the challenge), or
+    ``"context_mismatch"`` (the presentation names another challenge, circuit,
+    wallet or chain).
     """
+
+    def __init__(self, message: str = "verification failed", *, reason: str = "invalid") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class IssuanceError(ZkAttestError):

@@ -639,17 +639,18 @@ def _verify(
         trusted_issuers = {trusted_issuers.key_id: trusted_issuers}
     issuer = trusted_issuers.get(presentation.issuer_key_id)
     if issuer is None:
-        raise VerificationError("presentation refused")
+        raise VerificationError("presentation refused", reason="untrusted_issuer")
     if (now or dt.datetime.now(dt.UTC)) > challenge.expires_at:
-        raise VerificationError("presentation refused")
+        raise VerificationError("presentation refused", reason="expired")
     if (
         presentation.challenge_id != challenge.challenge_id
         or presentation.circuit_id != challenge.circuit_id
         or presentation.circuit_hash != challenge.circuit_hash
         or presentation.wallet_address != challenge.wallet_address
         or presentation.chain_id != challenge.chain_id
-        or len(presentation.proof) > MAX_PROOF_BYTES
     ):
+        raise VerificationError("presentation refused", reason="context_mismatch")
+    if len(presentation.proof) > MAX_PROOF_BYTES:
         raise VerificationError("presentation refused")
     circuit = challenge.circuit()
     schema = circuit.schema
