@@ -11,13 +11,28 @@ def test_top_level_exports() -> None:
     assert sorted(zkattest.__all__) == sorted(
         [
             "BackendError",
+            "Challenge",
+            "Circuit",
+            "Credential",
             "DecodeError",
             "InvalidInputError",
             "IssuanceError",
+            "IssuerPublicKey",
+            "IssuerSecretKey",
             "PolicyError",
+            "Presentation",
+            "Schema",
             "VerificationError",
+            "VerifiedPresentation",
             "ZkAttestError",
             "__version__",
+            "accept_credential",
+            "get_circuit",
+            "get_schema",
+            "issue_credential",
+            "load_builtin_circuits",
+            "prove",
+            "verify",
         ]
     )
     for name in zkattest.__all__:

@@ -1,16 +1,33 @@
 """zkattest: zero-knowledge investor-eligibility attestation.
 
 Issuers sign investor credentials with BBS signatures over BLS12-381
-(draft-irtf-cfrg-bbs-signatures); holders prove eligibility without revealing
-who they are; verifiers admit wallet addresses to a whitelist.
+(draft-irtf-cfrg-bbs-signatures); holders prove eligibility statements
+(``circuits/``) about them without revealing who they are, bound to a
+verifier's challenge and a wallet address; verifiers check the proofs.
 
-Low-level primitives live in :mod:`zkattest.hazmat` (curve backends,
-RFC 9380 hashing, BBS, the Fiat–Shamir transcript) and can be misused; the
-top-level recipes arrive with the credential layer.
+The recipes here fix every parameter::
+
+    key = IssuerSecretKey.generate()
+    credential = issue_credential(key, get_schema("investor/v1"), attributes)   # issuer
+    credential = accept_credential(credential.to_json(), key.public_key())       # holder
+    challenge = Challenge.create(get_circuit("kyc_adult"), verifier_domain=...,
+                                 wallet_address=..., chain_id=1)                 # verifier
+    presentation = prove(credential, challenge)                                  # holder
+    result = verify(presentation, challenge, key.public_key())                   # verifier
+
+Low-level primitives live in :mod:`zkattest.hazmat` and can be misused.
 """
 
 from __future__ import annotations
 
+from zkattest.circuits import Circuit, get_circuit, load_builtin_circuits
+from zkattest.credentials import (
+    Credential,
+    IssuerPublicKey,
+    IssuerSecretKey,
+    accept_credential,
+    issue_credential,
+)
 from zkattest.errors import (
     BackendError,
     DecodeError,
@@ -20,16 +37,33 @@ from zkattest.errors import (
     VerificationError,
     ZkAttestError,
 )
+from zkattest.presentation import Challenge, Presentation, VerifiedPresentation, prove, verify
+from zkattest.schema import Schema, get_schema
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BackendError",
+    "Challenge",
+    "Circuit",
+    "Credential",
     "DecodeError",
     "InvalidInputError",
     "IssuanceError",
+    "IssuerPublicKey",
+    "IssuerSecretKey",
     "PolicyError",
+    "Presentation",
+    "Schema",
     "VerificationError",
+    "VerifiedPresentation",
     "ZkAttestError",
     "__version__",
+    "accept_credential",
+    "get_circuit",
+    "get_schema",
+    "issue_credential",
+    "load_builtin_circuits",
+    "prove",
+    "verify",
 ]
