@@ -108,16 +108,19 @@ _MAX_GENERATORS = max(SUPPORTED_BITS) * MAX_AGGREGATION
 def _rebuild_length(N: int) -> int:
     """The folded length at which the inner-product prover rebuilds its basis; 0 for never.
 
-    Until then, L_k and R_k are multi-scalar multiplications over the original
-    generators (the folded ones are combinations of them); at this length each
-    folded generator is built once, by a multi-scalar multiplication of the
-    ``N / length >= 8`` originals it combines, and the remaining rounds run over
-    the rebuilt basis. Chosen by measurement on the arkworks backend, where a
-    variable-base multiplication costs as much as about five points of a
-    multi-scalar multiplication (docs/notes/bulletproofs.md, "Speed").
+    Until then ``L_k`` and ``R_k`` are multi-scalar multiplications over the
+    original generators, of which the folded ones are combinations. At this
+    length each folded generator is built once, by a multi-scalar
+    multiplication of the ``N / length`` originals it combines, and the
+    remaining rounds run over the rebuilt basis. Measured on the arkworks
+    backend (docs/notes/bulletproofs.md, "Speed"): best or within 3% of best
+    for N = 16 ... 256.
     """
-    length = max(8, N // 16)
-    return length if N >= 8 * length else 0
+    if N <= 16:
+        return 0
+    if N <= 64:
+        return 8
+    return max(16, N // 16)
 
 
 # ---------------------------------------------------------------------------
@@ -226,9 +229,9 @@ def proof_size(n_bits: int, m: int) -> int:
 
 @dataclass(frozen=True)
 class InnerProductProof:
-    """The inner-product argument: ``L_k, R_k`` per round (creation order), then ``a, b``.
+    """The inner-product argument: ``L_vec[j], R_vec[j]`` of round ``j``, then the scalars ``a, b``.
 
-    Each field is public proof data.
+    Rounds are in creation order: round 0 splits the vectors of length ``n·m``.
     """
 
     L_vec: tuple[G1, ...]
@@ -572,13 +575,11 @@ def _inner_product_prove(
     ``a ← u·a_lo + u^{-1}·a_hi``, ``b ← u^{-1}·b_lo + u·b_hi``,
     ``G ← u^{-1}·G_lo + u·G_hi``, ``H' ← u·H'_lo + u^{-1}·H'_hi``.
 
-    The folded generators are never built point by point. The current ``i``-th
+    The folded generators are not built round by round. The current ``i``-th
     generator is ``scale_G · Σ_t coef_G[t] · basis_G[i + t·N]`` (likewise
     ``scale_H · Σ_t coef_H[t] · y^{-(i + t·N)} · basis_H[i + t·N]``), so each
-    ``L``/``R`` is one multi-scalar multiplication over the basis. While the
-    folded length is at least ``_FOLD_THRESHOLD`` the basis itself is folded,
-    ``basis[i] + c·basis[i + N]`` (one multiplication and one addition per
-    point); below it the coefficient vectors grow instead.
+    ``L``/``R`` is one multi-scalar multiplication over the basis; the basis is
+    rebuilt once, at the length :func:`_rebuild_length` names.
     """
     N = len(a_vec)
     rebuild_at = _rebuild_length(N)
@@ -640,7 +641,7 @@ def _inner_product_prove(
         coef_G = [v for c in coef_G for v in (c, c * u_sq % R)]
         coef_H = [v for c in coef_H for v in (c, c * u_inv_sq % R)]
         N = half
-        if N == rebuild_at:
+        if rebuild_at == N:
             # current G[i] = scale_G·Σ_t coef_G[t]·basis_G[i + t·N]; H likewise with the
             # weights y^{-(i + t·N)} = y^{-i}·y^{-t·N}, of which y^{-i} stays with position i.
             basis_G = [backend.g1_msm(basis_G[i::N], coef_G) for i in range(N)]
