@@ -20,7 +20,7 @@ response ``m^_k``: that links each commitment to the signed message.
 
 Wire format of the proof bytes (every length follows from circuit and schema)::
 
-    0x01 || bbs_proof || C_k* || V_pad* || range_proof || T_lin* || γ^_k* || (a^, b^)*
+    0x01 || bbs_proof || C_k* || (V_pad* || range_proof)* || T_lin* || γ^_k* || (a^, b^)*
          || per `in`: T_s* || c_s* (all but the last) || z_s*
 """
 
@@ -353,15 +353,30 @@ class _Plan:
     L: int
     disclosed: dict[int, int | None]  # index -> scalar fixed by the verifier, None: holder reveals
     committed: list[int]
-    ranges: list[tuple[int, str, int]]  # (index, "ge" | "le", bound)
+    ranges: list[tuple[int, str, int, int]]  # (index, "ge" | "le", bound, bits)
     not_equal: list[tuple[int, int]]  # (index, value)
     sets: list[tuple[int, tuple[int, ...]]]  # (index, members)
-    bits: int
     clear: list[ResolvedPredicate]  # predicates on disclosed attributes, checked in the clear
 
-    @property
-    def range_count(self) -> int:
-        return bulletproofs.padded_count(len(self.ranges)) if self.ranges else 0
+    def range_groups(self) -> list[tuple[int, list[tuple[int, str, int, int]]]]:
+        """Aggregated range proofs to make: ``(n, ranges)``, cheapest first-found split.
+
+        Proving costs about ``n·m`` (m padded to a power of two): one proof at the
+        widest ``n``, or one proof per width, whichever is cheaper (one on a tie,
+        which is smaller).
+        """
+        if not self.ranges:
+            return []
+        widest = max(r[3] for r in self.ranges)
+        single = [(widest, list(self.ranges))]
+        by_width = [
+            (n, [r for r in self.ranges if r[3] == n]) for n in sorted({r[3] for r in self.ranges})
+        ]
+
+        def cost(groups: list[tuple[int, list[tuple[int, str, int, int]]]]) -> int:
+            return sum(n * bulletproofs.padded_count(len(items)) for n, items in groups)
+
+        return by_width if cost(by_width) < cost(single) else single
 
 
 def _plan(circuit: Circuit, today: dt.date) -> _Plan:
@@ -371,7 +386,7 @@ def _plan(circuit: Circuit, today: dt.date) -> _Plan:
     for p in resolved:
         if p.op == "==":
             disclosed[p.index] = p.values[0]
-    plan = _Plan(len(schema.attributes), disclosed, [], [], [], [], 8, [])
+    plan = _Plan(len(schema.attributes), disclosed, [], [], [], [], [])
     for p in resolved:
         if p.index in disclosed:
             if p.op != "==" or disclosed[p.index] is None:
@@ -379,12 +394,10 @@ def _plan(circuit: Circuit, today: dt.date) -> _Plan:
             continue
         if p.index not in plan.committed:
             plan.committed.append(p.index)
-        if p.op in (">=", "between"):
-            plan.ranges.append((p.index, "ge", p.values[0]))
-        if p.op in ("<=", "between"):
-            plan.ranges.append((p.index, "le", p.values[-1]))
-        if p.bits is not None:
-            plan.bits = max(plan.bits, p.bits)
+        if p.op in (">=", "between") and p.bits is not None:
+            plan.ranges.append((p.index, "ge", p.values[0], p.bits))
+        if p.op in ("<=", "between") and p.bits is not None:
+            plan.ranges.append((p.index, "le", p.values[-1], p.bits))
         if p.op == "!=":
             plan.not_equal.append((p.index, p.values[0]))
         elif p.op == "not_in":
@@ -437,11 +450,9 @@ def _transcript(
     return transcript
 
 
-def _range_items(plan: _Plan, C: Mapping[int, G1], G: G1) -> list[G1]:
-    out = []
-    for index, kind, bound in plan.ranges:
-        out.append(C[index] - G * bound if kind == "ge" else G * bound - C[index])
-    return out
+def _range_items(ranges: list[tuple[int, str, int, int]], C: Mapping[int, G1], G: G1) -> list[G1]:
+    """``V = C − t·G`` for ``m >= t`` and ``V = t·G − C`` for ``m <= t``."""
+    return [C[k] - G * t if kind == "ge" else G * t - C[k] for k, kind, t, _ in ranges]
 
 
 def _linear_relations(plan: _Plan, C: Mapping[int, G1], G: G1, H: G1) -> list[LinearRelation]:
@@ -489,23 +500,22 @@ def prove(credential: Credential, challenge: Challenge, *, rng: Rng | None = Non
     for k in plan.committed:
         transcript.append_point(labels.COMMITMENT, C[k])
 
-    range_bytes = b""
-    padding: list[G1] = []
-    if plan.ranges:
-        V = _range_items(plan, C, G)
-        values = [
-            messages[k] - t if kind == "ge" else t - messages[k] for k, kind, t in plan.ranges
-        ]
-        blinds = [gamma[k] if kind == "ge" else -gamma[k] % R for k, kind, _ in plan.ranges]
-        for _ in range(plan.range_count - len(V)):
+    range_parts: list[bytes] = []
+    for n_bits, ranges in plan.range_groups():
+        V = _range_items(ranges, C, G)
+        values = [messages[k] - t if kind == "ge" else t - messages[k] for k, kind, t, _ in ranges]
+        blinds = [gamma[k] if kind == "ge" else -gamma[k] % R for k, kind, _, _ in ranges]
+        padding: list[G1] = []
+        for _ in range(bulletproofs.padded_count(len(V)) - len(V)):
             pad_blind = draw()
             padding.append(H * pad_blind)
             values.append(0)
             blinds.append(pad_blind)
         range_proof = bulletproofs.prove_range_for_commitments(
-            transcript, V + padding, values, blinds, plan.bits, rng=draw
+            transcript, V + padding, values, blinds, n_bits, rng=draw
         )
-        range_bytes = range_proof.to_bytes()
+        range_parts += [P.to_bytes() for P in padding]
+        range_parts.append(range_proof.to_bytes())
 
     witnesses: dict[str, int] = {}
     for k in plan.committed:
@@ -548,8 +558,7 @@ def prove(credential: Credential, challenge: Challenge, *, rng: Rng | None = Non
     responses = linear.responses(bbs_proof.c)
     parts = [bytes([PROOF_FORMAT]), bbs_proof.to_bytes()]
     parts += [C[k].to_bytes() for k in plan.committed]
-    parts += [P.to_bytes() for P in padding]
-    parts.append(range_bytes)
+    parts += range_parts
     parts += [T.to_bytes() for T in T_linear]
     parts += [scalar_to_bytes(responses[f"g{k}"]) for k in plan.committed]
     for i in range(len(plan.not_equal)):
@@ -684,15 +693,14 @@ def _verify(
     transcript = _transcript(challenge.context(), issuer, circuit)
     for k in plan.committed:
         transcript.append_point(labels.COMMITMENT, C[k])
-    if plan.ranges:
-        padding = [reader.point() for _ in range(plan.range_count - len(plan.ranges))]
+    for n_bits, ranges in plan.range_groups():
+        m = bulletproofs.padded_count(len(ranges))
+        padding = [reader.point() for _ in range(m - len(ranges))]
         range_proof = bulletproofs.RangeProof.from_bytes(
-            reader.take(bulletproofs.proof_size(plan.bits, plan.range_count)),
-            plan.bits,
-            plan.range_count,
+            reader.take(bulletproofs.proof_size(n_bits, m)), n_bits, m
         )
         bulletproofs.verify_range(
-            transcript, _range_items(plan, C, G) + padding, range_proof, plan.bits
+            transcript, _range_items(ranges, C, G) + padding, range_proof, n_bits
         )
     relations = _linear_relations(plan, C, G, H)
     T_linear = [reader.point() for _ in relations]
