@@ -176,14 +176,14 @@ def test_kyc_adult() -> None:
     today = date(2024, 2, 29)
     resolved = {p.attribute: p for p in circuit.resolve(today)}
     assert resolved["birth_date"] == ResolvedPredicate(
-        "birth_date", 2, "<=", (days(date(2006, 2, 28)),), 32
+        "birth_date", 2, "<=", (days(date(2006, 2, 28)),), 16
     )
     assert resolved["kyc_level"] == ResolvedPredicate("kyc_level", 12, ">=", (2,), 8)
     assert resolved["sanctions_screening"] == ResolvedPredicate(
         "sanctions_screening", 13, "==", (1,), None
     )
     assert resolved["investor_type"] == ResolvedPredicate("investor_type", 4, "==", (1,), None)
-    assert resolved["expiry_date"] == ResolvedPredicate("expiry_date", 16, ">=", (days(today),), 32)
+    assert resolved["expiry_date"] == ResolvedPredicate("expiry_date", 16, ">=", (days(today),), 16)
 
 
 def test_kyc_adult_on_a_leap_day_birthday() -> None:
@@ -723,7 +723,7 @@ def test_resolved_bounds_and_bits() -> None:
     assert resolved["licence_series_7"].bits is None
     assert resolved["accreditation_basis"].values == (0,)
     expiry = resolved["expiry_date"]
-    assert (expiry.lower, expiry.upper, expiry.bits) == (days(date(2024, 1, 1)), None, 32)
+    assert (expiry.lower, expiry.upper, expiry.bits) == (days(date(2024, 1, 1)), None, 16)
 
 
 def test_range_bits() -> None:
