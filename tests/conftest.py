@@ -44,7 +44,7 @@ def sample_attributes(**overrides: object) -> dict[str, object]:
         "sanctions_screening": "clear",
         "accreditation_basis": "net_worth",
         "issuance_date": "2026-01-15",
-        "expiry_date": "2027-01-15",
+        "expiry_date": "2046-01-15",  # far enough ahead for tests run years from now
     }
     attributes.update(overrides)
     return attributes

@@ -63,9 +63,17 @@ DEMO_ATTRIBUTES: dict[str, object] = {
     "kyc_level": 3,
     "sanctions_screening": "clear",
     "accreditation_basis": "net_worth",
-    "issuance_date": "2026-01-10",
-    "expiry_date": "2027-12-31",
 }
+
+
+def _demo_attributes() -> dict[str, object]:
+    """The demo investor, issued today and valid for a year."""
+    today = dt.datetime.now(dt.UTC).date()
+    return {
+        **DEMO_ATTRIBUTES,
+        "issuance_date": today.isoformat(),
+        "expiry_date": (today + dt.timedelta(days=365)).isoformat(),
+    }
 DEMO_WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 
 
@@ -189,8 +197,9 @@ def run_demo(circuit_id: str, out: TextIO) -> None:
     print("== Issuer (KYC provider): checks the investor offline, signs investor/v1", file=out)
     issuer = IssuerSecretKey.generate()
     public = issuer.public_key()
-    credential = issue_credential(issuer, get_schema("investor/v1"), DEMO_ATTRIBUTES)
-    print(f"   issuer key {public.key_id}; {len(DEMO_ATTRIBUTES)} attributes signed", file=out)
+    attributes = _demo_attributes()
+    credential = issue_credential(issuer, get_schema("investor/v1"), attributes)
+    print(f"   issuer key {public.key_id}; {len(attributes)} attributes signed", file=out)
 
     print("== Holder (wallet): checks the credential on receipt", file=out)
     credential = accept_credential(credential.to_json(), public)
