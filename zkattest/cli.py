@@ -11,6 +11,7 @@
         --wallet 0x... --out presentation.json
     zkattest verify --presentation presentation.json --challenge challenge.json --issuer issuer.json
     zkattest demo [--circuit accredited_investor_506c]
+    zkattest serve [--host 127.0.0.1] [--port 8000] [--workers 1]
 
 Exit status: 0 success (for ``verify``: accepted), 1 refused or failed with a
 clear message on stderr, 2 usage error.
@@ -74,6 +75,8 @@ def _demo_attributes() -> dict[str, object]:
         "issuance_date": today.isoformat(),
         "expiry_date": (today + dt.timedelta(days=365)).isoformat(),
     }
+
+
 DEMO_WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 
 
@@ -191,6 +194,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> None:
+    """Start the verifier service with uvicorn on the app factory."""
+    import uvicorn
+
+    if not 0 < args.port < 65536 or not 0 < args.workers <= 64:
+        raise InvalidInputError("--port must be 1-65535 and --workers 1-64")
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+        access_log=False,
+    )
+
+
 def run_demo(circuit_id: str, out: TextIO) -> None:
     """The whole flow for one circuit, printing what each party sees."""
     circuit = get_circuit(circuit_id)
@@ -305,6 +325,12 @@ def _parser() -> argparse.ArgumentParser:
     challenge.add_argument("--out", help="challenge file (default: stdout)")
     challenge.add_argument("--force", action="store_true")
     challenge.set_defaults(run=cmd_challenge)
+
+    serve = commands.add_parser("serve", help="run the verifier service (settings: ZKATTEST_*)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(run=cmd_serve)
 
     verify_cmd = commands.add_parser("verify", help="verify a presentation")
     verify_cmd.add_argument("--presentation", required=True)

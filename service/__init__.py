@@ -1,0 +1,1 @@
+"""zkattest verifier service: challenges, verification, whitelist admission, receipts."""

@@ -1,0 +1,83 @@
+"""POST /v1/challenges: a single-use, short-lived challenge for one wallet and circuit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from service.api.deps import StateDep
+from service.problems import Problem
+from service.schemas import ChallengeCreate, ChallengePublic
+from service.storage.records import ChallengeRecord
+from zkattest.circuits import get_circuit
+from zkattest.context import normalize_wallet_address
+from zkattest.errors import InvalidInputError
+from zkattest.presentation import Challenge
+
+router = APIRouter(prefix="/v1", tags=["challenges"])
+log = logging.getLogger("zkattest.service")
+
+
+@router.post(
+    "/challenges",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ChallengePublic,
+    responses={404: {"description": "unknown circuit"}, 422: {"description": "bad wallet"}},
+)
+def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
+    """Issue a challenge the wallet answers with `zkattest holder prove`."""
+    try:
+        wallet = normalize_wallet_address(body.wallet_address)
+    except InvalidInputError as exc:
+        raise Problem("invalid-wallet-address", str(exc)) from None
+    try:
+        circuit = get_circuit(body.circuit_id)
+    except InvalidInputError:
+        raise Problem("unknown-circuit", f"no circuit {body.circuit_id!r}") from None
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    challenge = Challenge.create(
+        circuit,
+        verifier_domain=state.settings.verifier_domain,
+        wallet_address=wallet,
+        chain_id=body.chain_id,
+        lifetime=dt.timedelta(seconds=state.settings.challenge_lifetime_seconds),
+        now=now,
+    )
+    state.store.create_challenge(
+        ChallengeRecord(
+            challenge_id=challenge.challenge_id,
+            nonce=challenge.nonce.hex(),
+            verifier_domain=challenge.verifier_domain,
+            circuit_id=challenge.circuit_id,
+            circuit_hash=challenge.circuit_hash.hex(),
+            circuit_params=json.dumps(dict(challenge.circuit_params), sort_keys=True),
+            wallet_address=challenge.wallet_address,
+            chain_id=challenge.chain_id,
+            today=challenge.today,
+            created_at=now,
+            expires_at=challenge.expires_at,
+        )
+    )
+    state.metrics.challenges.inc()
+    log.info("challenge issued circuit=%s wallet=%s", circuit.id, wallet)
+    return json.loads(challenge.to_json())
+
+
+def challenge_from_record(record: ChallengeRecord) -> Challenge:
+    """The library's Challenge for a stored one."""
+    return Challenge(
+        challenge_id=record.challenge_id,
+        nonce=bytes.fromhex(record.nonce),
+        verifier_domain=record.verifier_domain,
+        circuit_id=record.circuit_id,
+        circuit_hash=bytes.fromhex(record.circuit_hash),
+        wallet_address=record.wallet_address,
+        chain_id=record.chain_id,
+        today=record.today,
+        expires_at=record.expires_at,
+        circuit_params=json.loads(record.circuit_params),
+    )

@@ -1,0 +1,100 @@
+"""Circuits, issuers, health, metrics and the JWKS."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from service.api.deps import AdminDep, StateDep
+from service.problems import Problem
+from service.schemas import CircuitPublic, Health, IssuerCreate, IssuerPublic
+from zkattest import __version__
+from zkattest.circuits import load_builtin_circuits
+from zkattest.credentials import IssuerPublicKey
+from zkattest.errors import ZkAttestError
+
+router = APIRouter()
+log = logging.getLogger("zkattest.service")
+
+
+@router.get("/v1/circuits", response_model=list[CircuitPublic], tags=["circuits"])
+def list_circuits() -> Any:
+    """The eligibility circuits this verifier can challenge for."""
+    return [
+        {
+            "id": c.id,
+            "version": c.version,
+            "schema_id": c.schema.id,
+            "circuit_hash": c.circuit_hash.hex(),
+            "description": c.description,
+            "definition": c.definition(),
+        }
+        for c in sorted(load_builtin_circuits().values(), key=lambda c: c.id)
+    ]
+
+
+def _issuer_public(record: Any) -> dict[str, Any]:
+    return {
+        "key_id": record.key_id,
+        "suite": record.suite,
+        "public_key": record.public_key,
+        "source": record.source,
+    }
+
+
+@router.get("/v1/issuers", response_model=list[IssuerPublic], tags=["issuers"])
+def list_issuers(state: StateDep) -> Any:
+    """The trusted issuer keys."""
+    return [_issuer_public(r) for r in state.store.list_issuers()]
+
+
+@router.post(
+    "/v1/issuers",
+    status_code=status.HTTP_201_CREATED,
+    response_model=IssuerPublic,
+    tags=["issuers"],
+    responses={401: {"description": "admin token required"}, 422: {"description": "invalid key"}},
+)
+def add_issuer(body: IssuerCreate, state: StateDep, _: AdminDep) -> Any:
+    """Trust an issuer public key (admin)."""
+    try:
+        key = IssuerPublicKey.from_json(json.dumps(body.model_dump()))
+    except ZkAttestError as exc:
+        raise Problem("invalid-issuer-key", str(exc)) from None
+    record = state.store.add_issuer(
+        key_id=key.key_id,
+        suite=key.suite.name,
+        public_key=key.public_key.hex(),
+        source="api",
+        exist_ok=True,
+    )
+    log.info("issuer trusted key_id=%s", key.key_id)
+    return _issuer_public(record)
+
+
+@router.get("/healthz", response_model=Health, tags=["meta"])
+def health(state: StateDep) -> Any:
+    """Liveness and database reachability."""
+    state.store.counts()
+    return {"status": "ok", "database": "ok", "version": __version__}
+
+
+@router.get(
+    "/metrics",
+    tags=["meta"],
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}}},
+)
+def metrics(state: StateDep) -> Response:
+    """Prometheus metrics of this process."""
+    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/.well-known/jwks.json", tags=["meta"])
+def jwks(state: StateDep) -> Any:
+    """The Ed25519 key that signs admission receipts (JWS)."""
+    return state.keys.jwks()

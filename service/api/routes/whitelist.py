@@ -1,0 +1,55 @@
+"""GET / DELETE /v1/whitelist/{wallet_address}."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from fastapi import APIRouter
+
+from service.api.deps import AdminDep, StateDep
+from service.api.routes.presentations import admission_public
+from service.problems import Problem
+from service.schemas import RevokedPublic, WhitelistPublic
+from zkattest.context import normalize_wallet_address
+from zkattest.errors import InvalidInputError
+
+router = APIRouter(prefix="/v1/whitelist", tags=["whitelist"])
+log = logging.getLogger("zkattest.service")
+
+
+def _wallet(wallet_address: str) -> str:
+    try:
+        return normalize_wallet_address(wallet_address)
+    except InvalidInputError as exc:
+        raise Problem("invalid-wallet-address", str(exc)) from None
+
+
+@router.get(
+    "/{wallet_address}",
+    response_model=WhitelistPublic,
+    responses={404: {"description": "no live admission"}, 422: {"description": "bad address"}},
+)
+def get_whitelist(wallet_address: str, state: StateDep) -> Any:
+    """The address's live admissions: circuit and expiry of each."""
+    wallet = _wallet(wallet_address)
+    admissions = state.store.live_admissions(wallet, dt.datetime.now(dt.UTC))
+    if not admissions:
+        raise Problem("not-whitelisted")
+    return {"wallet_address": wallet, "admissions": [admission_public(a) for a in admissions]}
+
+
+@router.delete(
+    "/{wallet_address}",
+    response_model=RevokedPublic,
+    responses={401: {"description": "admin token required"}, 404: {"description": "none"}},
+)
+def revoke_whitelist(wallet_address: str, state: StateDep, _: AdminDep) -> Any:
+    """Revoke every live admission of the address (admin)."""
+    wallet = _wallet(wallet_address)
+    revoked = state.store.revoke(wallet, dt.datetime.now(dt.UTC))
+    if not revoked:
+        raise Problem("not-whitelisted")
+    log.info("revoked wallet=%s count=%d", wallet, revoked)
+    return {"wallet_address": wallet, "revoked": revoked}

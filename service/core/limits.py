@@ -1,0 +1,112 @@
+"""Request limits: a body-size cap and a per-client token bucket.
+
+Both are ASGI-level so an oversized or over-rate request is answered (413 /
+429 problem+json) before any parsing or curve arithmetic. The rate limit is
+per process; behind a load balancer each process enforces its own share.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.problems import problem_response
+
+__all__ = ["BodySizeLimit", "RateLimit", "RateLimiter"]
+
+
+class BodySizeLimit:
+    """Refuse bodies larger than ``max_bytes`` (by Content-Length or as they stream)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = self.max_bytes + 1
+                if declared > self.max_bytes:
+                    await problem_response("payload-too-large")(scope, receive, send)
+                    return
+        received = 0
+        too_large = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    too_large = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        started = False
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        await self.app(scope, limited_receive, guarded_send)
+        if too_large and not started:
+            await problem_response("payload-too-large")(scope, receive, send)
+
+
+class RateLimiter:
+    """Token buckets per client key: ``per_minute`` requests, bursting to the same."""
+
+    def __init__(self, per_minute: int, *, max_clients: int = 100_000) -> None:
+        self.rate = per_minute / 60.0
+        self.capacity = float(per_minute)
+        self.max_clients = max_clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def acquire(self, key: str) -> float:
+        """0 if the request may proceed, else the seconds to wait."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.pop(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            wait = 0.0
+            if tokens >= 1:
+                tokens -= 1
+            else:
+                wait = (1 - tokens) / self.rate
+            self._buckets[key] = (tokens, now)
+            while len(self._buckets) > self.max_clients:
+                self._buckets.popitem(last=False)
+            return wait
+
+
+class RateLimit:
+    """Apply a :class:`RateLimiter` to POSTs on the listed paths, keyed by client address."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, paths: tuple[str, ...]) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.paths = paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in self.paths:
+            client = scope.get("client")
+            key = client[0] if client else "unknown"
+            wait = self.limiter.acquire(key)
+            if wait > 0:
+                headers = {"Retry-After": str(math.ceil(wait))}
+                await problem_response("rate-limited", headers=headers)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

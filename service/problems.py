@@ -1,0 +1,125 @@
+"""RFC 9457 problem details: every error the service returns.
+
+Domain errors are raised as :class:`Problem` (or mapped from zkattest and
+storage errors) and turned into ``application/problem+json`` by one exception
+handler. Each kind has a stable ``type`` URI; bodies never carry stack traces,
+SQL, secrets or attribute values.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+__all__ = ["PROBLEM_TYPES", "Problem", "install_problem_handlers", "problem_response"]
+
+log = logging.getLogger("zkattest.service")
+
+_BASE = "urn:zkattest:problem:"
+
+#: slug -> (HTTP status, title)
+PROBLEM_TYPES: dict[str, tuple[int, str]] = {
+    "invalid-request": (422, "The request does not match the API schema"),
+    "malformed-presentation": (400, "The presentation is not a well-formed zkattest presentation"),
+    "malformed-request": (400, "The request body is not valid JSON"),
+    "unknown-circuit": (404, "No such circuit"),
+    "invalid-wallet-address": (422, "The wallet address is not a valid EVM address"),
+    "challenge-not-found": (404, "No such challenge"),
+    "challenge-used": (409, "The challenge has already been used"),
+    "challenge-expired": (410, "The challenge has expired"),
+    "presentation-refused": (403, "The presentation does not prove the circuit"),
+    "not-whitelisted": (404, "The address has no live admission"),
+    "unauthorized": (401, "A valid admin bearer token is required"),
+    "invalid-issuer-key": (422, "The issuer key is not a valid zkattest issuer public key"),
+    "payload-too-large": (413, "The request body is too large"),
+    "rate-limited": (429, "Too many requests"),
+    "not-found": (404, "Not found"),
+    "method-not-allowed": (405, "Method not allowed"),
+    "unsupported-media-type": (415, "Send application/json"),
+    "storage-unavailable": (503, "The database is unavailable; try again"),
+    "internal": (500, "Internal error"),
+}
+
+
+class Problem(Exception):  # noqa: N818 - an RFC 9457 "problem", the standard term
+    """An error answered as problem+json of a registered kind."""
+
+    def __init__(self, slug: str, detail: str | None = None, **extra: Any) -> None:
+        if slug not in PROBLEM_TYPES:
+            raise ValueError(f"unregistered problem type {slug!r}")
+        super().__init__(slug)
+        self.slug = slug
+        self.detail = detail
+        self.extra = extra
+        self.headers: dict[str, str] = {}
+
+
+def problem_response(
+    slug: str,
+    detail: str | None = None,
+    *,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    status, title = PROBLEM_TYPES[slug]
+    body: dict[str, Any] = {"type": _BASE + slug, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(
+        body, status_code=status, media_type="application/problem+json", headers=headers
+    )
+
+
+_STATUS_SLUGS = {
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    401: "unauthorized",
+    429: "rate-limited",
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Route every error through problem+json."""
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(
+            exc.slug,
+            exc.detail,
+            instance=request.url.path,
+            headers=exc.headers or None,
+            **exc.extra,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+            for e in exc.errors()[:20]
+        ]
+        if any(e.get("type") == "json_invalid" for e in exc.errors()):
+            return problem_response("malformed-request", instance=request.url.path)
+        return problem_response("invalid-request", instance=request.url.path, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug = _STATUS_SLUGS.get(
+            exc.status_code, "invalid-request" if exc.status_code < 500 else "internal"
+        )
+        return problem_response(slug, instance=request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error on %s: %s", request.url.path, exc.__class__.__name__)
+        return problem_response("internal", instance=request.url.path)

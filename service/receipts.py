@@ -1,0 +1,666 @@
+"""Admission receipts: a JWS for web back ends, an EIP-712 signature for contracts.
+
+Every admission the verifier grants is returned with two signatures over the
+same facts (wallet, chain, circuit, expiry), one per audience:
+
+* a compact JWS (RFC 7515) signed with the verifier's Ed25519 key, ``alg``
+  ``EdDSA`` (RFC 8037 §3.1), ``kid`` the RFC 7638 thumbprint of the key.
+  Any JOSE library verifies it against ``/.well-known/jwks.json``
+  (:meth:`ReceiptKeys.jwks`). The claims (:func:`admission_claims`) name the
+  wallet, chain, circuit and proof digest, never an attribute value;
+* an EIP-712 typed-data signature with the verifier's secp256k1 key over::
+
+      Admission(address wallet,uint256 chainId,bytes32 circuitHash,uint64 expiry)
+
+  in the domain ``{name: "zkattest Whitelist", version: "1", chainId
+  [, verifyingContract]}``, so an on-chain whitelist admits the wallet once
+  ``ecrecover(digest, v, r, s) == verifier``. EIP-712 ("Specification")::
+
+      typeHash          = keccak256(encodeType(T))
+      hashStruct(s)     = keccak256(typeHash ‖ encodeData(s))
+      domainSeparator   = hashStruct(eip712Domain)
+      digest            = keccak256(0x19 ‖ 0x01 ‖ domainSeparator ‖ hashStruct(message))
+
+  where ``encodeData`` is each member as one 32-byte word: ``string`` as
+  ``keccak256`` of its UTF-8, ``address`` left-padded, ``uint`` big-endian,
+  ``bytes32`` as is.
+
+Both keys live in one JSON file, created with mode 0600 on first start
+(:meth:`ReceiptKeys.load_or_create`). Signing runs in OpenSSL through
+``cryptography`` (ECDSA with RFC 6979 nonces where the OpenSSL build offers
+them), so no pure-Python code touches a secret scalar or nonce. Low-s
+normalisation and the recovery id work on public values only.
+
+Formats, a Solidity verifier and the JWKS: ``docs/notes/receipts.md``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import errno
+import hashlib
+import hmac
+import logging
+import os
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature
+from eth_keys.datatypes import Signature
+from eth_keys.exceptions import BadSignature
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+from eth_utils.exceptions import ValidationError
+
+from zkattest.context import normalize_wallet_address
+from zkattest.credentials import parse_json_object
+from zkattest.errors import DecodeError, InvalidInputError, PolicyError, ZkAttestError
+from zkattest.schema import canonical_json
+
+__all__ = [
+    "ADMISSION_TYPE",
+    "ADMISSION_TYPEHASH",
+    "EIP712_DOMAIN_NAME",
+    "EIP712_DOMAIN_VERSION",
+    "AdmissionReceipt",
+    "AdmissionTypedData",
+    "ReceiptKeys",
+    "admission_claims",
+]
+
+logger = logging.getLogger(__name__)
+
+KEY_FILE_TYPE = "zkattest/receipt-keys"
+KEY_FILE_VERSION = 1
+_MAX_KEY_FILE_BYTES = 4096
+
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+_MAX_UINT64 = 2**64 - 1
+_MAX_ID_LENGTH = 128
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+EIP712_DOMAIN_NAME = "zkattest Whitelist"
+EIP712_DOMAIN_VERSION = "1"
+# encodeType of the domain: fields absent from the domain are absent from its type.
+EIP712_DOMAIN_TYPE = "EIP712Domain(string name,string version,uint256 chainId)"
+EIP712_DOMAIN_TYPE_WITH_CONTRACT = (
+    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+)
+ADMISSION_TYPE = "Admission(address wallet,uint256 chainId,bytes32 circuitHash,uint64 expiry)"
+ADMISSION_TYPEHASH = keccak(ADMISSION_TYPE.encode("ascii"))
+
+try:
+    _ECDSA = ec.ECDSA(Prehashed(hashes.SHA256()), deterministic_signing=True)
+except UnsupportedAlgorithm:  # OpenSSL < 3.2: random nonces, equally valid signatures
+    _ECDSA = ec.ECDSA(Prehashed(hashes.SHA256()))
+
+
+# --- encodings ---------------------------------------------------------------
+
+
+def _b64url(data: bytes) -> str:
+    """base64url without padding (RFC 7515 §2)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _hex(value: object, what: str, length: int) -> bytes:
+    """Exactly ``length`` bytes from lower-case hex; the message never echoes the value."""
+    if not isinstance(value, str):
+        raise DecodeError(f"{what} must be a hex string")
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raise DecodeError(f"{what} is not valid hex") from None
+    if value != raw.hex():
+        raise DecodeError(f"{what} must be lower-case hex without separators")
+    if len(raw) != length:
+        raise DecodeError(f"{what} must be {length} bytes")
+    return raw
+
+
+def _uint(value: object, what: str, maximum: int) -> int:
+    if type(value) is not int or not 0 < value <= maximum:
+        raise InvalidInputError(f"{what} must be an integer from 1 to {maximum}")
+    return value
+
+
+def _bytes32(value: object, what: str) -> bytes:
+    if not isinstance(value, bytes) or len(value) != 32:
+        raise InvalidInputError(f"{what} must be 32 bytes")
+    return bytes(value)
+
+
+def _identifier(value: object, what: str, max_length: int = _MAX_ID_LENGTH) -> str:
+    if (
+        not isinstance(value, str)
+        or not 0 < len(value) <= max_length
+        or not value.isprintable()
+        or value != value.strip()
+    ):
+        raise InvalidInputError(f"{what} must be 1 to {max_length} printable characters")
+    return value
+
+
+def _unix_seconds(value: object, what: str) -> int:
+    """Whole seconds since the epoch (rounded down) of a timezone-aware datetime."""
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise InvalidInputError(f"{what} must be a timezone-aware datetime")
+    seconds = (value - _EPOCH) // dt.timedelta(seconds=1)
+    if not 0 < seconds <= _MAX_UINT64:
+        raise InvalidInputError(f"{what} is outside the uint64 range of unix seconds")
+    return seconds
+
+
+def _address_word(address: str) -> bytes:
+    """``encodeData`` of an ``address``: 20 bytes left-padded to 32."""
+    return bytes(12) + bytes.fromhex(address[2:])
+
+
+def _uint_word(value: int) -> bytes:
+    return value.to_bytes(32, "big")
+
+
+def _string_word(value: str) -> bytes:
+    return keccak(value.encode("utf-8"))
+
+
+# --- EIP-712 -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdmissionTypedData:
+    """The EIP-712 ``Admission`` message and its domain; all public.
+
+    ``wallet_address`` and ``verifying_contract`` are EVM addresses (a
+    mixed-case one must carry a valid EIP-55 checksum; they are kept
+    lower-case); ``expiry`` is unix seconds, as the contract compares it with
+    ``block.timestamp``. ``chain_id`` appears twice, in the domain and in
+    the message, so the message alone says which chain it admits to.
+    """
+
+    wallet_address: str
+    chain_id: int
+    circuit_hash: bytes
+    expiry: int
+    verifying_contract: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "wallet_address", normalize_wallet_address(self.wallet_address))
+        _uint(self.chain_id, "chain id", _MAX_UINT64)
+        object.__setattr__(self, "circuit_hash", _bytes32(self.circuit_hash, "circuit hash"))
+        _uint(self.expiry, "expiry", _MAX_UINT64)
+        if self.verifying_contract is not None:
+            contract = normalize_wallet_address(self.verifying_contract)
+            object.__setattr__(self, "verifying_contract", contract)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        wallet_address: str,
+        chain_id: int,
+        circuit_hash: bytes,
+        expires_at: dt.datetime,
+        verifying_contract: str | None = None,
+    ) -> AdmissionTypedData:
+        """The message for an admission that lapses at ``expires_at`` (timezone-aware)."""
+        return cls(
+            wallet_address=wallet_address,
+            chain_id=chain_id,
+            circuit_hash=circuit_hash,
+            expiry=_unix_seconds(expires_at, "expires_at"),
+            verifying_contract=verifying_contract,
+        )
+
+    def domain_separator(self) -> bytes:
+        """``hashStruct(eip712Domain)``; ``verifyingContract`` only if configured."""
+        words = [
+            keccak(self._domain_type().encode("ascii")),
+            _string_word(EIP712_DOMAIN_NAME),
+            _string_word(EIP712_DOMAIN_VERSION),
+            _uint_word(self.chain_id),
+        ]
+        if self.verifying_contract is not None:
+            words.append(_address_word(self.verifying_contract))
+        return keccak(b"".join(words))
+
+    def hash_struct(self) -> bytes:
+        """``hashStruct(message) = keccak256(typeHash ‖ encodeData(message))``."""
+        return keccak(
+            ADMISSION_TYPEHASH
+            + _address_word(self.wallet_address)
+            + _uint_word(self.chain_id)
+            + self.circuit_hash
+            + _uint_word(self.expiry)
+        )
+
+    def digest(self) -> bytes:
+        """``keccak256(0x19 ‖ 0x01 ‖ domainSeparator ‖ hashStruct(message))``: what is signed."""
+        return keccak(b"\x19\x01" + self.domain_separator() + self.hash_struct())
+
+    def typed_data(self) -> dict[str, Any]:
+        """The ``eth_signTypedData_v4`` JSON: domain, types, primaryType, message."""
+        domain: dict[str, Any] = {
+            "name": EIP712_DOMAIN_NAME,
+            "version": EIP712_DOMAIN_VERSION,
+            "chainId": self.chain_id,
+        }
+        domain_fields = [
+            {"name": "name", "type": "string"},
+            {"name": "version", "type": "string"},
+            {"name": "chainId", "type": "uint256"},
+        ]
+        if self.verifying_contract is not None:
+            domain["verifyingContract"] = to_checksum_address(self.verifying_contract)
+            domain_fields.append({"name": "verifyingContract", "type": "address"})
+        return {
+            "domain": domain,
+            "types": {
+                "EIP712Domain": domain_fields,
+                "Admission": [
+                    {"name": "wallet", "type": "address"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "circuitHash", "type": "bytes32"},
+                    {"name": "expiry", "type": "uint64"},
+                ],
+            },
+            "primaryType": "Admission",
+            "message": {
+                "wallet": to_checksum_address(self.wallet_address),
+                "chainId": self.chain_id,
+                "circuitHash": "0x" + self.circuit_hash.hex(),
+                "expiry": self.expiry,
+            },
+        }
+
+    def _domain_type(self) -> str:
+        if self.verifying_contract is None:
+            return EIP712_DOMAIN_TYPE
+        return EIP712_DOMAIN_TYPE_WITH_CONTRACT
+
+
+def _recovery_id_vartime(digest: bytes, r: int, s: int, public_key: bytes) -> int:
+    """The ``v - 27`` for which ``ecrecover`` returns ``public_key`` (public values only)."""
+    for recovery_id in (0, 1):
+        try:
+            recovered = Signature(vrs=(recovery_id, r, s)).recover_public_key_from_msg_hash(digest)
+        except (BadSignature, ValidationError):
+            continue
+        if recovered.to_bytes() == public_key:
+            return recovery_id
+    # Only if R's x coordinate is r + n (probability about 2**-128), which
+    # ecrecover cannot express.
+    raise ZkAttestError("secp256k1 signature has no recovery id ecrecover accepts")
+
+
+# --- JWS claims ----------------------------------------------------------------
+
+
+def admission_claims(
+    *,
+    issuer: str,
+    wallet_address: str,
+    chain_id: int,
+    circuit_id: str,
+    circuit_hash: bytes,
+    issued_at: dt.datetime,
+    expires_at: dt.datetime,
+    admission_id: str,
+    proof: bytes,
+) -> dict[str, Any]:
+    """The JWT claims of an admission receipt; no personal data.
+
+    ``iss`` the verifier domain, ``sub`` the lower-case wallet address,
+    ``chain_id``, ``circuit_id``, ``circuit_hash`` (``0x`` hex), ``iat`` and
+    ``exp`` (unix seconds; ``exp`` is the admission's expiry), ``jti`` the
+    admission id, ``proof_digest`` (``0x`` hex SHA-256 of ``proof``, the
+    presentation bytes exactly as received).
+    """
+    issued = _unix_seconds(issued_at, "issued_at")
+    expiry = _unix_seconds(expires_at, "expires_at")
+    if expiry <= issued:
+        raise InvalidInputError("expires_at must be after issued_at")
+    if not isinstance(proof, bytes) or not proof:
+        raise InvalidInputError("proof must be non-empty bytes")
+    return {
+        "iss": _identifier(issuer, "issuer", 255),
+        "sub": normalize_wallet_address(wallet_address),
+        "chain_id": _uint(chain_id, "chain id", _MAX_UINT64),
+        "circuit_id": _identifier(circuit_id, "circuit id"),
+        "circuit_hash": "0x" + _bytes32(circuit_hash, "circuit hash").hex(),
+        "iat": issued,
+        "exp": expiry,
+        "jti": _identifier(admission_id, "admission id"),
+        "proof_digest": "0x" + hashlib.sha256(proof).hexdigest(),
+    }
+
+
+@dataclass(frozen=True)
+class AdmissionReceipt:
+    """What an admission returns: the JWS and the signed EIP-712 typed data."""
+
+    jws: str
+    eip712: Mapping[str, Any]
+
+
+# --- keys ------------------------------------------------------------------------
+
+
+class ReceiptKeys:
+    """The verifier's receipt-signing keys: Ed25519 (JWS) and secp256k1 (EIP-712).
+
+    The repr is redacted; equality is constant-time over the secrets. ``kid``
+    (RFC 7638 thumbprint of the Ed25519 key) and ``verifier_address`` (EIP-55
+    address of the secp256k1 key) are public.
+    """
+
+    __slots__ = ("_ed25519", "_kid", "_public_jwk", "_secp256k1", "_secp256k1_public", "_signer")
+
+    def __init__(self, ed25519_seed: bytes, secp256k1_secret: bytes) -> None:
+        if not isinstance(ed25519_seed, bytes) or len(ed25519_seed) != 32:
+            raise InvalidInputError("Ed25519 seed must be 32 bytes")
+        if not isinstance(secp256k1_secret, bytes) or len(secp256k1_secret) != 32:
+            raise InvalidInputError("secp256k1 secret key must be 32 bytes")
+        scalar = int.from_bytes(secp256k1_secret, "big")
+        if not 0 < scalar < SECP256K1_N:
+            raise InvalidInputError("secp256k1 secret key must be a scalar from 1 to n - 1")
+        self._ed25519 = Ed25519PrivateKey.from_private_bytes(ed25519_seed)
+        self._secp256k1 = ec.derive_private_key(scalar, ec.SECP256K1())
+
+        x = self._ed25519.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        thumbprint_input = canonical_json({"crv": "Ed25519", "kty": "OKP", "x": _b64url(x)})
+        self._kid = _b64url(hashlib.sha256(thumbprint_input).digest())
+        self._public_jwk: dict[str, str] = {
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "x": _b64url(x),
+            "kid": self._kid,
+            "alg": "EdDSA",
+            "use": "sig",
+        }
+        point = self._secp256k1.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        self._secp256k1_public = point[1:]  # X ‖ Y, 64 bytes, as ecrecover's keccak input
+        self._signer = to_checksum_address(keccak(self._secp256k1_public)[12:])
+
+    # construction and storage
+
+    @classmethod
+    def generate(cls) -> ReceiptKeys:
+        """Fresh keys from the operating system's CSPRNG (through OpenSSL)."""
+        ed25519 = Ed25519PrivateKey.generate().private_bytes_raw()
+        secp256k1 = ec.generate_private_key(ec.SECP256K1()).private_numbers().private_value
+        return cls(ed25519, secp256k1.to_bytes(32, "big"))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> ReceiptKeys:
+        """Keys from the key-file JSON; :class:`DecodeError` for anything else."""
+        obj = parse_json_object(text, KEY_FILE_TYPE)
+        expected = {"type", "version", "ed25519", "secp256k1"}
+        if set(obj) != expected:
+            missing, extra = sorted(expected - set(obj)), sorted(set(obj) - expected)
+            raise DecodeError(f"{KEY_FILE_TYPE}: missing fields {missing}, unknown fields {extra}")
+        ed25519 = _hex(obj["ed25519"], "ed25519 seed", 32)
+        secp256k1 = _hex(obj["secp256k1"], "secp256k1 secret key", 32)
+        try:
+            return cls(ed25519, secp256k1)
+        except DecodeError:
+            raise
+        except InvalidInputError as exc:
+            raise DecodeError(str(exc)) from None
+
+    def to_json_secret(self) -> str:
+        """The key-file JSON: both secrets, in hex. Store it as you would any signing key."""
+        secp256k1 = self._secp256k1.private_numbers().private_value.to_bytes(32, "big")
+        return canonical_json(
+            {
+                "type": KEY_FILE_TYPE,
+                "version": KEY_FILE_VERSION,
+                "ed25519": self._ed25519.private_bytes_raw().hex(),
+                "secp256k1": secp256k1.hex(),
+            }
+        ).decode("ascii")
+
+    @classmethod
+    def load_or_create(cls, path: str | os.PathLike[str]) -> ReceiptKeys:
+        """The keys stored at ``path``; generated and stored there (mode 0600) if absent.
+
+        Creation is atomic and never replaces a file: the keys are written to
+        a temporary file in the same directory, flushed, then hard-linked into
+        place, so concurrent first starts agree on one key pair. Missing
+        parent directories are created; the key file's own directory, if
+        created, gets mode 0700.
+
+        Raises :class:`DecodeError` if the file is not a valid key file,
+        :class:`PolicyError` if group or others may write it, and
+        :class:`InvalidInputError` if it cannot be read or written.
+        """
+        path = Path(path)
+        existing = cls._load(path)
+        if existing is not None:
+            return existing
+        return cls._create(path)
+
+    @classmethod
+    def _load(cls, path: Path) -> ReceiptKeys | None:
+        """The keys at ``path``, or None if there is no file there."""
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise InvalidInputError(
+                f"cannot open receipt key file {path}: {exc.strerror}"
+            ) from None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise InvalidInputError(f"receipt key file {path} is not a regular file")
+            if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                raise PolicyError(
+                    f"receipt key file {path} is writable by group or others "
+                    f"(mode {stat.S_IMODE(info.st_mode):04o}); chmod 600 it"
+                )
+            if info.st_mode & (stat.S_IRGRP | stat.S_IROTH):
+                logger.warning(
+                    "receipt key file %s is readable by group or others (mode %04o)",
+                    path,
+                    stat.S_IMODE(info.st_mode),
+                )
+            with os.fdopen(fd, "rb", closefd=False) as file:
+                data = file.read(_MAX_KEY_FILE_BYTES + 1)
+        except OSError as exc:
+            raise InvalidInputError(
+                f"cannot read receipt key file {path}: {exc.strerror}"
+            ) from None
+        finally:
+            os.close(fd)
+        if len(data) > _MAX_KEY_FILE_BYTES:
+            raise DecodeError(f"receipt key file {path} is too large")
+        try:
+            return cls.from_json(data)
+        except DecodeError as exc:
+            raise DecodeError(f"receipt key file {path}: {exc}") from None
+
+    @classmethod
+    def _create(cls, path: Path) -> ReceiptKeys:
+        keys = cls.generate()
+        data = (keys.to_json_secret() + "\n").encode("ascii")
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+            fd = os.open(temporary, flags, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as file:
+                    file.write(data)
+                    file.flush()
+                    os.fsync(file.fileno())
+                published = _publish(temporary, path)
+            finally:
+                temporary.unlink(missing_ok=True)
+            _fsync_directory(path.parent)
+        except OSError as exc:
+            raise InvalidInputError(
+                f"cannot create receipt key file {path}: {exc.strerror}"
+            ) from None
+        if not published:  # another process created it first: use its keys
+            winner = cls._load(path)
+            if winner is None:
+                raise InvalidInputError(f"receipt key file {path} exists but cannot be opened")
+            return winner
+        logger.info(
+            "created receipt key file %s (kid %s, signer %s)", path, keys.kid, keys.verifier_address
+        )
+        return keys
+
+    # public keys
+
+    @property
+    def kid(self) -> str:
+        """RFC 7638 JWK thumbprint (SHA-256, base64url) of the Ed25519 public key."""
+        return self._kid
+
+    @property
+    def verifier_address(self) -> str:
+        """EIP-55 address of the secp256k1 key: what ``ecrecover`` returns."""
+        return self._signer
+
+    def public_jwk(self) -> dict[str, str]:
+        """The Ed25519 public key as a JWK (RFC 8037 §2) with ``kid``, ``alg``, ``use``."""
+        return dict(self._public_jwk)
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        """The JWK Set served at ``/.well-known/jwks.json``."""
+        return {"keys": [self.public_jwk()]}
+
+    # signing
+
+    def sign_jws(self, claims: Mapping[str, Any]) -> str:
+        """Compact JWS (RFC 7515 §7.1) of ``claims`` with EdDSA/Ed25519 (RFC 8037 §3.1).
+
+        Header ``{"alg": "EdDSA", "kid": kid, "typ": "JWT"}``; header and
+        payload are canonical JSON (sorted keys, no whitespace, UTF-8).
+        """
+        if not isinstance(claims, Mapping) or not all(isinstance(k, str) for k in claims):
+            raise InvalidInputError("claims must be a mapping with string keys")
+        try:
+            payload = canonical_json(dict(claims))
+        except ZkAttestError:
+            raise
+        except (TypeError, ValueError, RecursionError):
+            raise InvalidInputError("claims must be JSON without floating-point numbers") from None
+        header = canonical_json({"alg": "EdDSA", "kid": self._kid, "typ": "JWT"})
+        signing_input = f"{_b64url(header)}.{_b64url(payload)}".encode("ascii")
+        signature = self._ed25519.sign(signing_input)
+        return f"{signing_input.decode('ascii')}.{_b64url(signature)}"
+
+    def sign_typed_data(self, message: AdmissionTypedData) -> dict[str, Any]:
+        """The typed data plus ``signature`` (``0x`` ‖ r ‖ s ‖ v, 65 bytes) and ``signer``.
+
+        ``v`` is 27 or 28 and ``s`` is at most n/2 (EIP-2), as OpenZeppelin's
+        ``ECDSA.recover`` requires.
+        """
+        if not isinstance(message, AdmissionTypedData):
+            raise InvalidInputError("message must be an AdmissionTypedData")
+        digest = message.digest()
+        r, s = decode_dss_signature(self._secp256k1.sign(digest, _ECDSA))
+        if s > SECP256K1_N // 2:
+            s = SECP256K1_N - s
+        v = 27 + _recovery_id_vartime(digest, r, s, self._secp256k1_public)
+        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big") + bytes([v])
+        return {
+            **message.typed_data(),
+            "signature": "0x" + signature.hex(),
+            "signer": self._signer,
+        }
+
+    def sign_admission(
+        self,
+        *,
+        issuer: str,
+        wallet_address: str,
+        chain_id: int,
+        circuit_id: str,
+        circuit_hash: bytes,
+        issued_at: dt.datetime,
+        expires_at: dt.datetime,
+        admission_id: str,
+        proof: bytes,
+        verifying_contract: str | None = None,
+    ) -> AdmissionReceipt:
+        """Both receipts for one admission, over the same wallet, chain, circuit and expiry."""
+        claims = admission_claims(
+            issuer=issuer,
+            wallet_address=wallet_address,
+            chain_id=chain_id,
+            circuit_id=circuit_id,
+            circuit_hash=circuit_hash,
+            issued_at=issued_at,
+            expires_at=expires_at,
+            admission_id=admission_id,
+            proof=proof,
+        )
+        message = AdmissionTypedData(
+            wallet_address=claims["sub"],
+            chain_id=chain_id,
+            circuit_hash=circuit_hash,
+            expiry=claims["exp"],
+            verifying_contract=verifying_contract,
+        )
+        return AdmissionReceipt(jws=self.sign_jws(claims), eip712=self.sign_typed_data(message))
+
+    # dunder
+
+    def __repr__(self) -> str:
+        return f"ReceiptKeys(kid={self._kid}, verifier_address={self._signer}, <redacted>)"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ReceiptKeys):
+            return NotImplemented
+        return hmac.compare_digest(self.to_json_secret(), other.to_json_secret())
+
+    def __hash__(self) -> int:
+        return hash((self._kid, self._signer))
+
+
+def _publish(temporary: Path, path: Path) -> bool:
+    """Move ``temporary`` to ``path`` unless ``path`` exists; False if it did."""
+    try:
+        os.link(temporary, path)  # atomic and never replaces an existing file
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        if exc.errno not in {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP}:
+            raise
+        # No hard links on this file system: rename is atomic but would replace a
+        # file created between our check and now, so check once more first.
+        if path.exists():
+            return False
+        os.replace(temporary, path)
+    return True
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the new directory entry durable (best effort; not all platforms allow it)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,143 @@
+"""HTTP request and response models (the only pydantic models; the library's wire
+objects are converted at this boundary)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+WALLET_EXAMPLE = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+_ADDRESS_PATTERN = r"^0x[0-9a-fA-F]{40}$"
+_HEX32 = r"^[0-9a-f]{64}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChallengeCreate(_Strict):
+    """Ask for a challenge: which circuit, for which wallet on which chain."""
+
+    circuit_id: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        examples=["accredited_investor_506c"],
+    )
+    wallet_address: str = Field(pattern=_ADDRESS_PATTERN, examples=[WALLET_EXAMPLE])
+    chain_id: int = Field(gt=0, lt=2**63, examples=[1])
+
+
+class ChallengePublic(BaseModel):
+    """A challenge, exactly the JSON ``zkattest holder prove --challenge`` reads."""
+
+    type: Literal["zkattest/challenge"]
+    version: Literal[1]
+    challenge_id: str
+    nonce: str = Field(description="32 random bytes, hex")
+    verifier_domain: str
+    circuit_id: str
+    circuit_hash: str = Field(pattern=_HEX32)
+    circuit_params: dict[str, int]
+    wallet_address: str = Field(description="lower-case")
+    chain_id: int
+    today: str = Field(description="the verifier's date for relative-date predicates")
+    expires_at: str = Field(description="RFC 3339 UTC")
+
+
+class PresentationCreate(_Strict):
+    """Answer a challenge with the presentation ``zkattest holder prove`` wrote."""
+
+    challenge_id: str = Field(min_length=1, max_length=64)
+    presentation: dict[str, Any] = Field(
+        description="the zkattest/presentation JSON object",
+        examples=[
+            {
+                "type": "zkattest/presentation",
+                "version": 1,
+                "challenge_id": "...",
+                "circuit_id": "accredited_investor_506c",
+                "circuit_hash": "...",
+                "wallet_address": WALLET_EXAMPLE.lower(),
+                "chain_id": 1,
+                "issuer_key_id": "...",
+                "disclosed": {},
+                "proof": "<base64>",
+            }
+        ],
+    )
+
+
+class AdmissionPublic(BaseModel):
+    """A live whitelist admission."""
+
+    admission_id: str
+    wallet_address: str
+    chain_id: int
+    circuit_id: str
+    circuit_hash: str
+    issuer_key_id: str
+    admitted_at: str
+    expires_at: str
+
+
+class Eip712Receipt(BaseModel):
+    domain: dict[str, Any]
+    types: dict[str, Any]
+    primaryType: str  # noqa: N815 - the EIP-712 field name
+    message: dict[str, Any]
+    signature: str
+    signer: str
+
+
+class ReceiptPublic(BaseModel):
+    jws: str = Field(description="compact JWS (EdDSA), keys at /.well-known/jwks.json")
+    eip712: Eip712Receipt
+
+
+class AdmissionCreated(BaseModel):
+    admission: AdmissionPublic
+    receipt: ReceiptPublic
+
+
+class WhitelistPublic(BaseModel):
+    wallet_address: str
+    admissions: list[AdmissionPublic]
+
+
+class RevokedPublic(BaseModel):
+    wallet_address: str
+    revoked: int
+
+
+class CircuitPublic(BaseModel):
+    id: str
+    version: int
+    schema_id: str
+    circuit_hash: str
+    description: str
+    definition: dict[str, Any]
+
+
+class IssuerPublic(BaseModel):
+    key_id: str
+    suite: str
+    public_key: str
+    source: str
+
+
+class IssuerCreate(_Strict):
+    """An issuer public key, as ``zkattest issuer keygen --public-out`` writes it."""
+
+    type: Literal["zkattest/issuer-public-key"]
+    version: Literal[1]
+    suite: str
+    key_id: str
+    public_key: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: Literal["ok"]
+    version: str

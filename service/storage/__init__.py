@@ -1,0 +1,52 @@
+"""Storage of the verifier service: SQLAlchemy models, Alembic migrations, a repository.
+
+SQLite by default, PostgreSQL by URL. The public surface is :class:`Store`,
+its record types and its errors; models and engines are implementation.
+"""
+
+from service.storage.engine import DEFAULT_DATABASE_URL
+from service.storage.errors import (
+    ChallengeAlreadyUsed,
+    ChallengeError,
+    ChallengeExists,
+    ChallengeExpired,
+    ChallengeNotFound,
+    IssuerExists,
+    StorageError,
+)
+from service.storage.records import (
+    AUDIT_EVENTS,
+    AdmissionRecord,
+    AuditEventName,
+    AuditEventRecord,
+    ChallengeRecord,
+    IssuerRecord,
+    IssuerSource,
+    NewAdmission,
+    StoreCounts,
+)
+from service.storage.repository import Store
+from service.storage.schema import HEAD_REVISION, migrate
+
+__all__ = [
+    "AUDIT_EVENTS",
+    "DEFAULT_DATABASE_URL",
+    "HEAD_REVISION",
+    "AdmissionRecord",
+    "AuditEventName",
+    "AuditEventRecord",
+    "ChallengeAlreadyUsed",
+    "ChallengeError",
+    "ChallengeExists",
+    "ChallengeExpired",
+    "ChallengeNotFound",
+    "ChallengeRecord",
+    "IssuerExists",
+    "IssuerRecord",
+    "IssuerSource",
+    "NewAdmission",
+    "StorageError",
+    "Store",
+    "StoreCounts",
+    "migrate",
+]

@@ -1,0 +1,1 @@
+"""Alembic migrations of the verifier's database (see :mod:`service.storage.schema`)."""

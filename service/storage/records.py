@@ -1,0 +1,127 @@
+"""The storage layer's public types: frozen dataclasses, never ORM objects.
+
+Field names equal column names. Datetimes are aware and in UTC; wallet
+addresses are lower-case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+__all__ = [
+    "AUDIT_EVENTS",
+    "ISSUER_SOURCES",
+    "AdmissionRecord",
+    "AuditEventName",
+    "AuditEventRecord",
+    "ChallengeRecord",
+    "IssuerRecord",
+    "IssuerSource",
+    "NewAdmission",
+    "StoreCounts",
+]
+
+AuditEventName = Literal["challenge_issued", "admitted", "refused", "revoked", "issuer_added"]
+AUDIT_EVENTS: frozenset[str] = frozenset(
+    {"challenge_issued", "admitted", "refused", "revoked", "issuer_added"}
+)
+IssuerSource = Literal["config", "api"]
+ISSUER_SOURCES: frozenset[str] = frozenset({"config", "api"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChallengeRecord:
+    """A challenge as issued: the context a presentation must be bound to.
+
+    ``circuit_params`` is the circuit's parameters as JSON text, stored as
+    given. ``consumed_at`` is set, once, by the admission that used it.
+    """
+
+    challenge_id: str
+    nonce: str
+    verifier_domain: str
+    circuit_id: str
+    circuit_hash: str
+    wallet_address: str
+    chain_id: int
+    today: date
+    created_at: datetime
+    expires_at: datetime
+    circuit_params: str = "{}"
+    consumed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewAdmission:
+    """What a verified presentation adds to an admission.
+
+    The wallet address, chain id, circuit id and circuit hash are not here:
+    :meth:`Store.consume_and_admit` copies them from the challenge it consumes,
+    so an admission can never disagree with its challenge.
+    """
+
+    issuer_key_id: str
+    proof_digest: str
+    expires_at: datetime
+    pseudonym: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdmissionRecord:
+    """A whitelist admission; ``id`` (a UUID4 string) is the receipt's ``jti``."""
+
+    id: str
+    challenge_id: str
+    wallet_address: str
+    chain_id: int
+    circuit_id: str
+    circuit_hash: str
+    issuer_key_id: str
+    proof_digest: str
+    pseudonym: str | None
+    admitted_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IssuerRecord:
+    """A trusted issuer key; ``public_key`` is hex, ``source`` is "config" or "api"."""
+
+    key_id: str
+    suite: str
+    public_key: str
+    source: str
+    added_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditEventRecord:
+    """One line of the audit trail."""
+
+    id: int
+    at: datetime
+    event: str
+    outcome: str
+    circuit_id: str | None
+    wallet_address: str | None
+    proof_digest: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoreCounts:
+    """Totals for the metrics endpoint.
+
+    ``admissions`` counts every admission ever made, ``live_admissions`` those
+    neither revoked nor expired at the time asked, ``refusals`` the refused
+    presentations by audit outcome.
+    """
+
+    challenges_issued: int
+    admissions: int
+    live_admissions: int
+    revoked: int
+    refusals: Mapping[str, int] = field(default_factory=dict)

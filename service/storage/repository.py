@@ -1,0 +1,575 @@
+"""The verifier's repository: every read and write of its database.
+
+:class:`Store` hides SQLAlchemy. Its methods take and return the frozen
+dataclasses of :mod:`service.storage.records`, run each operation in one
+transaction, and raise only :class:`~service.storage.errors.StorageError` (and
+its subclasses) for database trouble, or
+:class:`zkattest.errors.InvalidInputError` for an argument that could never be
+stored (checked before any SQL is sent). A failed operation writes nothing.
+
+Replay protection. A challenge is consumed by
+:meth:`Store.consume_and_admit` with one conditional statement::
+
+    UPDATE challenges SET consumed_at = :now
+     WHERE challenge_id = :id AND consumed_at IS NULL AND expires_at > :now
+    RETURNING wallet_address, chain_id, circuit_id, circuit_hash
+
+in the same transaction that inserts the admission and its audit event. Only
+one transaction can see the row unconsumed: on SQLite, write transactions
+begin with ``BEGIN IMMEDIATE`` and so run one at a time; on PostgreSQL, the
+UPDATE locks the row, and a concurrent UPDATE waits for the lock, then (READ
+COMMITTED) re-checks its WHERE clause against the committed row and matches
+nothing. If the winner's transaction fails instead, nothing was consumed and
+the next attempt may succeed.
+
+Refusals do not consume. :meth:`Store.record_refusal` only writes an audit
+event: if a refused presentation burned the challenge, anyone who saw a
+challenge id could void it by posting garbage, and a wallet whose first
+attempt failed for a fixable reason (wrong issuer key, stale circuit) would
+need a new challenge. Challenges expire within minutes, so an unconsumed one
+is no lasting risk, and :meth:`Store.purge_expired_challenges` clears them.
+
+No personal data: the tables hold circuit ids and hashes, wallet addresses,
+chain ids, issuer key ids, proof digests, optional pseudonyms, times and
+outcomes, and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import psycopg
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase
+
+from service.storage import schema
+from service.storage.engine import create_store_engine, parse_database_url, writer
+from service.storage.errors import (
+    ChallengeAlreadyUsed,
+    ChallengeError,
+    ChallengeExists,
+    ChallengeExpired,
+    ChallengeNotFound,
+    IssuerExists,
+    StorageError,
+)
+from service.storage.models import Admission, AuditEvent, Challenge, Issuer
+from service.storage.records import (
+    AUDIT_EVENTS,
+    ISSUER_SOURCES,
+    AdmissionRecord,
+    AuditEventRecord,
+    ChallengeRecord,
+    IssuerRecord,
+    NewAdmission,
+    StoreCounts,
+)
+from zkattest.errors import InvalidInputError
+
+__all__ = ["Store"]
+
+_ADDRESS: Final = re.compile(r"0x[0-9a-fA-F]{40}")
+_OUTCOME: Final = re.compile(r"[a-z][a-z0-9_]{0,31}")
+_MAX_CHAIN_ID: Final = 2**63 - 1  # BIGINT
+_DB_ERRORS: Final = (SQLAlchemyError, sqlite3.Error, psycopg.Error)
+
+
+class Store:
+    """The verifier's database, SQLite or PostgreSQL, behind typed methods.
+
+    Thread-safe: one ``Store`` per process, shared by all request handlers.
+    Call :meth:`migrate` once at start-up (safe to run from several processes
+    at once) and :meth:`dispose` at shut-down.
+    """
+
+    def __init__(self, database_url: str) -> None:
+        self._url = parse_database_url(database_url)
+        self._engine = create_store_engine(database_url)
+        self._writer = writer(self._engine)
+
+    def __repr__(self) -> str:
+        return f"Store({self._url.render_as_string(hide_password=True)!r})"
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._engine.dialect.name
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, for tests and tooling; the service never needs it."""
+        return self._engine
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema to the newest revision (Alembic)."""
+        schema.migrate(self._engine)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    # -- challenges -----------------------------------------------------------------
+
+    def create_challenge(self, record: ChallengeRecord) -> ChallengeRecord:
+        """Store a new challenge and a ``challenge_issued`` audit event.
+
+        Returns the record as stored (wallet address lower-case, times in
+        UTC). Raises :class:`ChallengeExists` if the id is taken.
+        """
+        values: dict[str, Any] = {
+            "challenge_id": record.challenge_id,
+            "nonce": record.nonce,
+            "verifier_domain": record.verifier_domain,
+            "circuit_id": record.circuit_id,
+            "circuit_hash": record.circuit_hash,
+            "circuit_params": record.circuit_params,
+            "wallet_address": _address(record.wallet_address),
+            "chain_id": _chain_id(record.chain_id),
+            "today": record.today,
+            "created_at": _utc(record.created_at, "created_at"),
+            "expires_at": _utc(record.expires_at, "expires_at"),
+            "consumed_at": None,
+        }
+        if record.consumed_at is not None:
+            raise InvalidInputError("a new challenge cannot be consumed already")
+        _check_lengths(Challenge, values)
+        with self._transaction("storing a challenge", write=True, conflict=ChallengeExists) as conn:
+            conn.execute(insert(Challenge).values(values))
+            _audit(
+                conn,
+                at=values["created_at"],
+                event="challenge_issued",
+                outcome="ok",
+                circuit_id=values["circuit_id"],
+                wallet_address=values["wallet_address"],
+            )
+        return ChallengeRecord(**values)
+
+    def get_challenge(self, challenge_id: str) -> ChallengeRecord | None:
+        """The challenge with this id, or None."""
+        with self._transaction("reading a challenge") as conn:
+            row = conn.execute(
+                select(Challenge.__table__).where(Challenge.challenge_id == challenge_id)
+            ).first()
+        return None if row is None else ChallengeRecord(**row._mapping)
+
+    def consume_and_admit(
+        self, challenge_id: str, *, now: datetime, admission: NewAdmission
+    ) -> AdmissionRecord:
+        """Consume the challenge and admit its wallet address, in one transaction.
+
+        The admission's wallet address, chain id, circuit id and circuit hash
+        are the challenge's. Writes the admission and an ``admitted`` audit
+        event, and returns the admission. Raises :class:`ChallengeNotFound`,
+        :class:`ChallengeAlreadyUsed` or :class:`ChallengeExpired` (writing
+        nothing) if the challenge cannot be consumed at ``now``; the caller
+        records the refusal with :meth:`record_refusal`.
+        """
+        now = _utc(now, "now")
+        values: dict[str, Any] = {
+            "id": str(uuid.uuid4()),
+            "challenge_id": challenge_id,
+            "issuer_key_id": admission.issuer_key_id,
+            "proof_digest": admission.proof_digest,
+            "pseudonym": admission.pseudonym,
+            "admitted_at": now,
+            "expires_at": _utc(admission.expires_at, "expires_at"),
+            "revoked_at": None,
+        }
+        _check_lengths(Admission, values)
+        with self._transaction("admitting a wallet address", write=True) as conn:
+            bound = conn.execute(
+                update(Challenge)
+                .where(
+                    Challenge.challenge_id == challenge_id,
+                    Challenge.consumed_at.is_(None),
+                    Challenge.expires_at > now,
+                )
+                .values(consumed_at=now)
+                .returning(
+                    Challenge.wallet_address,
+                    Challenge.chain_id,
+                    Challenge.circuit_id,
+                    Challenge.circuit_hash,
+                )
+            ).first()
+            if bound is None:
+                raise _why_not_consumable(conn, challenge_id)
+            values.update(bound._mapping)
+            conn.execute(insert(Admission).values(values))
+            _audit(
+                conn,
+                at=now,
+                event="admitted",
+                outcome="ok",
+                circuit_id=values["circuit_id"],
+                wallet_address=values["wallet_address"],
+                proof_digest=values["proof_digest"],
+            )
+        return AdmissionRecord(**values)
+
+    def purge_expired_challenges(self, now: datetime) -> int:
+        """Delete challenges expired at ``now`` that no admission refers to; return how many.
+
+        Consumed challenges stay: their admissions refer to them, and a replay
+        of one must keep answering "already used".
+        """
+        now = _utc(now, "now")
+        referenced = exists().where(Admission.challenge_id == Challenge.challenge_id)
+        with self._transaction("purging expired challenges", write=True) as conn:
+            result = conn.execute(delete(Challenge).where(Challenge.expires_at <= now, ~referenced))
+        return int(result.rowcount)
+
+    # -- admissions -----------------------------------------------------------------
+
+    def get_admission(self, admission_id: str) -> AdmissionRecord | None:
+        """The admission with this id (a receipt's ``jti``), or None."""
+        with self._transaction("reading an admission") as conn:
+            row = conn.execute(
+                select(Admission.__table__).where(Admission.id == admission_id)
+            ).first()
+        return None if row is None else AdmissionRecord(**row._mapping)
+
+    def live_admissions(
+        self,
+        wallet_address: str,
+        now: datetime,
+        *,
+        chain_id: int | None = None,
+        circuit_id: str | None = None,
+    ) -> list[AdmissionRecord]:
+        """The address's admissions neither revoked nor expired at ``now``, oldest first."""
+        now = _utc(now, "now")
+        query = select(Admission.__table__).where(
+            Admission.wallet_address == _address(wallet_address),
+            Admission.revoked_at.is_(None),
+            Admission.expires_at > now,
+        )
+        if chain_id is not None:
+            query = query.where(Admission.chain_id == _chain_id(chain_id))
+        if circuit_id is not None:
+            query = query.where(Admission.circuit_id == circuit_id)
+        query = query.order_by(Admission.admitted_at, Admission.id)
+        with self._transaction("reading admissions") as conn:
+            rows = conn.execute(query).all()
+        return [AdmissionRecord(**row._mapping) for row in rows]
+
+    def revoke(
+        self,
+        wallet_address: str,
+        now: datetime,
+        *,
+        chain_id: int | None = None,
+        circuit_id: str | None = None,
+    ) -> int:
+        """Revoke the address's live admissions at ``now``; return how many were revoked.
+
+        Writes one ``revoked`` audit event per admission revoked.
+        """
+        now = _utc(now, "now")
+        wallet = _address(wallet_address)
+        statement = update(Admission).where(
+            Admission.wallet_address == wallet,
+            Admission.revoked_at.is_(None),
+            Admission.expires_at > now,
+        )
+        if chain_id is not None:
+            statement = statement.where(Admission.chain_id == _chain_id(chain_id))
+        if circuit_id is not None:
+            statement = statement.where(Admission.circuit_id == circuit_id)
+        with self._transaction("revoking admissions", write=True) as conn:
+            revoked = conn.execute(
+                statement.values(revoked_at=now).returning(
+                    Admission.circuit_id, Admission.proof_digest
+                )
+            ).all()
+            for row in revoked:
+                _audit(
+                    conn,
+                    at=now,
+                    event="revoked",
+                    outcome="ok",
+                    circuit_id=row.circuit_id,
+                    wallet_address=wallet,
+                    proof_digest=row.proof_digest,
+                )
+        return len(revoked)
+
+    # -- audit ----------------------------------------------------------------------
+
+    def record_refusal(
+        self,
+        challenge_id: str | None,
+        outcome: str,
+        *,
+        circuit_id: str | None = None,
+        wallet_address: str | None = None,
+        proof_digest: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Audit a refused presentation. The challenge is not consumed (see module docs).
+
+        ``outcome`` is a short code such as ``"invalid"``, ``"expired"``,
+        ``"replayed"``, ``"untrusted_issuer"`` or ``"context_mismatch"``.
+        A circuit id or wallet address not given is taken from the challenge,
+        if ``challenge_id`` names a stored one.
+        """
+        at = _now(now)
+        wallet = None if wallet_address is None else _address(wallet_address)
+        with self._transaction("recording a refusal", write=True) as conn:
+            if challenge_id is not None and (circuit_id is None or wallet is None):
+                row = conn.execute(
+                    select(Challenge.circuit_id, Challenge.wallet_address).where(
+                        Challenge.challenge_id == challenge_id
+                    )
+                ).first()
+                if row is not None:
+                    circuit_id = circuit_id if circuit_id is not None else row.circuit_id
+                    wallet = wallet if wallet is not None else row.wallet_address
+            _audit(
+                conn,
+                at=at,
+                event="refused",
+                outcome=outcome,
+                circuit_id=circuit_id,
+                wallet_address=wallet,
+                proof_digest=proof_digest,
+            )
+
+    def record_event(
+        self,
+        event: str,
+        outcome: str,
+        *,
+        circuit_id: str | None = None,
+        wallet_address: str | None = None,
+        proof_digest: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Append one audit event (``event`` is one of :data:`AUDIT_EVENTS`)."""
+        at = _now(now)
+        wallet = None if wallet_address is None else _address(wallet_address)
+        with self._transaction("recording an audit event", write=True) as conn:
+            _audit(
+                conn,
+                at=at,
+                event=event,
+                outcome=outcome,
+                circuit_id=circuit_id,
+                wallet_address=wallet,
+                proof_digest=proof_digest,
+            )
+
+    def audit_events(self, *, limit: int = 100) -> list[AuditEventRecord]:
+        """The newest ``limit`` audit events, newest first."""
+        if type(limit) is not int or not 0 < limit <= 10_000:
+            raise InvalidInputError("limit must be an integer from 1 to 10000")
+        with self._transaction("reading the audit trail") as conn:
+            rows = conn.execute(
+                select(AuditEvent.__table__).order_by(AuditEvent.id.desc()).limit(limit)
+            ).all()
+        return [AuditEventRecord(**row._mapping) for row in rows]
+
+    def counts(self, now: datetime | None = None) -> StoreCounts:
+        """Totals for metrics; ``live_admissions`` is counted at ``now`` (default: the clock)."""
+        at = _now(now)
+        with self._transaction("counting") as conn:
+            admissions = conn.execute(select(func.count()).select_from(Admission)).scalar_one()
+            revoked = conn.execute(
+                select(func.count()).where(Admission.revoked_at.is_not(None))
+            ).scalar_one()
+            live = conn.execute(
+                select(func.count()).where(
+                    Admission.revoked_at.is_(None), Admission.expires_at > at
+                )
+            ).scalar_one()
+            issued = conn.execute(
+                select(func.count()).where(AuditEvent.event == "challenge_issued")
+            ).scalar_one()
+            refusals = conn.execute(
+                select(AuditEvent.outcome, func.count())
+                .where(AuditEvent.event == "refused")
+                .group_by(AuditEvent.outcome)
+            ).all()
+        return StoreCounts(
+            challenges_issued=int(issued),
+            admissions=int(admissions),
+            live_admissions=int(live),
+            revoked=int(revoked),
+            refusals={str(outcome): int(n) for outcome, n in refusals},
+        )
+
+    # -- issuers --------------------------------------------------------------------
+
+    def add_issuer(
+        self,
+        *,
+        key_id: str,
+        suite: str,
+        public_key: str,
+        source: str,
+        now: datetime | None = None,
+        exist_ok: bool = False,
+    ) -> IssuerRecord:
+        """Trust an issuer key; write an ``issuer_added`` audit event; return the stored record.
+
+        If the key id is stored already: with ``exist_ok`` and the same suite
+        and public key, return the stored record (so several processes may
+        load the same configured issuers at start-up); otherwise raise
+        :class:`IssuerExists`.
+        """
+        if source not in ISSUER_SOURCES:
+            raise InvalidInputError("issuer source must be 'config' or 'api'")
+        values: dict[str, Any] = {
+            "key_id": key_id,
+            "suite": suite,
+            "public_key": public_key,
+            "source": source,
+            "added_at": _now(now),
+        }
+        _check_lengths(Issuer, values)
+        try:
+            with self._transaction("adding an issuer", write=True, conflict=IssuerExists) as conn:
+                row = conn.execute(select(Issuer.__table__).where(Issuer.key_id == key_id)).first()
+                if row is not None:
+                    raise IssuerExists()
+                conn.execute(insert(Issuer).values(values))
+                _audit(conn, at=values["added_at"], event="issuer_added", outcome="ok")
+        except IssuerExists:
+            stored = self.get_issuer(key_id) if exist_ok else None
+            if stored is None or (stored.suite, stored.public_key) != (suite, public_key):
+                raise
+            return stored
+        return IssuerRecord(**values)
+
+    def get_issuer(self, key_id: str) -> IssuerRecord | None:
+        """The trusted issuer with this key id, or None."""
+        with self._transaction("reading an issuer") as conn:
+            row = conn.execute(select(Issuer.__table__).where(Issuer.key_id == key_id)).first()
+        return None if row is None else IssuerRecord(**row._mapping)
+
+    def list_issuers(self) -> list[IssuerRecord]:
+        """Every trusted issuer, by key id."""
+        with self._transaction("listing issuers") as conn:
+            rows = conn.execute(select(Issuer.__table__).order_by(Issuer.key_id)).all()
+        return [IssuerRecord(**row._mapping) for row in rows]
+
+    # -- plumbing -------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(
+        self,
+        action: str,
+        *,
+        write: bool = False,
+        conflict: type[StorageError] | None = None,
+    ) -> Iterator[Connection]:
+        """One transaction: commit on success, roll back on any exception.
+
+        Database errors become :class:`StorageError` (or ``conflict`` for an
+        integrity violation); the message names ``action`` only.
+        """
+        engine = self._writer if write else self._engine
+        try:
+            with engine.begin() as conn:
+                yield conn
+        except IntegrityError as exc:
+            if conflict is not None:
+                raise conflict() from exc
+            raise StorageError(f"database refused the write while {action}") from exc
+        except _DB_ERRORS as exc:
+            raise StorageError(f"database error while {action}") from exc
+
+
+def _why_not_consumable(conn: Connection, challenge_id: str) -> ChallengeError:
+    """Why the conditional UPDATE matched nothing (read in the same transaction)."""
+    consumed = conn.execute(
+        select(Challenge.consumed_at).where(Challenge.challenge_id == challenge_id)
+    ).first()
+    if consumed is None:
+        return ChallengeNotFound()
+    if consumed.consumed_at is not None:
+        return ChallengeAlreadyUsed()
+    return ChallengeExpired()
+
+
+def _audit(
+    conn: Connection,
+    *,
+    at: datetime,
+    event: str,
+    outcome: str,
+    circuit_id: str | None = None,
+    wallet_address: str | None = None,
+    proof_digest: str | None = None,
+) -> None:
+    if event not in AUDIT_EVENTS:
+        raise InvalidInputError("unknown audit event")
+    if not isinstance(outcome, str) or not _OUTCOME.fullmatch(outcome):
+        raise InvalidInputError("audit outcome must be a short lower-case code")
+    values = {
+        "at": at,
+        "event": event,
+        "outcome": outcome,
+        "circuit_id": circuit_id,
+        "wallet_address": wallet_address,
+        "proof_digest": proof_digest,
+    }
+    _check_lengths(AuditEvent, values)
+    conn.execute(insert(AuditEvent).values(values))
+
+
+def _utc(value: datetime, name: str) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInputError(f"{name} must be a time-zone-aware datetime")
+    return value.astimezone(UTC)
+
+
+def _now(value: datetime | None) -> datetime:
+    return datetime.now(UTC) if value is None else _utc(value, "now")
+
+
+def _address(value: str) -> str:
+    if not isinstance(value, str) or not _ADDRESS.fullmatch(value):
+        raise InvalidInputError("wallet address must be 0x followed by 40 hex digits")
+    return value.lower()
+
+
+def _chain_id(value: int) -> int:
+    if type(value) is not int or not 0 < value <= _MAX_CHAIN_ID:
+        raise InvalidInputError("chain id must be a positive integer below 2**63")
+    return value
+
+
+def _check_lengths(model: type[DeclarativeBase], values: Mapping[str, Any]) -> None:
+    """Refuse a value longer than its column (PostgreSQL would fail; SQLite would not)."""
+    columns = model.__table__.columns
+    for name, value in values.items():
+        column = columns[name]
+        column_type = column.type
+        if value is None:
+            if not column.nullable:
+                raise InvalidInputError(f"{name} is required")
+            continue
+        if isinstance(column_type, String) and not isinstance(value, str):
+            raise InvalidInputError(f"{name} must be a string")
+        length = getattr(column_type, "length", None)
+        if length is not None and len(value) > length:
+            raise InvalidInputError(f"{name} is longer than {length} characters")
