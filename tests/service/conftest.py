@@ -1,0 +1,80 @@
+"""Fixtures for the verifier service: an app on a temporary SQLite file, an issuer, a wallet."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.core.config import Settings
+from tests.conftest import sample_attributes
+from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
+from zkattest.presentation import Challenge, prove
+from zkattest.schema import get_schema
+
+WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+ADMIN_TOKEN = "test-admin-token-0123456789"  # noqa: S105 - a test fixture
+
+
+@dataclass
+class Service:
+    client: TestClient
+    settings: Settings
+    issuer: IssuerSecretKey
+    credential: Credential
+    tmp: Path
+
+    def challenge(
+        self, circuit_id: str = "accredited_investor_506c", wallet: str = WALLET, chain_id: int = 1
+    ) -> dict[str, Any]:
+        response = self.client.post(
+            "/v1/challenges",
+            json={"circuit_id": circuit_id, "wallet_address": wallet, "chain_id": chain_id},
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def presentation(self, challenge: dict[str, Any]) -> dict[str, Any]:
+        presentation = prove(self.credential, Challenge.from_json(json.dumps(challenge)))
+        body: dict[str, Any] = json.loads(presentation.to_json())
+        return body
+
+    def submit(self, challenge: dict[str, Any], presentation: dict[str, Any]) -> Any:
+        return self.client.post(
+            "/v1/presentations",
+            json={"challenge_id": challenge["challenge_id"], "presentation": presentation},
+        )
+
+
+def make_settings(tmp: Path, issuer: IssuerSecretKey, **overrides: Any) -> Settings:
+    issuer_file = tmp / "issuer.json"
+    issuer_file.write_text(issuer.public_key().to_json())
+    fields: dict[str, Any] = {
+        "database_url": f"sqlite:///{tmp / 'zkattest.sqlite3'}",
+        "trusted_issuers": [issuer_file],
+        "admin_token": ADMIN_TOKEN,
+        "verifier_domain": "exchange.example",
+        "receipt_key_path": tmp / "receipt-keys.json",
+    }
+    fields.update(overrides)
+    return Settings(**fields)
+
+
+@pytest.fixture(scope="module")
+def issuer() -> IssuerSecretKey:
+    return IssuerSecretKey.generate()
+
+
+@pytest.fixture
+def service(tmp_path: Path, issuer: IssuerSecretKey) -> Iterator[Service]:
+    settings = make_settings(tmp_path, issuer)
+    credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    with TestClient(create_app(settings)) as client:
+        yield Service(client, settings, issuer, credential, tmp_path)
