@@ -69,7 +69,11 @@ __all__ = [
     "ADMISSION_TYPE",
     "ADMISSION_TYPEHASH",
     "EIP712_DOMAIN_NAME",
+    "EIP712_DOMAIN_TYPE",
+    "EIP712_DOMAIN_TYPE_WITH_CONTRACT",
     "EIP712_DOMAIN_VERSION",
+    "KEY_FILE_TYPE",
+    "SECP256K1_N",
     "AdmissionReceipt",
     "AdmissionTypedData",
     "ReceiptKeys",
@@ -446,7 +450,10 @@ class ReceiptKeys:
         :class:`PolicyError` if group or others may write it, and
         :class:`InvalidInputError` if it cannot be read or written.
         """
-        path = Path(path)
+        text = os.fspath(path) if isinstance(path, str | os.PathLike) else None
+        if not isinstance(text, str) or "\x00" in text:
+            raise InvalidInputError("receipt key path must be a file system path")
+        path = Path(text)
         existing = cls._load(path)
         if existing is not None:
             return existing

@@ -200,6 +200,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     if not 0 < args.port < 65536 or not 0 < args.workers <= 64:
         raise InvalidInputError("--port must be 1-65535 and --workers 1-64")
+    from uvicorn.config import LOGGING_CONFIG
+
+    loggers = dict(LOGGING_CONFIG["loggers"])
+    # the service's own events: circuit, address, proof digest, outcome; never attributes
+    loggers["zkattest"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     uvicorn.run(
         "service.app:create_app",
         factory=True,
@@ -208,6 +213,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         workers=args.workers,
         log_level="info",
         access_log=False,
+        log_config={**LOGGING_CONFIG, "loggers": loggers},
     )
 
 

@@ -31,6 +31,8 @@ from hypothesis import strategies as st
 from service.receipts import (
     ADMISSION_TYPE,
     ADMISSION_TYPEHASH,
+    EIP712_DOMAIN_TYPE,
+    EIP712_DOMAIN_TYPE_WITH_CONTRACT,
     SECP256K1_N,
     AdmissionTypedData,
     ReceiptKeys,
@@ -233,6 +235,10 @@ def test_group_readable_key_file_loads_with_a_warning(
 def test_unusable_key_paths_are_invalid_input(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="not a regular file"):
         ReceiptKeys.load_or_create(tmp_path)
+    with pytest.raises(InvalidInputError, match="file system path"):
+        ReceiptKeys.load_or_create(f"{tmp_path}/keys\x00.json")
+    with pytest.raises(InvalidInputError, match="file system path"):
+        ReceiptKeys.load_or_create(42)  # type: ignore[arg-type]
     blocker = tmp_path / "file"
     blocker.write_text("")
     with pytest.raises(InvalidInputError, match="cannot"):
@@ -608,3 +614,32 @@ def test_sign_admission_binds_the_same_facts_twice(keys: ReceiptKeys) -> None:
         recover(typed(dict(receipt.eip712)), receipt.eip712["signature"]) == keys.verifier_address
     )
     assert dataclasses.is_dataclass(receipt)
+
+
+def test_documented_example() -> None:
+    """The values printed in docs/notes/receipts.md."""
+    message = AdmissionTypedData(
+        wallet_address="0x52908400098527886E0F7030069857D2E4169EE7",
+        chain_id=1,
+        circuit_hash=hashlib.sha256(b"example").digest(),
+        expiry=1_800_000_000,
+    )
+    assert message.domain_separator().hex() == (
+        "376932324c2809ceb7dda4609e207d01721458a378ea3dae825748a7168d5105"
+    )
+    assert message.hash_struct().hex() == (
+        "a28b2f8ba6172fb0ecea4afad65d1085e5888a8e76425bb963cf2147956901c4"
+    )
+    assert message.digest().hex() == (
+        "020da027d2444c424cd83f254b573fba84b8810ad29355c755f654080fd8fc34"
+    )
+    assert eth_account_digest(message.typed_data()) == message.digest()
+    assert ADMISSION_TYPEHASH.hex() == (
+        "51c410ed489ce3125f20453fa1a2a39479e36aaaf2144b0a25b209da30571b04"
+    )
+    assert keccak(text=EIP712_DOMAIN_TYPE).hex() == (
+        "c2f8787176b8ac6bf7215b4adcc1e069bf4ab82d9ab1df05a57a91d425935b6e"
+    )
+    assert keccak(text=EIP712_DOMAIN_TYPE_WITH_CONTRACT).hex() == (
+        "8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f"
+    )

@@ -1,0 +1,237 @@
+"""The service as deployed: real server processes over loopback.
+
+- 50 concurrent submissions of one valid presentation: exactly one admission,
+  the other 49 answered 409 — on SQLite (two workers), and on a real
+  PostgreSQL server shared by two separate service processes.
+- No personal data: after a whole flow with distinctive attribute values, the
+  database file and the captured logs contain none of them, in any encoding.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import sample_attributes
+from tests.service.conftest import WALLET
+from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
+from zkattest.presentation import Challenge, prove
+from zkattest.schema import DATE_EPOCH, get_schema
+
+POSTGRES_URL = os.environ.get("ZKATTEST_TEST_POSTGRES_URL")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serve(env: dict[str, str], log: Path, *, workers: int = 1) -> Iterator[str]:
+    """Run `zkattest serve` on a free loopback port until the block ends."""
+    port = _free_port()
+    with log.open("ab") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own CLI
+            [
+                sys.executable,
+                "-m",
+                "zkattest.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"service did not start:\n{log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _env(tmp: Path, issuer: IssuerSecretKey, database_url: str) -> dict[str, str]:
+    issuer_file = tmp / "issuer.json"
+    issuer_file.write_text(issuer.public_key().to_json())
+    return {
+        "ZKATTEST_DATABASE_URL": database_url,
+        "ZKATTEST_TRUSTED_ISSUERS": str(issuer_file),
+        "ZKATTEST_RECEIPT_KEY_PATH": str(tmp / "receipt-keys.json"),
+        "ZKATTEST_VERIFIER_DOMAIN": "exchange.example",
+        "ZKATTEST_RATE_LIMIT_PER_MINUTE": "100000",
+        "ZKATTEST_BACKEND": "arkworks",
+    }
+
+
+def _challenge_and_presentation(base: str, credential: Credential) -> dict[str, Any]:
+    response = httpx.post(
+        f"{base}/v1/challenges",
+        json={"circuit_id": "accredited_investor_506c", "wallet_address": WALLET, "chain_id": 1},
+    )
+    assert response.status_code == 201, response.text
+    challenge = response.json()
+    presentation = prove(credential, Challenge.from_json(json.dumps(challenge)))
+    return {
+        "challenge_id": challenge["challenge_id"],
+        "presentation": json.loads(presentation.to_json()),
+    }
+
+
+def _race(bases: list[str], payload: dict[str, Any], count: int = 50) -> list[int]:
+    barrier = threading.Barrier(count)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def submit(i: int) -> None:
+        with httpx.Client(timeout=60) as client:
+            barrier.wait()
+            code = client.post(
+                f"{bases[i % len(bases)]}/v1/presentations", json=payload
+            ).status_code
+        with lock:
+            statuses.append(code)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def _admissions(database_url: str) -> int:
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(sa.text("SELECT count(*) FROM admissions")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def credential() -> tuple[IssuerSecretKey, Credential]:
+    issuer = IssuerSecretKey.generate()
+    return issuer, issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+
+
+def test_race_on_sqlite(tmp_path: Path, credential: tuple[IssuerSecretKey, Credential]) -> None:
+    issuer, cred = credential
+    url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
+    with serve(_env(tmp_path, issuer, url), tmp_path / "log.txt", workers=2) as base:
+        payload = _challenge_and_presentation(base, cred)
+        statuses = _race([base], payload)
+    assert sorted(statuses) == [201] + [409] * 49
+    assert _admissions(url) == 1
+
+
+@pytest.mark.skipif(
+    POSTGRES_URL is None, reason="set ZKATTEST_TEST_POSTGRES_URL (scripts/ci-postgres.sh)"
+)
+def test_race_on_postgresql_with_two_processes(
+    tmp_path: Path, credential: tuple[IssuerSecretKey, Credential]
+) -> None:
+    assert POSTGRES_URL is not None
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:  # a fresh schema for this test
+        for table in ("admissions", "audit_events", "challenges", "issuers", "alembic_version"):
+            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    engine.dispose()
+    issuer, cred = credential
+    env = _env(tmp_path, issuer, POSTGRES_URL)
+    with serve(env, tmp_path / "a.txt") as first, serve(env, tmp_path / "b.txt") as second:
+        payload = _challenge_and_presentation(first, cred)
+        statuses = _race([first, second], payload)
+    assert sorted(statuses) == [201] + [409] * 49
+    assert _admissions(POSTGRES_URL) == 1
+
+
+DISTINCTIVE = {
+    "holder_ref": "holder-ref-Quokka-93817",
+    "legal_name": "Zebulon Marchetti-Okonkwo",
+    "birth_date": "1971-08-29",
+    "country": "NZ",
+    "net_worth_usd": 987_654_321,
+    "annual_income_usd": 4_242_424,
+    "total_assets_usd": 1_357_924_680,
+    "securities_owned_usd": 86_420_975,
+}
+
+
+def _encodings(value: object) -> set[bytes]:
+    out: set[bytes] = set()
+    if isinstance(value, int):
+        out.add(str(value).encode())
+        out.add(format(value, "x").encode())
+        for width in (8, 16, 32):
+            big = value.to_bytes(width, "big")
+            out.add(big.lstrip(b"\x00"))
+            out.add(base64.b64encode(big.lstrip(b"\x00")).rstrip(b"="))
+    elif isinstance(value, str):
+        out |= {value.encode(), value.encode().hex().encode(), value.upper().encode()}
+        if len(value) == 10 and value[4] == "-":
+            import datetime as dt
+
+            days = (dt.date.fromisoformat(value) - DATE_EPOCH).days
+            out |= {str(days).encode(), value.replace("-", "").encode()}
+    return {e for e in out if len(e) >= 4}
+
+
+def test_no_personal_data_in_database_or_logs(tmp_path: Path) -> None:
+    issuer = IssuerSecretKey.generate()
+    cred = issue_credential(issuer, get_schema("investor/v1"), sample_attributes(**DISTINCTIVE))
+    db = tmp_path / "privacy.sqlite3"
+    log = tmp_path / "service.log"
+    with serve(_env(tmp_path, issuer, f"sqlite:///{db}"), log) as base:
+        for _ in range(2):
+            payload = _challenge_and_presentation(base, cred)
+            assert httpx.post(f"{base}/v1/presentations", json=payload).status_code == 201
+        # a refused one too
+        payload = _challenge_and_presentation(base, cred)
+        payload["presentation"]["proof"] = base64.b64encode(b"\x01" * 300).decode()
+        assert httpx.post(f"{base}/v1/presentations", json=payload).status_code == 403
+        assert httpx.get(f"{base}/v1/whitelist/{WALLET}").status_code == 200
+    blobs = {
+        "database": b"".join(p.read_bytes() for p in tmp_path.glob("privacy.sqlite3*")),
+        "logs": log.read_bytes(),
+    }
+    assert b"admitted" in blobs["logs"]  # the logs did capture the service's events
+    for name, value in DISTINCTIVE.items():
+        for needle in _encodings(value):
+            for where, blob in blobs.items():
+                assert needle not in blob, (name, where)
