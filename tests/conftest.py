@@ -48,3 +48,15 @@ def sample_attributes(**overrides: object) -> dict[str, object]:
     }
     attributes.update(overrides)
     return attributes
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI (ZKATTEST_REQUIRE_POSTGRES=1) the PostgreSQL tests must run, not skip."""
+    import os
+
+    if os.environ.get("ZKATTEST_REQUIRE_POSTGRES") == "1" and not os.environ.get(
+        "ZKATTEST_TEST_POSTGRES_URL"
+    ):
+        raise pytest.UsageError(
+            "ZKATTEST_REQUIRE_POSTGRES=1 but no PostgreSQL server: scripts/ci-postgres.sh failed"
+        )
