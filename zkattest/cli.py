@@ -171,7 +171,13 @@ def cmd_prove(args: argparse.Namespace) -> None:
         # this catches corruption, not a forged issuer (the verifier checks that).
         trusted = {(key := Credential.from_json(text).issuer).key_id: key}
     credential = accept_credential(text, trusted)
-    _write(args.out, prove(credential, challenge).to_json(), force=args.force)
+    presentation = prove(credential, challenge).to_json()
+    if args.as_request:  # the body of POST /v1/presentations
+        presentation = json.dumps(
+            {"challenge_id": challenge.challenge_id, "presentation": json.loads(presentation)},
+            sort_keys=True,
+        )
+    _write(args.out, presentation, force=args.force)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -315,6 +321,11 @@ def _parser() -> argparse.ArgumentParser:
     prove_cmd.add_argument("--wallet", required=True, help="the wallet address to whitelist")
     prove_cmd.add_argument("--issuer", action="append", default=[], help="trusted issuer key")
     prove_cmd.add_argument("--out", help="presentation file (default: stdout)")
+    prove_cmd.add_argument(
+        "--as-request",
+        action="store_true",
+        help="write the POST /v1/presentations body (challenge id and presentation)",
+    )
     prove_cmd.add_argument("--force", action="store_true")
     prove_cmd.set_defaults(run=cmd_prove)
 
