@@ -48,7 +48,8 @@ def test_walkthrough_runs_as_written(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout
-    assert '"admission":' in out and '"jws":' in out
+    assert '"admission":' in out
+    assert '"jws":' in out
     assert '"admissions":[' in out
     assert "urn:zkattest:problem:challenge-used" in out
     assert '"kty":"OKP"' in out
