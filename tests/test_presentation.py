@@ -74,6 +74,10 @@ def test_every_circuit_round_trips(
     ch = challenge_for(circuit_id)
     ch = Challenge.from_json(ch.to_json())
     presentation = prove(credential(issuer, **overrides), ch)
+    # the verifier knows the exact size before touching any point
+    from zkattest.presentation import _plan, _proof_length
+
+    assert len(presentation.proof) == _proof_length(_plan(get_circuit(circuit_id), TODAY))
     wire = Presentation.from_json(presentation.to_json())
     assert wire == presentation
     result = verify(wire, ch, issuer.public_key())

@@ -416,6 +416,20 @@ def _plan(circuit: Circuit, today: dt.date) -> _Plan:
     return plan
 
 
+def _proof_length(plan: _Plan) -> int:
+    """The exact size of the proof bytes for this plan (the wire format above)."""
+    U = plan.L - len(plan.disclosed)
+    size = 1 + 3 * G1_BYTES + (4 + U) * SCALAR_BYTES + len(plan.committed) * G1_BYTES
+    for n_bits, ranges in plan.range_groups():
+        m = bulletproofs.padded_count(len(ranges))
+        size += (m - len(ranges)) * G1_BYTES + bulletproofs.proof_size(n_bits, m)
+    size += (len(plan.committed) + len(plan.not_equal)) * G1_BYTES  # T of the linear relations
+    size += len(plan.committed) * SCALAR_BYTES + len(plan.not_equal) * 2 * SCALAR_BYTES
+    for _, members in plan.sets:
+        size += len(members) * G1_BYTES + (2 * len(members) - 1) * SCALAR_BYTES
+    return size
+
+
 def _holds(p: ResolvedPredicate, m: int) -> bool:
     v = p.values
     return {
@@ -683,6 +697,8 @@ def _verify(
             raise VerificationError("presentation refused")
 
     U = plan.L - len(plan.disclosed)
+    if len(presentation.proof) != _proof_length(plan):
+        raise VerificationError("presentation refused")  # before any curve arithmetic
     reader = _Reader(presentation.proof)
     if reader.take(1) != bytes([PROOF_FORMAT]):
         raise VerificationError("presentation refused")
