@@ -22,6 +22,7 @@ every pooled connection would see a different, empty database.
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
@@ -117,8 +118,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS:d}")
-            cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA foreign_keys = ON")
+            _use_wal(cursor)
         finally:
             cursor.close()
 
@@ -128,3 +129,25 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the database file to WAL mode (persistent; a no-op once done).
+
+    Switching needs a moment with no other connection holding a lock, and
+    SQLite answers "database is locked" at once rather than waiting, so
+    several processes opening a new database together retry here, for up to
+    the busy timeout.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            (mode,) = cursor.execute("PRAGMA journal_mode").fetchone()
+            if str(mode).lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)

@@ -75,9 +75,11 @@ from service.storage.records import (
     AUDIT_EVENTS,
     ISSUER_SOURCES,
     AdmissionRecord,
+    AuditEventName,
     AuditEventRecord,
     ChallengeRecord,
     IssuerRecord,
+    IssuerSource,
     NewAdmission,
     StoreCounts,
 )
@@ -355,7 +357,7 @@ class Store:
 
     def record_event(
         self,
-        event: str,
+        event: AuditEventName,
         outcome: str,
         *,
         circuit_id: str | None = None,
@@ -424,7 +426,7 @@ class Store:
         key_id: str,
         suite: str,
         public_key: str,
-        source: str,
+        source: IssuerSource,
         now: datetime | None = None,
         exist_ok: bool = False,
     ) -> IssuerRecord:

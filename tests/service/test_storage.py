@@ -13,8 +13,10 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -54,12 +56,9 @@ TABLES = {"admissions", "audit_events", "challenges", "issuers"}
 # -- fixtures -------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
-    """An empty database: a new SQLite file, or a new PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/verifier.sqlite3"
-        return
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """The test server's URL, confined to a new schema that is dropped afterwards."""
     if not POSTGRES_URL:
         if REQUIRE_POSTGRES:
             pytest.fail("ZKATTEST_REQUIRE_POSTGRES=1 but ZKATTEST_TEST_POSTGRES_URL is not set")
@@ -75,6 +74,22 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]
     finally:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a new SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/verifier.sqlite3"
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture
@@ -115,6 +130,12 @@ def make_admission(n: int = 0, *, valid_for: timedelta = timedelta(days=90)) -> 
         expires_at=NOW + valid_for,
         pseudonym=None,
     )
+
+
+def reloaded(store: Store, challenge_id: str) -> ChallengeRecord:
+    record = store.get_challenge(challenge_id)
+    assert record is not None
+    return record
 
 
 def admission_count(store: Store) -> int:
@@ -195,7 +216,7 @@ def test_duplicate_challenge_id_is_refused(store: Store) -> None:
     store.create_challenge(record)
     with pytest.raises(ChallengeExists):
         store.create_challenge(replace(record, nonce="00" * 32))
-    assert store.get_challenge(record.challenge_id).nonce == record.nonce
+    assert reloaded(store, record.challenge_id).nonce == record.nonce
 
 
 @pytest.mark.parametrize(
@@ -236,7 +257,7 @@ def test_consume_and_admit_then_replay_is_refused(store: Store) -> None:
     assert admission.admitted_at == now
     assert admission.revoked_at is None
     assert store.get_admission(admission.id) == admission
-    assert store.get_challenge(challenge.challenge_id).consumed_at == now
+    assert reloaded(store, challenge.challenge_id).consumed_at == now
 
     with pytest.raises(ChallengeAlreadyUsed) as replay:
         store.consume_and_admit(
@@ -260,7 +281,7 @@ def test_expired_challenge_is_refused_and_not_consumed(store: Store, late: timed
         store.consume_and_admit(
             challenge.challenge_id, now=challenge.expires_at + late, admission=make_admission()
         )
-    assert store.get_challenge(challenge.challenge_id).consumed_at is None
+    assert reloaded(store, challenge.challenge_id).consumed_at is None
     assert admission_count(store) == 0
 
 
@@ -287,7 +308,7 @@ def test_refusal_is_audited_without_consuming_the_challenge(store: Store) -> Non
     assert refused[1].circuit_id == challenge.circuit_id
     assert refused[1].wallet_address == challenge.wallet_address
     assert refused[0].wallet_address is None
-    assert store.get_challenge(challenge.challenge_id).consumed_at is None
+    assert reloaded(store, challenge.challenge_id).consumed_at is None
     store.consume_and_admit(challenge.challenge_id, now=NOW, admission=make_admission())
     counts = store.counts(NOW)
     assert counts.refusals == {"invalid": 1, "untrusted_issuer": 1}
@@ -381,6 +402,23 @@ def test_two_processes_race_on_one_challenge_and_admit_exactly_once(
     assert admission_count(store) == 1
 
 
+def test_postgresql_runs_read_committed_whatever_the_server_default(postgres_url: str) -> None:
+    url = make_url(postgres_url)
+    options = f"{url.query['options']} -cdefault_transaction_isolation=serializable"
+    strict_url = url.update_query_dict({"options": options}).render_as_string(hide_password=False)
+    store = Store(strict_url)
+    try:
+        store.migrate()
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SHOW transaction_isolation")).scalar_one() == "read committed"
+        challenge = store.create_challenge(make_challenge())
+        barrier = threading.Barrier(20)
+        outcomes = _race(store, challenge.challenge_id, 20, barrier.wait)
+        assert sorted(outcomes) == ["admitted"] + ["replayed"] * 19
+    finally:
+        store.dispose()
+
+
 # -- the whitelist --------------------------------------------------------------------
 
 
@@ -414,7 +452,9 @@ def test_live_admissions_and_revoke(store: Store) -> None:
     assert store.revoke(WALLET, later) == 0
     assert store.live_admissions(WALLET, later) == []
     assert len(store.live_admissions(OTHER_WALLET, later)) == 1
-    assert store.get_admission(first.id).revoked_at == later
+    revoked_first = store.get_admission(first.id)
+    assert revoked_first is not None
+    assert revoked_first.revoked_at == later
 
     revoked = [e for e in store.audit_events() if e.event == "revoked"]
     assert {e.proof_digest for e in revoked} == {first.proof_digest, second.proof_digest}
@@ -463,7 +503,7 @@ def test_issuers(store: Store) -> None:
             exist_ok=True,
         )
     with pytest.raises(InvalidInputError):
-        store.add_issuer(key_id="kyc-3", suite="s", public_key="00", source="somewhere")
+        store.add_issuer(key_id="kyc-3", suite="s", public_key="00", source="somewhere")  # type: ignore[arg-type]
     store.add_issuer(key_id="kyc-0", suite="BLS12-381-SHAKE-256", public_key="c3", source="api")
 
     assert [i.key_id for i in store.list_issuers()] == ["kyc-0", "kyc-1"]
@@ -522,7 +562,7 @@ def test_failure_mid_transaction_writes_nothing(store: Store) -> None:
     assert "INSERT" not in message.upper()
     assert "audit_events" not in message
     # The UPDATE that consumed the challenge and the admission INSERT were rolled back.
-    assert store.get_challenge(challenge.challenge_id).consumed_at is None
+    assert reloaded(store, challenge.challenge_id).consumed_at is None
     assert admission_count(store) == 0
     with pytest.raises(StorageError):
         store.counts(NOW)
