@@ -16,7 +16,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-__all__ = ["PROBLEM_TYPES", "Problem", "install_problem_handlers", "problem_response"]
+from service.schemas import ProblemDetails
+
+__all__ = [
+    "PROBLEM_TYPES",
+    "Problem",
+    "install_problem_handlers",
+    "problem_response",
+    "problem_responses",
+]
 
 log = logging.getLogger("zkattest.service")
 
@@ -77,6 +85,15 @@ def problem_response(
     return JSONResponse(
         body, status_code=status, media_type="application/problem+json", headers=headers
     )
+
+
+def problem_responses(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` for a route: each status answers ``application/problem+json``."""
+    schema = ProblemDetails.model_json_schema()
+    return {
+        status: {"description": text, "content": {"application/problem+json": {"schema": schema}}}
+        for status, text in descriptions.items()
+    }
 
 
 _STATUS_SLUGS = {

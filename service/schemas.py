@@ -141,3 +141,19 @@ class Health(BaseModel):
     status: Literal["ok"]
     database: Literal["ok"]
     version: str
+
+
+class ProblemDetails(BaseModel):
+    """An RFC 9457 problem: the ``application/problem+json`` body of every error."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=["urn:zkattest:problem:challenge-not-found"])
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str | None = None
+    instance: str | None = None
+    reason: str | None = Field(default=None, description="presentation-refused: why")
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="invalid-request: the fields that do not match, as loc and msg"
+    )

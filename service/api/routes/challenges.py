@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, status
 
 from service.api.deps import StateDep
-from service.problems import Problem
+from service.problems import Problem, problem_responses
 from service.schemas import ChallengeCreate, ChallengePublic
 from service.storage.records import ChallengeRecord
 from zkattest.circuits import get_circuit
@@ -26,7 +26,15 @@ log = logging.getLogger("zkattest.service")
     "/challenges",
     status_code=status.HTTP_201_CREATED,
     response_model=ChallengePublic,
-    responses={404: {"description": "unknown circuit"}, 422: {"description": "bad wallet"}},
+    responses=problem_responses(
+        {
+            400: "the body is not valid JSON",
+            404: "unknown circuit",
+            413: "the body is too large",
+            422: "the body does not match the schema, or a bad wallet address",
+            429: "rate limited",
+        }
+    ),
 )
 def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
     """Issue a challenge the wallet answers with `zkattest holder prove`."""

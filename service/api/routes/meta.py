@@ -10,7 +10,7 @@ from fastapi import APIRouter, Response, status
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from service.api.deps import AdminDep, StateDep
-from service.problems import Problem
+from service.problems import Problem, problem_responses
 from service.schemas import CircuitPublic, Health, IssuerCreate, IssuerPublic
 from zkattest import __version__
 from zkattest.circuits import load_builtin_circuits
@@ -57,7 +57,14 @@ def list_issuers(state: StateDep) -> Any:
     status_code=status.HTTP_201_CREATED,
     response_model=IssuerPublic,
     tags=["issuers"],
-    responses={401: {"description": "admin token required"}, 422: {"description": "invalid key"}},
+    responses=problem_responses(
+        {
+            400: "the body is not valid JSON",
+            401: "admin token required",
+            413: "the body is too large",
+            422: "invalid key, or the body does not match the schema",
+        }
+    ),
 )
 def add_issuer(body: IssuerCreate, state: StateDep, _: AdminDep) -> Any:
     """Trust an issuer public key (admin)."""

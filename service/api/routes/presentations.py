@@ -13,7 +13,7 @@ from fastapi import APIRouter, status
 
 from service.api.deps import StateDep
 from service.api.routes.challenges import challenge_from_record
-from service.problems import Problem
+from service.problems import Problem, problem_responses
 from service.schemas import AdmissionCreated, AdmissionPublic, PresentationCreate
 from service.storage.errors import ChallengeAlreadyUsed, ChallengeExpired, ChallengeNotFound
 from service.storage.records import AdmissionRecord, NewAdmission
@@ -55,13 +55,18 @@ def _trusted(state: StateDep) -> dict[str, IssuerPublicKey]:
     "/presentations",
     status_code=status.HTTP_201_CREATED,
     response_model=AdmissionCreated,
-    responses={
-        400: {"description": "malformed presentation"},
-        403: {"description": "the presentation does not prove the circuit"},
-        404: {"description": "unknown challenge"},
-        409: {"description": "challenge already used"},
-        410: {"description": "challenge expired"},
-    },
+    responses=problem_responses(
+        {
+            400: "malformed presentation, or the body is not valid JSON",
+            403: "the presentation does not prove the circuit",
+            404: "unknown challenge",
+            409: "challenge already used",
+            410: "challenge expired",
+            413: "the body is too large",
+            422: "the body does not match the schema",
+            429: "rate limited",
+        }
+    ),
 )
 def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
     """Verify a presentation against its challenge and admit the wallet address."""

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 
 from service.api.deps import AdminDep, StateDep
 from service.api.routes.presentations import admission_public
-from service.problems import Problem
+from service.problems import Problem, problem_responses
 from service.schemas import RevokedPublic, WhitelistPublic
 from zkattest.context import normalize_wallet_address
 from zkattest.errors import InvalidInputError
@@ -29,7 +29,7 @@ def _wallet(wallet_address: str) -> str:
 @router.get(
     "/{wallet_address}",
     response_model=WhitelistPublic,
-    responses={404: {"description": "no live admission"}, 422: {"description": "bad address"}},
+    responses=problem_responses({404: "no live admission", 422: "bad address"}),
 )
 def get_whitelist(wallet_address: str, state: StateDep) -> Any:
     """The address's live admissions: circuit and expiry of each."""
@@ -43,7 +43,9 @@ def get_whitelist(wallet_address: str, state: StateDep) -> Any:
 @router.delete(
     "/{wallet_address}",
     response_model=RevokedPublic,
-    responses={401: {"description": "admin token required"}, 404: {"description": "none"}},
+    responses=problem_responses(
+        {401: "admin token required", 404: "no live admission", 422: "bad address"}
+    ),
 )
 def revoke_whitelist(wallet_address: str, state: StateDep, _: AdminDep) -> Any:
     """Revoke every live admission of the address (admin)."""

@@ -1,0 +1,619 @@
+"""Load benchmark of the verifier service: verified admissions per second over loopback.
+
+It starts ``zkattest serve --workers 2`` (a subprocess, ``127.0.0.1`` on a free
+port; SQLite in a temporary directory, or ``--database-url``), waits for
+``/healthz``, and then, in order:
+
+1. asks the service for ``--warmup`` + ``--requests`` challenges (``POST /v1/challenges``,
+   one fresh wallet address each) and proves each one in this machine's
+   process pool: proving is the wallet's cost, not the service's, so it
+   happens before anything is timed;
+2. measures the raw library rate: ``zkattest.presentation.verify`` of those
+   same presentations, in this process (one core), while the service is
+   idle; half of the runs before the load phase and half after it;
+3. sends ``--warmup`` presentations (untimed: each worker process builds its
+   generator tables on its first verification), then the timed phase:
+   ``--concurrency`` client threads (``httpx``) submit the rest
+   (``POST /v1/presentations``) until all are sent or ``--duration`` seconds
+   have passed, each request on a new connection as separate wallets would
+   (``--keepalive``: one connection per thread, which uvicorn leaves on the
+   worker that accepted it). An error is any answer other than 201, or none.
+
+It prints the admissions per second, latency p50/p99/max, errors, the raw
+verify rate per core and the ratio ``(service rate / workers) / raw rate``,
+with the targets: ratio >= 0.80, zero errors, p99 <= 50 ms. On Linux it also
+reports the CPU the service processes spent per admission, which does not
+depend on the load generator sharing the machine's cores. Every admission is
+checked afterwards (its wallet and circuit; a sample of wallets must be on the
+whitelist). The server is stopped at the end, also on error or Ctrl-C.
+
+Timings are never asserted: the exit status is 0 unless the service failed to
+start or a correctness check failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import os
+import platform
+import resource
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from eligibility_bench import investor_attributes  # bench/ is sys.path[0] for scripts
+from sqlalchemy.engine import make_url
+
+from zkattest.circuits import get_circuit
+from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
+from zkattest.errors import VerificationError
+from zkattest.presentation import Challenge, Presentation, prove, verify
+from zkattest.schema import get_schema
+
+DEFAULT_CIRCUIT = "accredited_investor_506c"
+VERIFIER_DOMAIN = "bench.example"
+CHAIN_ID = 1
+TARGET_RATIO = 0.80
+TARGET_P99_MS = 50.0
+STARTUP_TIMEOUT_S = 60.0
+REQUEST_TIMEOUT_S = 30.0
+JSON_HEADERS = {"content-type": "application/json"}
+
+
+# -- the server ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def safe_url(url: str) -> str:
+    """``url`` with any password masked, for printing."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unparseable database URL)"
+
+
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+@contextmanager
+def serve(env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
+    """``zkattest serve`` on a free loopback port until the block ends, however it ends."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "zkattest.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the workers go down with it
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        wait_healthy(server)
+        yield server
+    finally:
+        stop(process)
+
+
+def wait_healthy(server: Server) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while True:
+        try:
+            if httpx.get(f"{server.base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if server.process.poll() is not None or time.monotonic() > deadline:
+            tail = server.log.read_text(encoding="utf-8", errors="replace")[-3000:]
+            raise RuntimeError(f"the service did not start; its log ends:\n{tail}")
+        time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (uvicorn stops its workers), then SIGKILL to the process group if it hangs."""
+    if process.poll() is None:
+        process.terminate()
+        with suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=20)
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)  # stragglers of the group we started
+    if process.poll() is None:
+        process.wait()
+
+
+def process_cpu_seconds(pid: int) -> dict[int, float] | None:
+    """User + system CPU seconds of ``pid`` and each descendant (Linux ``/proc``), else None."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    seconds = {}
+    pending = [pid]
+    try:
+        while pending:
+            current = pending.pop()
+            stat = Path(f"/proc/{current}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            seconds[current] = (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(c) for c in (task / "children").read_text().split())
+    except (OSError, ValueError):
+        return None
+    return seconds
+
+
+# -- the workload ----------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One challenge from the service and the presentation that answers it."""
+
+    wallet: str
+    challenge: dict[str, Any]
+    presentation_json: str = ""
+
+    def body(self) -> bytes:
+        cid = json.dumps(self.challenge["challenge_id"])
+        return f'{{"challenge_id":{cid},"presentation":{self.presentation_json}}}'.encode()
+
+
+def request_challenges(base: str, circuit_id: str, count: int) -> list[Item]:
+    items = []
+    with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
+        for _ in range(count):
+            wallet = "0x" + secrets.token_hex(20)
+            response = client.post(
+                "/v1/challenges",
+                json={"circuit_id": circuit_id, "wallet_address": wallet, "chain_id": CHAIN_ID},
+            )
+            if response.status_code != 201:
+                raise RuntimeError(f"POST /v1/challenges: {response.status_code} {response.text}")
+            items.append(Item(wallet, response.json()))
+    return items
+
+
+_CREDENTIAL: Credential | None = None
+
+
+def _init_prover(credential_json: str) -> None:
+    global _CREDENTIAL
+    _CREDENTIAL = Credential.from_json(credential_json)
+
+
+def _prove(challenge_json: str) -> str:
+    assert _CREDENTIAL is not None
+    return prove(_CREDENTIAL, Challenge.from_json(challenge_json)).to_json()
+
+
+def prove_all(credential: Credential, items: list[Item], processes: int) -> float:
+    """Fill in every item's presentation; returns the wall-clock seconds it took."""
+    started = time.perf_counter()
+    challenges = [json.dumps(item.challenge) for item in items]
+    with ProcessPoolExecutor(
+        processes, initializer=_init_prover, initargs=(credential.to_json(),)
+    ) as pool:
+        for item, presentation in zip(
+            items, pool.map(_prove, challenges, chunksize=8), strict=True
+        ):
+            item.presentation_json = presentation
+    return time.perf_counter() - started
+
+
+# -- raw library rate ------------------------------------------------------------------------
+
+
+@dataclass
+class RawRate:
+    runs: int = 0
+    seconds: float = 0.0
+    samples_ms: list[float] = field(default_factory=list)
+
+    @property
+    def per_second(self) -> float:
+        return self.runs / self.seconds if self.seconds else 0.0
+
+
+def measure_raw(
+    items: Sequence[Item], issuer: IssuerSecretKey, runs: int, warmup: int, into: RawRate
+) -> None:
+    """``verify`` of the items' presentations, one after another, in this process."""
+    public = issuer.public_key()
+    trusted = {public.key_id: public}
+    parsed = [
+        (Presentation.from_json(i.presentation_json), Challenge.from_json(json.dumps(i.challenge)))
+        for i in items[: min(len(items), max(runs, 1))]
+    ]
+    for presentation, challenge in parsed[:warmup]:
+        verify(presentation, challenge, trusted)
+    for presentation, challenge in itertools.islice(itertools.cycle(parsed), runs):
+        started = time.perf_counter()
+        verify(presentation, challenge, trusted)  # raises if the presentation were refused
+        elapsed = time.perf_counter() - started
+        into.runs += 1
+        into.seconds += elapsed
+        into.samples_ms.append(elapsed * 1000)
+
+
+# -- the load generator ----------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    index: int
+    started: float
+    ended: float
+    status: int  # 0: no answer
+    detail: str = ""
+    body: bytes = b""
+
+    @property
+    def latency_ms(self) -> float:
+        return (self.ended - self.started) * 1000
+
+
+def drive(
+    base: str, bodies: Sequence[bytes], concurrency: int, duration: float, keepalive: bool
+) -> tuple[list[Sample], float]:
+    """Submit ``bodies`` with ``concurrency`` threads until done or ``duration`` has passed.
+
+    With ``keepalive`` each thread keeps one connection; without, each request opens
+    its own (``Connection: close``), so the server's workers share them out per request.
+
+    Returns the samples and the phase's wall-clock seconds (first send to last answer).
+    """
+    counter = itertools.count()
+    samples: list[Sample] = []
+    lock = threading.Lock()
+    ready = threading.Barrier(concurrency + 1)
+    start = threading.Event()
+    deadline = [0.0]
+
+    def worker() -> None:
+        mine: list[Sample] = []
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        headers = JSON_HEADERS if keepalive else {**JSON_HEADERS, "connection": "close"}
+        with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT_S, limits=limits) as client:
+            if keepalive:
+                client.get("/healthz")  # open the connection before the clock starts
+            ready.wait()
+            start.wait()
+            while True:
+                index = next(counter)
+                if index >= len(bodies) or time.perf_counter() >= deadline[0]:
+                    break
+                sent = time.perf_counter()
+                try:
+                    response = client.post(
+                        "/v1/presentations", content=bodies[index], headers=headers
+                    )
+                except httpx.HTTPError as exc:
+                    mine.append(Sample(index, sent, time.perf_counter(), 0, type(exc).__name__))
+                    continue
+                ended = time.perf_counter()
+                if response.status_code == 201:
+                    mine.append(Sample(index, sent, ended, 201, body=response.content))
+                else:
+                    detail = response.text[:300]
+                    mine.append(Sample(index, sent, ended, response.status_code, detail))
+        with lock:
+            samples.extend(mine)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    began = time.perf_counter()
+    deadline[0] = began + duration
+    start.set()
+    for thread in threads:
+        thread.join()
+    ended = max((s.ended for s in samples), default=began)
+    return sorted(samples, key=lambda s: s.index), ended - began
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (nearest rank), 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def check_admissions(
+    base: str, items: Sequence[Item], samples: Sequence[Sample], circuit_id: str
+) -> list[str]:
+    """Every 201 admits the item's wallet for the circuit; a sample is on the whitelist."""
+    problems = []
+    admitted = []
+    for sample in samples:
+        if sample.status != 201:
+            continue
+        item = items[sample.index]
+        admission = json.loads(sample.body)["admission"]
+        if admission["wallet_address"] != item.wallet or admission["circuit_id"] != circuit_id:
+            problems.append(f"admission {admission['admission_id']} is not for its presentation")
+        admitted.append(item.wallet)
+    with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
+        for wallet in admitted[:: max(1, len(admitted) // 10)]:
+            response = client.get(f"/v1/whitelist/{wallet}")
+            if response.status_code != 200:
+                problems.append(f"admitted {wallet} is not whitelisted: {response.status_code}")
+    return problems
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    circuit = get_circuit(args.circuit)
+    today = dt.datetime.now(dt.UTC).date()
+    issuer = IssuerSecretKey.generate()
+    credential = issue_credential(
+        issuer, get_schema(circuit.schema.id), investor_attributes(circuit.id, today)
+    )
+    issuer_file = tmp / "issuer.json"
+    issuer_file.write_text(issuer.public_key().to_json(), encoding="utf-8")
+    database_url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    env = {
+        "ZKATTEST_DATABASE_URL": database_url,
+        "ZKATTEST_TRUSTED_ISSUERS": str(issuer_file),
+        "ZKATTEST_RECEIPT_KEY_PATH": str(tmp / "receipt-keys.json"),
+        "ZKATTEST_VERIFIER_DOMAIN": VERIFIER_DOMAIN,
+        "ZKATTEST_RATE_LIMIT_PER_MINUTE": "1000000",
+        "ZKATTEST_CHALLENGE_LIFETIME_SECONDS": "3600",
+    }
+    database = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    connections = "keep-alive" if args.keepalive else "one connection per request"
+    total = args.warmup + args.requests
+    print(
+        f"service benchmark: {circuit.id}, {args.workers} workers, concurrency "
+        f"{args.concurrency} ({connections}), {database} ({safe_url(database_url)}); Python "
+        f"{sys.version.split()[0]} on {platform.machine()}, {os.cpu_count()} CPUs",
+        flush=True,
+    )
+    log = tmp / "server.log"
+    with serve(env, args.workers, log) as server:
+        progress(f"service up at {server.base}; requesting {total} challenges")
+        items = request_challenges(server.base, circuit.id, total)
+        progress(f"proving {total} presentations with {args.prove_processes} processes")
+        prove_seconds = prove_all(credential, items, args.prove_processes)
+        progress(f"proved in {prove_seconds:.1f} s; raw verify (1 core), first half")
+        raw = RawRate()
+        measure_raw(items, issuer, args.raw_runs // 2, 5, raw)
+
+        bodies = [item.body() for item in items]
+        progress(f"warm-up: {args.warmup} submissions")
+        warm_samples, _ = drive(
+            server.base, bodies[: args.warmup], args.concurrency, 600, args.keepalive
+        )
+        warm_errors = [s for s in warm_samples if s.status != 201]
+
+        progress(f"timed phase: up to {args.requests} submissions, at most {args.duration} s")
+        cpu_before = process_cpu_seconds(server.process.pid)
+        usage_before = resource.getrusage(resource.RUSAGE_SELF)
+        samples, elapsed = drive(
+            server.base, bodies[args.warmup :], args.concurrency, args.duration, args.keepalive
+        )
+        usage_after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_after = process_cpu_seconds(server.process.pid)
+        for sample in samples:
+            sample.index += args.warmup
+
+        progress("raw verify (1 core), second half; checking the admissions")
+        measure_raw(items, issuer, args.raw_runs - args.raw_runs // 2, 0, raw)
+        problems = check_admissions(server.base, items, warm_samples + samples, circuit.id)
+        server_log_tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+
+    ok = [s for s in samples if s.status == 201]
+    errors = [s for s in samples if s.status != 201]
+    latencies = [s.latency_ms for s in samples]
+    rate = len(ok) / elapsed if elapsed > 0 else 0.0
+    per_worker = rate / args.workers
+    raw_rate = raw.per_second
+    ratio = per_worker / raw_rate if raw_rate else 0.0
+    p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+    cpu_by_process = (
+        None
+        if cpu_before is None or cpu_after is None
+        else {pid: cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after}
+    )
+    service_cpu = None if cpu_by_process is None else sum(cpu_by_process.values())
+    client_cpu = (usage_after.ru_utime - usage_before.ru_utime) + (
+        usage_after.ru_stime - usage_before.ru_stime
+    )
+    return {
+        "circuit": circuit.id,
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "connections": connections,
+        "database": database,
+        "database_url": safe_url(database_url),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "prove": {"presentations": total, "seconds": prove_seconds},
+        "raw_verify": {
+            "runs": raw.runs,
+            "per_second_per_core": raw_rate,
+            "median_ms": statistics.median(raw.samples_ms) if raw.samples_ms else None,
+        },
+        "warmup": {"submissions": len(warm_samples), "errors": len(warm_errors)},
+        "service": {
+            "submitted": len(samples),
+            "admitted": len(ok),
+            "errors": len(errors),
+            "error_examples": [f"{s.status} {s.detail}" for s in errors[:5]],
+            "seconds": elapsed,
+            "admissions_per_second": rate,
+            "admissions_per_second_per_worker": per_worker,
+            "latency_ms": {
+                "p50": p50,
+                "p99": p99,
+                "max": max(latencies, default=0.0),
+                "mean": statistics.fmean(latencies) if latencies else 0.0,
+            },
+            "cpu_seconds": service_cpu,
+            "cpu_seconds_by_process": cpu_by_process,
+            "cpu_utilisation": None if service_cpu is None else service_cpu / elapsed,
+            "cpu_ms_per_admission": None
+            if service_cpu is None or not ok
+            else service_cpu * 1000 / len(ok),
+        },
+        "load_generator": {
+            "cpu_seconds": client_cpu,
+            "cpu_ms_per_request": client_cpu * 1000 / len(samples) if samples else None,
+        },
+        "ratio_per_core": ratio,
+        "targets": {
+            "ratio_per_core": {"target": TARGET_RATIO, "met": ratio >= TARGET_RATIO},
+            "errors": {"target": 0, "met": not errors and not warm_errors},
+            "p99_ms": {"target": TARGET_P99_MS, "met": p99 <= TARGET_P99_MS},
+        },
+        "correctness_problems": problems,
+        "server_log_tail": server_log_tail if errors or problems else "",
+    }
+
+
+def progress(message: str) -> None:
+    print(f"  {message}", file=sys.stderr, flush=True)
+
+
+def report(r: dict[str, Any]) -> None:
+    s, raw = r["service"], r["raw_verify"]
+    latency = s["latency_ms"]
+    print(f"raw library verify, 1 core: {raw['per_second_per_core']:.1f} /s", end="")
+    print(f" (median {raw['median_ms']:.2f} ms over {raw['runs']} runs, service idle)")
+    print(
+        f"service: {s['admitted']} admitted of {s['submitted']} in {s['seconds']:.2f} s = "
+        f"{s['admissions_per_second']:.1f} admissions/s "
+        f"({s['admissions_per_second_per_worker']:.1f} /s per worker); errors {s['errors']}"
+        + (f" (+{r['warmup']['errors']} in warm-up)" if r["warmup"]["errors"] else "")
+    )
+    print(
+        f"latency: p50 {latency['p50']:.1f} ms, p99 {latency['p99']:.1f} ms, "
+        f"mean {latency['mean']:.1f} ms, max {latency['max']:.1f} ms"
+    )
+    print(
+        f"per core: (service / {r['workers']} workers) / raw = "
+        f"{s['admissions_per_second_per_worker']:.1f} / {raw['per_second_per_core']:.1f} = "
+        f"{r['ratio_per_core']:.2f}"
+    )
+    if s["cpu_ms_per_admission"] is not None:
+        share = raw["median_ms"] / s["cpu_ms_per_admission"]
+        print(
+            f"CPU: service processes {s['cpu_ms_per_admission']:.1f} ms per admission "
+            f"(raw verify {raw['median_ms']:.1f} ms: {share:.2f} of it is verification); "
+            f"load generator "
+            f"{r['load_generator']['cpu_ms_per_request']:.1f} ms per request, on the same "
+            f"{r['cpus']} CPUs"
+        )
+    for example in s["error_examples"]:
+        print(f"  error: {example}")
+    targets = r["targets"]
+    marks = {True: "met", False: "MISSED"}
+    print(
+        f"targets: per-core ratio >= {TARGET_RATIO:.2f}: {marks[targets['ratio_per_core']['met']]}"
+        f"; zero errors: {marks[targets['errors']['met']]}"
+        f"; p99 <= {TARGET_P99_MS:.0f} ms: {marks[targets['p99_ms']['met']]}"
+    )
+    for problem in r["correctness_problems"]:
+        print(f"CORRECTNESS: {problem}")
+    if r["server_log_tail"]:
+        print("server log (end):\n" + r["server_log_tail"])
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be > 0")
+    return value
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--circuit", default=DEFAULT_CIRCUIT)
+    p.add_argument("--workers", type=positive_int, default=2, help="service worker processes")
+    p.add_argument("--concurrency", type=positive_int, default=4, help="client threads")
+    p.add_argument(
+        "--keepalive",
+        action="store_true",
+        help="one keep-alive connection per thread instead of one connection per request",
+    )
+    p.add_argument("--requests", type=positive_int, default=1000, help="timed submissions, at most")
+    p.add_argument("--duration", type=positive_float, default=60.0, help="timed phase, at most (s)")
+    p.add_argument("--warmup", type=positive_int, default=20, help="untimed submissions first")
+    p.add_argument("--raw-runs", type=positive_int, default=300, help="raw verify calls")
+    p.add_argument(
+        "--prove-processes", type=positive_int, default=os.cpu_count() or 1, help="for set-up"
+    )
+    p.add_argument(
+        "--database-url",
+        help="e.g. postgresql+psycopg://user:pw@127.0.0.1:5432/db (default: SQLite in a temp dir)",
+    )
+    p.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the server is stopped and the temp dir removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    with tempfile.TemporaryDirectory(prefix="zkattest-service-bench-") as tmp:
+        try:
+            result = run(args, Path(tmp))
+        except (RuntimeError, VerificationError, httpx.HTTPError) as exc:
+            print(f"service_bench: {exc}", file=sys.stderr)
+            return 1
+    report(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}")
+    return 1 if result["correctness_problems"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

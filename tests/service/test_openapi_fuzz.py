@@ -1,0 +1,239 @@
+"""The service against its own OpenAPI schema: schemathesis, in process, over ASGI.
+
+Schemathesis loads ``/openapi.json`` from the app itself and, per operation,
+sends the schema's examples, its coverage cases (boundary and negative values,
+wrong methods) and about 30 generated requests, valid and invalid. Every
+response must pass:
+
+- ``not_a_server_error``: no 5xx, whatever the input;
+- ``status_code_conformance``: only documented status codes;
+- ``content_type_conformance``: the documented media type (errors are
+  ``application/problem+json``);
+- ``response_schema_conformance``: the body matches the documented schema;
+- ``problem_details``: every 4xx is an RFC 9457 problem of a registered type
+  whose status is the response's (also for methods the schema does not list).
+
+The admin operations run twice: without a token (401) and with the admin
+token, so they are fuzzed past the 401 too. Schemathesis runs the app's lifespan
+(migration, issuer loading, receipt keys) itself and ends it after each test.
+A hypothesis test then mutates a real presentation, which generated bodies
+never get near, and three hand-written requests check specific problem types
+against the operations' documented responses.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from service.app import create_app
+from service.problems import PROBLEM_TYPES
+from service.schemas import ProblemDetails
+from tests.conftest import sample_attributes
+from tests.service.conftest import ADMIN_TOKEN, WALLET, make_settings
+from zkattest.credentials import IssuerSecretKey, issue_credential
+from zkattest.presentation import Challenge, prove
+from zkattest.schema import get_schema
+
+PROBLEM = "application/problem+json"
+PROBLEM_PREFIX = "urn:zkattest:problem:"
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+# The app the fuzzer drives: a temporary SQLite file and receipt keys, one trusted
+# issuer, the admin token set, and a rate limit the run never reaches. Built at
+# import because @schema.parametrize needs the schema when pytest collects the module.
+_TMP = tempfile.TemporaryDirectory(prefix="zkattest-fuzz-")
+APP = create_app(
+    make_settings(Path(_TMP.name), IssuerSecretKey.generate(), rate_limit_per_minute=1_000_000)
+)
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+
+
+def problem_details(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Every 4xx answer is problem+json of a registered type with the response's status."""
+    if response.status_code < 400:
+        return None
+    content_type = response.headers.get("content-type", [""])[0]
+    assert content_type == PROBLEM, f"{response.status_code} answered as {content_type!r}"
+    body = ProblemDetails.model_validate_json(response.content)
+    slug = body.type.removeprefix(PROBLEM_PREFIX)
+    assert body.type.startswith(PROBLEM_PREFIX), body.type
+    assert slug in PROBLEM_TYPES, f"unregistered problem type {body.type}"
+    assert PROBLEM_TYPES[slug][0] == body.status == response.status_code, body
+    return True
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    problem_details,
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _cleanup() -> Iterator[None]:
+    yield
+    _TMP.cleanup()
+
+
+_FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+@schema.parametrize()
+@_FUZZ
+def test_openapi_conformance(case: schemathesis.Case) -> None:
+    case.call_and_validate(checks=CHECKS)
+
+
+@schema.include(name=["POST /v1/issuers", "DELETE /v1/whitelist/{wallet_address}"]).parametrize()
+@_FUZZ
+def test_openapi_conformance_as_admin(case: schemathesis.Case) -> None:
+    case.call_and_validate(headers=ADMIN, checks=CHECKS)
+
+
+# -- near-valid presentations ----------------------------------------------------------------
+
+_SUBMIT_STATUSES = {201, 400, 403, 404, 409, 410, 422}
+
+
+@pytest.fixture(scope="module")
+def honest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str, Any]]:
+    """A client of a fresh app, a challenge id and the valid presentation answering it."""
+    tmp = tmp_path_factory.mktemp("honest")
+    issuer = IssuerSecretKey.generate()
+    credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    app = create_app(make_settings(tmp, issuer, rate_limit_per_minute=1_000_000))
+    with TestClient(app, raise_server_exceptions=True) as client:
+        response = client.post(
+            "/v1/challenges",
+            json={
+                "circuit_id": "accredited_investor_506c",
+                "wallet_address": WALLET,
+                "chain_id": 1,
+            },
+        )
+        assert response.status_code == 201, response.text
+        challenge = response.json()
+        presentation = prove(credential, Challenge.from_json(json.dumps(challenge)))
+        yield client, challenge["challenge_id"], json.loads(presentation.to_json())
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=6,
+)
+_FIELDS = [
+    "type",
+    "version",
+    "challenge_id",
+    "circuit_id",
+    "circuit_hash",
+    "wallet_address",
+    "chain_id",
+    "issuer_key_id",
+    "disclosed",
+    "proof",
+]
+
+
+@st.composite
+def _mutation(draw: st.DrawFn, presentation: dict[str, Any]) -> dict[str, Any]:
+    mutated = copy.deepcopy(presentation)
+    kind = draw(st.sampled_from(["replace", "delete", "add", "proof"]))
+    if kind == "replace":
+        mutated[draw(st.sampled_from(_FIELDS))] = draw(_JSON)
+    elif kind == "delete":
+        del mutated[draw(st.sampled_from(_FIELDS))]
+    elif kind == "add":
+        mutated[draw(st.text(min_size=1, max_size=8).filter(lambda k: k not in _FIELDS))] = 1
+    else:
+        proof = bytearray(base64.b64decode(mutated["proof"]))
+        action = draw(st.sampled_from(["flip", "truncate", "extend"]))
+        if action == "flip":
+            proof[draw(st.integers(0, len(proof) - 1))] ^= 1 << draw(st.integers(0, 7))
+        elif action == "truncate":
+            del proof[draw(st.integers(0, len(proof) - 1)) :]
+        else:
+            proof += draw(st.binary(min_size=1, max_size=64))
+        mutated["proof"] = base64.b64encode(bytes(proof)).decode()
+    return mutated
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_presentations_are_4xx_problems(
+    honest: tuple[TestClient, str, Any], data: st.DataObject
+) -> None:
+    client, challenge_id, presentation = honest
+    mutated = data.draw(_mutation(presentation))
+    response = client.post(
+        "/v1/presentations", json={"challenge_id": challenge_id, "presentation": mutated}
+    )
+    assert response.status_code in _SUBMIT_STATUSES, response.text
+    if response.status_code >= 400:
+        assert response.headers["content-type"] == PROBLEM
+        body = ProblemDetails.model_validate(response.json())
+        assert PROBLEM_TYPES[body.type.removeprefix(PROBLEM_PREFIX)][0] == response.status_code
+
+
+# -- specific problems, as documented -----------------------------------------------------------
+
+
+def _documented_problem(response: Any, method: str, path: str, status: int, slug: str) -> None:
+    """``response`` is the problem ``slug`` and the schema documents it for the operation."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = ProblemDetails.model_validate(response.json())
+    assert body.type == PROBLEM_PREFIX + slug
+    assert body.status == status
+    documented = APP.openapi()["paths"][path][method]["responses"][str(status)]
+    assert PROBLEM in documented["content"]
+
+
+def test_documented_problems() -> None:
+    with TestClient(APP) as client:
+        oversized = client.post(
+            "/v1/challenges",
+            content=b"{" + b" " * (64 * 1024) + b"}",
+            headers={"content-type": "application/json"},
+        )
+        _documented_problem(oversized, "post", "/v1/challenges", 413, "payload-too-large")
+
+        unknown = client.post(
+            "/v1/challenges",
+            json={"circuit_id": "no_such_circuit", "wallet_address": WALLET, "chain_id": 1},
+        )
+        _documented_problem(unknown, "post", "/v1/challenges", 404, "unknown-circuit")
+
+        for path in ("/v1/challenges", "/v1/presentations"):
+            invalid = client.post(
+                path, content=b'{"circuit_id": ', headers={"content-type": "application/json"}
+            )
+            _documented_problem(invalid, "post", path, 400, "malformed-request")
