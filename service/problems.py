@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.schemas import ProblemDetails
+from service.storage.errors import StorageError
 
 __all__ = [
     "PROBLEM_TYPES",
@@ -135,6 +136,13 @@ def install_problem_handlers(app: FastAPI) -> None:
             exc.status_code, "invalid-request" if exc.status_code < 500 else "internal"
         )
         return problem_response(slug, instance=request.url.path)
+
+    @app.exception_handler(StorageError)
+    async def _storage(request: Request, exc: StorageError) -> JSONResponse:
+        log.error("storage error on %s: %s", request.url.path, exc)
+        return problem_response(
+            "storage-unavailable", instance=request.url.path, headers={"Retry-After": "1"}
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

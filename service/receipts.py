@@ -49,16 +49,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+import coincurve
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature
-from eth_keys.datatypes import Signature
-from eth_keys.exceptions import BadSignature
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from eth_utils.exceptions import ValidationError
 
 from zkattest.context import normalize_wallet_address
 from zkattest.credentials import parse_json_object
@@ -100,11 +96,6 @@ EIP712_DOMAIN_TYPE_WITH_CONTRACT = (
 )
 ADMISSION_TYPE = "Admission(address wallet,uint256 chainId,bytes32 circuitHash,uint64 expiry)"
 ADMISSION_TYPEHASH = keccak(ADMISSION_TYPE.encode("ascii"))
-
-try:
-    _ECDSA = ec.ECDSA(Prehashed(hashes.SHA256()), deterministic_signing=True)
-except UnsupportedAlgorithm:  # OpenSSL < 3.2: random nonces, equally valid signatures
-    _ECDSA = ec.ECDSA(Prehashed(hashes.SHA256()))
 
 
 # --- encodings ---------------------------------------------------------------
@@ -291,20 +282,6 @@ class AdmissionTypedData:
         return EIP712_DOMAIN_TYPE_WITH_CONTRACT
 
 
-def _recovery_id_vartime(digest: bytes, r: int, s: int, public_key: bytes) -> int:
-    """The ``v - 27`` for which ``ecrecover`` returns ``public_key`` (public values only)."""
-    for recovery_id in (0, 1):
-        try:
-            recovered = Signature(vrs=(recovery_id, r, s)).recover_public_key_from_msg_hash(digest)
-        except (BadSignature, ValidationError):
-            continue
-        if recovered.to_bytes() == public_key:
-            return recovery_id
-    # Only if R's x coordinate is r + n (probability about 2**-128), which
-    # ecrecover cannot express.
-    raise ZkAttestError("secp256k1 signature has no recovery id ecrecover accepts")
-
-
 # --- JWS claims ----------------------------------------------------------------
 
 
@@ -366,7 +343,15 @@ class ReceiptKeys:
     address of the secp256k1 key) are public.
     """
 
-    __slots__ = ("_ed25519", "_kid", "_public_jwk", "_secp256k1", "_secp256k1_public", "_signer")
+    __slots__ = (
+        "_ed25519",
+        "_kid",
+        "_public_jwk",
+        "_recoverable",
+        "_secp256k1",
+        "_secp256k1_public",
+        "_signer",
+    )
 
     def __init__(self, ed25519_seed: bytes, secp256k1_secret: bytes) -> None:
         if not isinstance(ed25519_seed, bytes) or len(ed25519_seed) != 32:
@@ -378,6 +363,8 @@ class ReceiptKeys:
             raise InvalidInputError("secp256k1 secret key must be a scalar from 1 to n - 1")
         self._ed25519 = Ed25519PrivateKey.from_private_bytes(ed25519_seed)
         self._secp256k1 = ec.derive_private_key(scalar, ec.SECP256K1())
+        # libsecp256k1 (constant-time C) signs with the recovery id ecrecover needs
+        self._recoverable = coincurve.PrivateKey(scalar.to_bytes(32, "big"))
 
         x = self._ed25519.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
@@ -582,11 +569,11 @@ class ReceiptKeys:
         if not isinstance(message, AdmissionTypedData):
             raise InvalidInputError("message must be an AdmissionTypedData")
         digest = message.digest()
-        r, s = decode_dss_signature(self._secp256k1.sign(digest, _ECDSA))
-        if s > SECP256K1_N // 2:
-            s = SECP256K1_N - s
-        v = 27 + _recovery_id_vartime(digest, r, s, self._secp256k1_public)
-        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big") + bytes([v])
+        # RFC 6979 nonce, low-s normalized; the 65th byte is the recovery id (0 or 1)
+        compact = self._recoverable.sign_recoverable(digest, hasher=None)
+        if compact[64] > 1:  # R.x >= n: probability ~2**-128, not expressible to ecrecover
+            raise ZkAttestError("secp256k1 signature has no recovery id ecrecover accepts")
+        signature = compact[:64] + bytes([27 + compact[64]])
         return {
             **message.typed_data(),
             "signature": "0x" + signature.hex(),

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,6 +16,7 @@ from service.core.config import Settings
 from service.problems import Problem
 from service.receipts import ReceiptKeys
 from service.storage.repository import Store
+from zkattest.credentials import IssuerPublicKey
 
 __all__ = ["AdminDep", "Metrics", "ServiceState", "StateDep"]
 
@@ -39,12 +43,34 @@ class Metrics:
         )
 
 
+#: Seconds a process keeps its copy of the trusted issuers (others may add some).
+ISSUER_CACHE_SECONDS = 5.0
+
+
 @dataclass
 class ServiceState:
     settings: Settings
     store: Store
     keys: ReceiptKeys
     metrics: Metrics
+    _issuers: tuple[float, dict[str, IssuerPublicKey]] | None = None
+    _issuers_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def trusted_issuers(
+        self, load: Callable[[], dict[str, IssuerPublicKey]]
+    ) -> dict[str, IssuerPublicKey]:
+        """The cached issuer keys, reloaded with ``load`` when older than the TTL."""
+        now = time.monotonic()
+        with self._issuers_lock:
+            cached = self._issuers
+            if cached is None or now - cached[0] > ISSUER_CACHE_SECONDS:
+                cached = self._issuers = (now, load())
+            return cached[1]
+
+    def forget_issuers(self) -> None:
+        """Drop the cache (after this process added an issuer)."""
+        with self._issuers_lock:
+            self._issuers = None
 
 
 def _state(request: Request) -> ServiceState:

@@ -79,6 +79,7 @@ def add_issuer(body: IssuerCreate, state: StateDep, _: AdminDep) -> Any:
         source="api",
         exist_ok=True,
     )
+    state.forget_issuers()
     log.info("issuer trusted key_id=%s", key.key_id)
     return _issuer_public(record)
 

@@ -43,12 +43,13 @@ def admission_public(record: AdmissionRecord) -> AdmissionPublic:
 
 
 def _trusted(state: StateDep) -> dict[str, IssuerPublicKey]:
-    keys = {}
-    for issuer in state.store.list_issuers():
-        keys[issuer.key_id] = IssuerPublicKey(
-            SUITES[issuer.suite], bytes.fromhex(issuer.public_key)
-        )
-    return keys
+    """The trusted issuer keys, re-read from the database at most every few seconds."""
+    return state.trusted_issuers(
+        lambda: {
+            issuer.key_id: IssuerPublicKey(SUITES[issuer.suite], bytes.fromhex(issuer.public_key))
+            for issuer in state.store.list_issuers()
+        }
+    )
 
 
 @router.post(
