@@ -49,6 +49,8 @@ from sqlalchemy import (
     Connection,
     Engine,
     String,
+    Table,
+    bindparam,
     delete,
     exists,
     func,
@@ -197,25 +199,11 @@ class Store:
         }
         _check_lengths(Admission, values)
         with self._transaction("admitting a wallet address", write=True) as conn:
-            bound = conn.execute(
-                update(Challenge)
-                .where(
-                    Challenge.challenge_id == challenge_id,
-                    Challenge.consumed_at.is_(None),
-                    Challenge.expires_at > now,
-                )
-                .values(consumed_at=now)
-                .returning(
-                    Challenge.wallet_address,
-                    Challenge.chain_id,
-                    Challenge.circuit_id,
-                    Challenge.circuit_hash,
-                )
-            ).first()
+            bound = conn.execute(_CONSUME, {"b_challenge_id": challenge_id, "b_now": now}).first()
             if bound is None:
                 raise _why_not_consumable(conn, challenge_id)
             values.update(bound._mapping)
-            conn.execute(insert(Admission).values(values))
+            conn.execute(_INSERT_ADMISSION, values)
             _audit(
                 conn,
                 at=now,
@@ -500,6 +488,28 @@ class Store:
             raise StorageError(f"database error while {action}") from exc
 
 
+# Statements on the hot path, built once: Core tables and bound parameters compile to
+# one cached statement each (ORM-style ``.values(dict)`` is re-processed per call).
+_CHALLENGES: Table = Challenge.__table__  # type: ignore[assignment]
+_CONSUME = (
+    update(_CHALLENGES)
+    .where(
+        _CHALLENGES.c.challenge_id == bindparam("b_challenge_id"),
+        _CHALLENGES.c.consumed_at.is_(None),
+        _CHALLENGES.c.expires_at > bindparam("b_now", type_=_CHALLENGES.c.expires_at.type),
+    )
+    .values(consumed_at=bindparam("b_now", type_=_CHALLENGES.c.consumed_at.type))
+    .returning(
+        _CHALLENGES.c.wallet_address,
+        _CHALLENGES.c.chain_id,
+        _CHALLENGES.c.circuit_id,
+        _CHALLENGES.c.circuit_hash,
+    )
+)
+_INSERT_ADMISSION = insert(Admission.__table__)  # type: ignore[arg-type]
+_INSERT_AUDIT = insert(AuditEvent.__table__)  # type: ignore[arg-type]
+
+
 def _why_not_consumable(conn: Connection, challenge_id: str) -> ChallengeError:
     """Why the conditional UPDATE matched nothing (read in the same transaction)."""
     consumed = conn.execute(
@@ -535,7 +545,7 @@ def _audit(
         "proof_digest": proof_digest,
     }
     _check_lengths(AuditEvent, values)
-    conn.execute(insert(AuditEvent).values(values))
+    conn.execute(_INSERT_AUDIT, values)
 
 
 def _utc(value: datetime, name: str) -> datetime:
