@@ -32,37 +32,33 @@ class BodySizeLimit:
             return
         for name, value in scope.get("headers", []):
             if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = self.max_bytes + 1
-                if declared > self.max_bytes:
+                if not value.isdigit():
+                    await problem_response("malformed-request", "bad Content-Length")(
+                        scope, receive, send
+                    )
+                    return
+                if int(value) > self.max_bytes:
                     await problem_response("payload-too-large")(scope, receive, send)
                     return
         received = 0
-        too_large = False
+        answered = False  # a 413 went out; whatever the app sends afterwards is dropped
 
         async def limited_receive() -> Message:
-            nonlocal received, too_large
+            nonlocal received, answered
             message = await receive()
-            if message["type"] == "http.request":
+            if message["type"] == "http.request" and not answered:
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    too_large = True
+                    answered = True
+                    await problem_response("payload-too-large")(scope, receive, send)
                     return {"type": "http.disconnect"}
             return message
 
-        started = False
-
         async def guarded_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+            if not answered:
+                await send(message)
 
         await self.app(scope, limited_receive, guarded_send)
-        if too_large and not started:
-            await problem_response("payload-too-large")(scope, receive, send)
 
 
 class RateLimiter:

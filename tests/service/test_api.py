@@ -232,3 +232,23 @@ def test_rate_limit(tmp_path: object, issuer: object) -> None:
         _problem(limited, 429, "rate-limited")
         assert int(limited.headers["retry-after"]) >= 1
         assert client.get("/healthz").status_code == 200  # GETs are not limited
+
+
+def test_streamed_oversized_body_is_413(service: Service) -> None:
+    def chunks() -> object:
+        for _ in range(20):
+            yield b"x" * 8192
+
+    response = service.client.post(
+        "/v1/presentations", content=chunks(), headers={"content-type": "application/json"}
+    )
+    _problem(response, 413, "payload-too-large")
+    _problem(
+        service.client.post(
+            "/v1/challenges",
+            content=b"{}",
+            headers={"content-type": "application/json", "content-length": "x"},
+        ),
+        400,
+        "malformed-request",
+    )
