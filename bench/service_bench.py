@@ -13,22 +13,27 @@ port; SQLite in a temporary directory, or ``--database-url``), waits for
    idle; half of the runs before the load phase and half after it;
 3. sends ``--warmup`` presentations (untimed: each worker process builds its
    generator tables on its first verification), then the timed phase:
-   ``--concurrency`` client threads (``httpx``) submit the rest
-   (``POST /v1/presentations``) until all are sent or ``--duration`` seconds
-   have passed, each request on a new connection as separate wallets would
-   (``--keepalive``: one connection per thread, which uvicorn leaves on the
-   worker that accepted it). An error is any answer other than 201, or none.
+   ``--concurrency`` clients submit the rest (``POST /v1/presentations``), each
+   body exactly once, until all are sent or ``--duration`` seconds have passed,
+   each request on a new connection as separate wallets would (``--keepalive``:
+   one connection per client, which uvicorn leaves on the worker that accepted
+   it). An error is any answer other than 201, or none.
+
+The timed phase's load generator is ``wrk`` when it is on ``PATH`` (``-t N -c N``,
+one connection per thread, driven by ``bench/wrk/submit.lua``), which costs the
+shared cores far less CPU per request than the fallback, ``httpx`` in ``N``
+Python threads; ``--generator`` chooses. The script never installs anything.
 
 It prints the admissions per second, latency p50/p99/max, errors, the raw
 verify rate per core and the ratio ``(service rate / workers) / raw rate``,
-with the targets: ratio >= 0.80, zero errors, p99 <= 50 ms. On Linux it also
-reports the CPU the service processes spent per admission, which does not
-depend on the load generator sharing the machine's cores. Every admission is
-checked afterwards (its wallet and circuit; a sample of wallets must be on the
+with the targets: ratio >= 0.80, zero errors, p99 <= 50 ms. It names the load
+generator and, on Linux, reports the CPU the service processes spent per
+admission and the load generator's CPU per request. Every admission is checked
+afterwards (its wallet and circuit; a sample of wallets must be on the
 whitelist). The server is stopped at the end, also on error or Ctrl-C.
 
 Timings are never asserted: the exit status is 0 unless the service failed to
-start or a correctness check failed.
+start, the load generator failed or a correctness check failed.
 """
 
 from __future__ import annotations
@@ -37,10 +42,12 @@ import argparse
 import datetime as dt
 import itertools
 import json
+import math
 import os
 import platform
 import resource
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -74,6 +81,11 @@ TARGET_P99_MS = 50.0
 STARTUP_TIMEOUT_S = 60.0
 REQUEST_TIMEOUT_S = 30.0
 JSON_HEADERS = {"content-type": "application/json"}
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk" / "submit.lua"
+WRK_TIMEOUT = "10s"  # wrk counts a longer answer as a timeout (it still waits for it)
+WRK_GRACE_S = 20  # wrk -d: --duration plus this; only reached if answers stop coming
+WRK_RESULT_PREFIX = "zkattest-wrk-result "
+WRK_THREAD_PREFIX = "zkattest-wrk: thread "
 
 
 # -- the server ------------------------------------------------------------------------------
@@ -347,6 +359,238 @@ def drive(
     return sorted(samples, key=lambda s: s.index), ended - began
 
 
+@dataclass
+class Generator:
+    """The timed phase's load generator: ``wrk`` or ``python``, and why."""
+
+    name: str
+    reason: str
+    wrk: str | None = None  # the wrk executable
+    version: str = ""
+
+
+def choose_generator(requested: str) -> Generator:
+    """``wrk`` if requested or (``auto``) found on ``PATH``, else the Python generator."""
+    if requested == "python":
+        return Generator("python", "chosen with --generator python")
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        if requested == "wrk":
+            raise RuntimeError("--generator wrk: wrk is not on PATH (Debian: apt-get install wrk)")
+        return Generator("python", "wrk is not on PATH (Debian: apt-get install wrk)")
+    if not WRK_SCRIPT.is_file():
+        raise RuntimeError(f"the wrk script {WRK_SCRIPT} is missing")
+    reason = f"found at {wrk}" if requested == "auto" else f"chosen with --generator wrk ({wrk})"
+    return Generator("wrk", reason, wrk, wrk_version(wrk))
+
+
+def wrk_version(wrk: str) -> str:
+    """``wrk -v``'s first line, e.g. ``wrk debian/4.1.0-3+b2 [epoll]`` (it exits 1)."""
+    try:
+        done = subprocess.run([wrk, "-v"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "wrk (version unknown)"
+    first = (done.stdout or done.stderr).strip().splitlines()
+    return first[0].split(" Copyright")[0] if first else "wrk (version unknown)"
+
+
+@dataclass
+class LoadRun:
+    """What a load generator reports about one phase."""
+
+    samples: list[Sample]
+    seconds: float  # first send to last answer
+    cpu_seconds: float | None  # the load generator's own CPU during the phase
+    cpu_source: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def drive_python(
+    base: str,
+    bodies: Sequence[bytes],
+    first_index: int,
+    concurrency: int,
+    duration: float,
+    keepalive: bool,
+) -> LoadRun:
+    """:func:`drive`, with the CPU this process (the Python generator) spent on it."""
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    samples, seconds = drive(base, bodies, concurrency, duration, keepalive)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    for sample in samples:
+        sample.index += first_index
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return LoadRun(samples, seconds, cpu, "getrusage(RUSAGE_SELF) of the benchmark process")
+
+
+def drive_wrk(
+    wrk: str,
+    base: str,
+    bodies: Sequence[bytes],
+    first_index: int,
+    concurrency: int,
+    duration: float,
+    keepalive: bool,
+    tmp: Path,
+) -> LoadRun:
+    """Submit ``bodies`` (each exactly once) with ``wrk`` and ``bench/wrk/submit.lua``.
+
+    ``concurrency`` wrk threads with one connection each take every
+    ``concurrency``-th body; a thread stops after the answer to its last one, or
+    after its first answer ``duration`` seconds or more after its first request.
+    wrk's own ``-d`` is only a bound: it waits that long even when every thread
+    is done, so once all of them say so on stderr it is interrupted (SIGINT) and
+    prints its result. Its CPU is read from ``/proc`` when every thread has read
+    its bodies and again when all are done (before it formats the result), else
+    (no ``/proc``) from ``getrusage(RUSAGE_CHILDREN)`` once it has exited.
+    Sample indices are ``first_index`` + the body's position.
+    """
+    threads = max(1, min(concurrency, len(bodies)))
+    bodies_file = tmp / "wrk-bodies.txt"
+    with bodies_file.open("wb") as out:
+        for position, body in enumerate(bodies):
+            if b"\n" in body or b"\r" in body:
+                raise RuntimeError("a request body spans lines; wrk reads one per line")
+            out.write(f"{first_index + position}\t".encode() + body + b"\n")
+    command = [
+        wrk,
+        "--threads",
+        str(threads),
+        "--connections",
+        str(threads),
+        "--duration",
+        f"{math.ceil(duration) + WRK_GRACE_S}s",
+        "--timeout",
+        WRK_TIMEOUT,
+        "--latency",
+        "--script",
+        str(WRK_SCRIPT),
+        f"{base}/",
+        "--",
+        str(bodies_file),
+        str(threads),
+        "keep-alive" if keepalive else "close",
+        repr(float(duration)),
+    ]
+    stdout_file = tmp / "wrk-stdout.txt"
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    finished = threading.Event()
+    stderr_lines: list[str] = []
+
+    with stdout_file.open("wb") as stdout:
+        process = subprocess.Popen(
+            command, stdout=stdout, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
+        )
+
+    cpu_at_start: list[dict[int, float] | None] = [None]
+
+    def read_stderr() -> None:
+        assert process.stderr is not None
+        ready, done = set(), set()
+        for line in process.stderr:
+            if not line.startswith(WRK_THREAD_PREFIX):
+                stderr_lines.append(line.rstrip("\n"))
+            elif line.endswith(" ready\n"):
+                ready.add(line)
+                if len(ready) == threads:  # start-up (reading the bodies) is over
+                    cpu_at_start[0] = process_cpu_seconds(process.pid)
+            elif line.endswith(" done\n"):
+                done.add(line)
+                if len(done) == threads:
+                    finished.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    cpu: float | None = None
+    source = ""
+    try:
+        deadline = time.monotonic() + duration + WRK_GRACE_S + 15
+        while not finished.wait(0.05):
+            if process.poll() is not None or time.monotonic() > deadline:
+                break
+        if process.poll() is None:
+            snapshot, start = process_cpu_seconds(process.pid), cpu_at_start[0]
+            if snapshot is not None and start is not None:
+                cpu = sum(snapshot.values()) - sum(start.values())
+                source = f"/proc/{process.pid}/stat of wrk, after its start-up"
+        interrupt(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    reader.join(timeout=5)
+    if cpu is None:
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (children_after.ru_utime - children_before.ru_utime) + (
+            children_after.ru_stime - children_before.ru_stime
+        )
+        source = "getrusage(RUSAGE_CHILDREN) around wrk, start-up included"
+    output = stdout_file.read_text(encoding="utf-8", errors="replace")
+    result_lines = [ln for ln in output.splitlines() if ln.startswith(WRK_RESULT_PREFIX)]
+    if process.returncode != 0 or not result_lines:
+        tail = "\n".join(stderr_lines[-20:] + output.splitlines()[-20:])
+        raise RuntimeError(
+            f"wrk failed (exit status {process.returncode}): {' '.join(command)}\n{tail}"
+        )
+    result = json.loads(result_lines[-1][len(WRK_RESULT_PREFIX) :])
+    run = wrk_load_run(result, cpu, source, command, threads, len(bodies))
+    run.extra["stderr"] = stderr_lines[-20:]
+    return run
+
+
+def interrupt(process: subprocess.Popen[str]) -> None:
+    """SIGINT until ``process`` exits (wrk then prints its result), SIGKILL after 30 s."""
+    for _ in range(15):
+        if process.poll() is not None:
+            return
+        process.send_signal(signal.SIGINT)
+        with suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=2)
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def wrk_load_run(
+    result: dict[str, Any],
+    cpu: float | None,
+    source: str,
+    command: Sequence[str],
+    threads: int,
+    bodies: int,
+) -> LoadRun:
+    """Samples and details from the JSON line that ``submit.lua``'s ``done()`` prints."""
+    samples = []
+    for thread in result["threads"]:
+        for index, status, start_us, latency_us, body in thread["records"]:
+            started = start_us / 1e6
+            if status == 201:
+                ended = started + latency_us / 1e6
+                samples.append(Sample(index, started, ended, 201, "", body.encode()))
+            else:
+                detail = body[:300] if status else "no answer (socket error; wrk reconnected)"
+                samples.append(Sample(index, started, started + latency_us / 1e6, status, detail))
+    samples.sort(key=lambda s: s.index)
+    if len({s.index for s in samples}) != len(samples):
+        raise RuntimeError("wrk sent a body twice")  # submit.lua never does; checked anyway
+    seconds = max(s.ended for s in samples) - min(s.started for s in samples) if samples else 0.0
+    extra = {
+        "command": list(command),
+        "threads": threads,
+        "connections_per_thread": 1,
+        "bodies_given": bodies,
+        "per_thread": [
+            {key: thread[key] for key in ("id", "sent", "lost", "statuses")}
+            for thread in result["threads"]
+        ],
+        "summary": result["summary"],
+        # wrk's own histogram: its "coordinated omission" correction adds synthetic
+        # samples, so the p50/p99 reported are from the per-request times above instead.
+        "wrk_histogram_latency_ms": result["wrk_latency_ms"],
+    }
+    return LoadRun(samples, seconds, cpu, source, extra)
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """The ``q``-th percentile (nearest rank), 0 for no values."""
     if not values:
@@ -381,7 +625,7 @@ def check_admissions(
 # -- the run ---------------------------------------------------------------------------------
 
 
-def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+def run(args: argparse.Namespace, tmp: Path, generator: Generator) -> dict[str, Any]:
     circuit = get_circuit(args.circuit)
     today = dt.datetime.now(dt.UTC).date()
     issuer = IssuerSecretKey.generate()
@@ -408,6 +652,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         f"{sys.version.split()[0]} on {platform.machine()}, {os.cpu_count()} CPUs",
         flush=True,
     )
+    print(f"load generator: {describe(generator, args)}", flush=True)
     log = tmp / "server.log"
     with serve(env, args.workers, log) as server:
         progress(f"service up at {server.base}; requesting {total} challenges")
@@ -425,16 +670,16 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         )
         warm_errors = [s for s in warm_samples if s.status != 201]
 
-        progress(f"timed phase: up to {args.requests} submissions, at most {args.duration} s")
-        cpu_before = process_cpu_seconds(server.process.pid)
-        usage_before = resource.getrusage(resource.RUSAGE_SELF)
-        samples, elapsed = drive(
-            server.base, bodies[args.warmup :], args.concurrency, args.duration, args.keepalive
+        progress(
+            f"timed phase ({generator.name}): up to {args.requests} submissions, "
+            f"at most {args.duration} s"
         )
-        usage_after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_before = process_cpu_seconds(server.process.pid)
+        self_before = resource.getrusage(resource.RUSAGE_SELF)
+        load = drive_timed(generator, server.base, bodies, args, tmp)
+        self_after = resource.getrusage(resource.RUSAGE_SELF)
         cpu_after = process_cpu_seconds(server.process.pid)
-        for sample in samples:
-            sample.index += args.warmup
+        samples, elapsed = load.samples, load.seconds
 
         progress("raw verify (1 core), second half; checking the admissions")
         measure_raw(items, issuer, args.raw_runs - args.raw_runs // 2, 0, raw)
@@ -448,15 +693,15 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     per_worker = rate / args.workers
     raw_rate = raw.per_second
     ratio = per_worker / raw_rate if raw_rate else 0.0
-    p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+    p50, p90, p99 = (percentile(latencies, q) for q in (50, 90, 99))
     cpu_by_process = (
         None
         if cpu_before is None or cpu_after is None
         else {pid: cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after}
     )
     service_cpu = None if cpu_by_process is None else sum(cpu_by_process.values())
-    client_cpu = (usage_after.ru_utime - usage_before.ru_utime) + (
-        usage_after.ru_stime - usage_before.ru_stime
+    self_cpu = (self_after.ru_utime - self_before.ru_utime) + (
+        self_after.ru_stime - self_before.ru_stime
     )
     return {
         "circuit": circuit.id,
@@ -485,6 +730,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             "admissions_per_second_per_worker": per_worker,
             "latency_ms": {
                 "p50": p50,
+                "p90": p90,
                 "p99": p99,
                 "max": max(latencies, default=0.0),
                 "mean": statistics.fmean(latencies) if latencies else 0.0,
@@ -497,8 +743,17 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             else service_cpu * 1000 / len(ok),
         },
         "load_generator": {
-            "cpu_seconds": client_cpu,
-            "cpu_ms_per_request": client_cpu * 1000 / len(samples) if samples else None,
+            "name": generator.name,
+            "reason": generator.reason,
+            "version": generator.version or None,
+            "description": describe(generator, args),
+            "cpu_seconds": load.cpu_seconds,
+            "cpu_ms_per_request": None
+            if load.cpu_seconds is None or not samples
+            else load.cpu_seconds * 1000 / len(samples),
+            "cpu_source": load.cpu_source,
+            "benchmark_process_cpu_seconds": self_cpu,
+            **load.extra,
         },
         "ratio_per_core": ratio,
         "targets": {
@@ -509,6 +764,36 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "correctness_problems": problems,
         "server_log_tail": server_log_tail if errors or problems else "",
     }
+
+
+def describe(generator: Generator, args: argparse.Namespace) -> str:
+    """One line naming the load generator, its set-up and why it was chosen."""
+    connections = "keep-alive" if args.keepalive else "a new connection per request"
+    if generator.name == "wrk":
+        setup = f"{generator.version}, {args.concurrency} threads x 1 connection ({connections})"
+    else:
+        setup = f"Python httpx, {args.concurrency} threads ({connections})"
+    return f"{generator.name}: {setup}; {generator.reason}"
+
+
+def drive_timed(
+    generator: Generator, base: str, bodies: Sequence[bytes], args: argparse.Namespace, tmp: Path
+) -> LoadRun:
+    """The timed phase: ``bodies`` after the warm-up ones, with the chosen generator."""
+    timed = bodies[args.warmup :]
+    if generator.name == "wrk":
+        assert generator.wrk is not None
+        return drive_wrk(
+            generator.wrk,
+            base,
+            timed,
+            args.warmup,
+            args.concurrency,
+            args.duration,
+            args.keepalive,
+            tmp,
+        )
+    return drive_python(base, timed, args.warmup, args.concurrency, args.duration, args.keepalive)
 
 
 def progress(message: str) -> None:
@@ -527,8 +812,8 @@ def report(r: dict[str, Any]) -> None:
         + (f" (+{r['warmup']['errors']} in warm-up)" if r["warmup"]["errors"] else "")
     )
     print(
-        f"latency: p50 {latency['p50']:.1f} ms, p99 {latency['p99']:.1f} ms, "
-        f"mean {latency['mean']:.1f} ms, max {latency['max']:.1f} ms"
+        f"latency: p50 {latency['p50']:.1f} ms, p90 {latency['p90']:.1f} ms, "
+        f"p99 {latency['p99']:.1f} ms, mean {latency['mean']:.1f} ms, max {latency['max']:.1f} ms"
     )
     print(
         f"per core: (service / {r['workers']} workers) / raw = "
@@ -539,11 +824,17 @@ def report(r: dict[str, Any]) -> None:
         share = raw["median_ms"] / s["cpu_ms_per_admission"]
         print(
             f"CPU: service processes {s['cpu_ms_per_admission']:.1f} ms per admission "
-            f"(raw verify {raw['median_ms']:.1f} ms: {share:.2f} of it is verification); "
-            f"load generator "
-            f"{r['load_generator']['cpu_ms_per_request']:.1f} ms per request, on the same "
-            f"{r['cpus']} CPUs"
+            f"(raw verify {raw['median_ms']:.1f} ms: {share:.2f} of it is verification), "
+            f"{s['cpu_utilisation']:.2f} of {r['cpus']} CPUs busy during the timed phase"
         )
+    gen = r["load_generator"]
+    cpu = (
+        "CPU not measured"
+        if gen["cpu_ms_per_request"] is None
+        else f"{gen['cpu_ms_per_request']:.2f} ms CPU per request ({gen['cpu_source']}), "
+        f"on the same {r['cpus']} CPUs"
+    )
+    print(f"load generator: {gen['name']}, {cpu}")
     for example in s["error_examples"]:
         print(f"  error: {example}")
     targets = r["targets"]
@@ -577,13 +868,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--circuit", default=DEFAULT_CIRCUIT)
     p.add_argument("--workers", type=positive_int, default=2, help="service worker processes")
-    p.add_argument("--concurrency", type=positive_int, default=4, help="client threads")
+    p.add_argument(
+        "--concurrency", type=positive_int, default=4, help="clients (wrk threads or threads)"
+    )
+    p.add_argument(
+        "--generator",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="timed phase's load generator (auto: wrk if on PATH, else python)",
+    )
     p.add_argument(
         "--keepalive",
         action="store_true",
-        help="one keep-alive connection per thread instead of one connection per request",
+        help="one keep-alive connection per client instead of one connection per request",
     )
-    p.add_argument("--requests", type=positive_int, default=1000, help="timed submissions, at most")
+    p.add_argument("--requests", type=positive_int, default=1500, help="timed submissions, at most")
     p.add_argument("--duration", type=positive_float, default=60.0, help="timed phase, at most (s)")
     p.add_argument("--warmup", type=positive_int, default=20, help="untimed submissions first")
     p.add_argument("--raw-runs", type=positive_int, default=300, help="raw verify calls")
@@ -600,11 +899,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    try:
+        generator = choose_generator(args.generator)
+    except RuntimeError as exc:
+        print(f"service_bench: {exc}", file=sys.stderr)
+        return 2
     # SIGTERM unwinds like Ctrl-C, so the server is stopped and the temp dir removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="zkattest-service-bench-") as tmp:
         try:
-            result = run(args, Path(tmp))
+            result = run(args, Path(tmp), generator)
         except (RuntimeError, VerificationError, httpx.HTTPError) as exc:
             print(f"service_bench: {exc}", file=sys.stderr)
             return 1
