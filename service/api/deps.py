@@ -73,7 +73,7 @@ class ServiceState:
             self._issuers = None
 
 
-def _state(request: Request) -> ServiceState:
+async def _state(request: Request) -> ServiceState:
     state: ServiceState = request.app.state.zkattest
     return state
 
@@ -81,7 +81,7 @@ def _state(request: Request) -> ServiceState:
 StateDep = Annotated[ServiceState, Depends(_state)]
 
 
-def _admin(request: Request, state: StateDep) -> None:
+async def _admin(request: Request, state: StateDep) -> None:
     token = state.settings.admin_token
     header = request.headers.get("authorization", "")
     scheme, _, presented = header.partition(" ")

@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 
 from service.api.deps import StateDep
 from service.problems import Problem, problem_responses
@@ -36,7 +37,7 @@ log = logging.getLogger("zkattest.service")
         }
     ),
 )
-def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
+async def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
     """Issue a challenge the wallet answers with `zkattest holder prove`."""
     try:
         wallet = normalize_wallet_address(body.wallet_address)
@@ -72,7 +73,7 @@ def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
     )
     state.metrics.challenges.inc()
     log.info("challenge issued circuit=%s wallet=%s", circuit.id, wallet)
-    return json.loads(challenge.to_json())
+    return JSONResponse(json.loads(challenge.to_json()), status_code=status.HTTP_201_CREATED)
 
 
 def challenge_from_record(record: ChallengeRecord) -> Challenge:

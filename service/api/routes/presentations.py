@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 
 from service.api.deps import StateDep
 from service.api.routes.challenges import challenge_from_record
@@ -69,8 +70,11 @@ def _trusted(state: StateDep) -> dict[str, IssuerPublicKey]:
         }
     ),
 )
-def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
+async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
     """Verify a presentation against its challenge and admit the wallet address."""
+    # Verification is CPU-bound: it runs on the event loop, so each worker process
+    # verifies one presentation at a time without thread switching; scale out with
+    # worker processes (``zkattest serve --workers N``).
     try:
         presentation = Presentation.from_json(json.dumps(body.presentation))
     except ZkAttestError as exc:
@@ -145,10 +149,13 @@ def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
         admission.wallet_address,
         digest[:16],
     )
-    return {
-        "admission": admission_public(admission),
-        "receipt": {"jws": receipt.jws, "eip712": dict(receipt.eip712)},
-    }
+    return JSONResponse(
+        {
+            "admission": admission_public(admission).model_dump(),
+            "receipt": {"jws": receipt.jws, "eip712": dict(receipt.eip712)},
+        },
+        status_code=status.HTTP_201_CREATED,
+    )
 
 
 def _refused(
