@@ -169,9 +169,7 @@ class Store:
     def get_challenge(self, challenge_id: str) -> ChallengeRecord | None:
         """The challenge with this id, or None."""
         with self._transaction("reading a challenge") as conn:
-            row = conn.execute(
-                select(Challenge.__table__).where(Challenge.challenge_id == challenge_id)
-            ).first()
+            row = conn.execute(_GET_CHALLENGE, {"b_challenge_id": challenge_id}).first()
         return None if row is None else ChallengeRecord(**row._mapping)
 
     def consume_and_admit(
@@ -505,6 +503,9 @@ _CONSUME = (
         _CHALLENGES.c.circuit_id,
         _CHALLENGES.c.circuit_hash,
     )
+)
+_GET_CHALLENGE = select(_CHALLENGES).where(
+    _CHALLENGES.c.challenge_id == bindparam("b_challenge_id")
 )
 _INSERT_ADMISSION = insert(Admission.__table__)  # type: ignore[arg-type]
 _INSERT_AUDIT = insert(AuditEvent.__table__)  # type: ignore[arg-type]
