@@ -65,6 +65,11 @@ def parse_json_object(text: str | bytes, expected_type: str) -> dict[str, Any]:
         obj = json.loads(text, parse_float=_no_float, parse_constant=_no_float)
     except (ValueError, RecursionError) as exc:
         raise DecodeError(f"not valid JSON: {exc.__class__.__name__}") from None
+    return check_json_object(obj, expected_type)
+
+
+def check_json_object(obj: object, expected_type: str) -> dict[str, Any]:
+    """``obj`` if it is a JSON object of our ``type`` and ``version``."""
     if not isinstance(obj, dict):
         raise DecodeError(f"{expected_type}: expected a JSON object")
     if obj.get("type") != expected_type:

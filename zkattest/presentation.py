@@ -40,6 +40,7 @@ from zkattest.credentials import (
     FORMAT_VERSION,
     Credential,
     IssuerPublicKey,
+    check_json_object,
     parse_json_object,
 )
 from zkattest.errors import (
@@ -283,7 +284,12 @@ class Presentation:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Presentation:
-        obj = parse_json_object(text, _PRESENTATION_TYPE)
+        return cls.from_dict(parse_json_object(text, _PRESENTATION_TYPE))
+
+    @classmethod
+    def from_dict(cls, obj: object) -> Presentation:
+        """From an already-parsed JSON object (e.g. inside an HTTP request body)."""
+        obj = check_json_object(obj, _PRESENTATION_TYPE)
         _keys(
             obj,
             {
@@ -379,7 +385,21 @@ class _Plan:
         return by_width if cost(by_width) < cost(single) else single
 
 
+_plans: dict[tuple[str, bytes, dt.date], _Plan] = {}
+
+
 def _plan(circuit: Circuit, today: dt.date) -> _Plan:
+    """The plan for ``circuit`` on ``today``, memoized (plans are never modified)."""
+    key = (circuit.id, circuit.circuit_hash, today)
+    plan = _plans.get(key)
+    if plan is None:
+        if len(_plans) >= 1024:
+            _plans.clear()
+        plan = _plans[key] = _make_plan(circuit, today)
+    return plan
+
+
+def _make_plan(circuit: Circuit, today: dt.date) -> _Plan:
     schema = circuit.schema
     resolved = circuit.resolve(today)
     disclosed: dict[int, int | None] = {i: None for i in circuit.disclosed_indexes}

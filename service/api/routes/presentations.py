@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 import time
 from typing import Any
@@ -76,7 +75,7 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
     # verifies one presentation at a time without thread switching; scale out with
     # worker processes (``zkattest serve --workers N``).
     try:
-        presentation = Presentation.from_json(json.dumps(body.presentation))
+        presentation = Presentation.from_dict(body.presentation)
     except ZkAttestError as exc:
         raise Problem("malformed-presentation", str(exc)) from None
     if presentation.challenge_id != body.challenge_id:
