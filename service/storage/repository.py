@@ -36,6 +36,7 @@ outcomes, and nothing else.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import uuid
@@ -573,16 +574,27 @@ def _chain_id(value: int) -> int:
 
 def _check_lengths(model: type[DeclarativeBase], values: Mapping[str, Any]) -> None:
     """Refuse a value longer than its column (PostgreSQL would fail; SQLite would not)."""
-    columns = model.__table__.columns
+    rules = _column_rules(model)
     for name, value in values.items():
-        column = columns[name]
-        column_type = column.type
+        nullable, is_string, length = rules[name]
         if value is None:
-            if not column.nullable:
+            if not nullable:
                 raise InvalidInputError(f"{name} is required")
             continue
-        if isinstance(column_type, String) and not isinstance(value, str):
+        if is_string and not isinstance(value, str):
             raise InvalidInputError(f"{name} must be a string")
-        length = getattr(column_type, "length", None)
         if length is not None and len(value) > length:
             raise InvalidInputError(f"{name} is longer than {length} characters")
+
+
+@functools.cache
+def _column_rules(model: type[DeclarativeBase]) -> dict[str, tuple[bool, bool, int | None]]:
+    """Per column: (nullable, is a string, maximum length), read once per model."""
+    return {
+        column.name: (
+            bool(column.nullable),
+            isinstance(column.type, String),
+            getattr(column.type, "length", None),
+        )
+        for column in model.__table__.columns
+    }
