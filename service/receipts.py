@@ -50,11 +50,11 @@ from pathlib import Path
 from typing import Any
 
 import coincurve
+from Crypto.Hash import keccak as _keccak
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eth_utils.address import to_checksum_address
-from eth_utils.crypto import keccak
 
 from zkattest.context import normalize_wallet_address
 from zkattest.credentials import parse_json_object
@@ -94,6 +94,13 @@ EIP712_DOMAIN_TYPE = "EIP712Domain(string name,string version,uint256 chainId)"
 EIP712_DOMAIN_TYPE_WITH_CONTRACT = (
     "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
 )
+
+
+def keccak(data: bytes) -> bytes:
+    """Keccak-256 (the pre-standard SHA-3 Ethereum uses), via pycryptodome directly."""
+    return bytes(_keccak.new(digest_bits=256, data=data).digest())
+
+
 ADMISSION_TYPE = "Admission(address wallet,uint256 chainId,bytes32 circuitHash,uint64 expiry)"
 ADMISSION_TYPEHASH = keccak(ADMISSION_TYPE.encode("ascii"))
 
