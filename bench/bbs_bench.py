@@ -24,14 +24,24 @@ import os
 import platform
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from _common import (
+    error_summary,
+    fmt_ms,
+    fmt_ratio,
+    last_line,
+    median_ms,
+    node_version,
+    non_negative_int,
+    positive_int,
+    print_table,
+)
 
 from zkattest.errors import BackendError, VerificationError
 from zkattest.hazmat import bbs
@@ -87,18 +97,6 @@ def make_workload(suite: bbs.Ciphersuite) -> Workload:
         messages=[secrets.token_bytes(MESSAGE_BYTES) for _ in range(MESSAGES)],
         disclosed_indexes=list(range(MESSAGES - HIDDEN)),
     )
-
-
-def median_ms(op: Callable[[], object], warmup: int, iterations: int) -> float:
-    """Median of ``iterations`` timed calls of ``op`` after ``warmup`` untimed ones."""
-    for _ in range(warmup):
-        op()
-    samples = []
-    for _ in range(iterations):
-        start = time.perf_counter()
-        op()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1000.0
 
 
 def check_results(w: Workload, signature: bytes, proof: bytes) -> None:
@@ -170,21 +168,6 @@ def ensure_peer_installed() -> str | None:
     return None
 
 
-def last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else "(no output)"
-
-
-def error_summary(stderr: str) -> str:
-    """The first two lines of ``stderr`` that mention an error, else its last line."""
-    errors = [
-        line.strip()
-        for line in stderr.splitlines()
-        if "error" in line.lower() and line.strip().lower() not in ("error", "npm error")
-    ]
-    return "; ".join(errors[:2]) if errors else last_line(stderr)
-
-
 def parse_peer_output(stdout: str) -> PeerResult:
     data = json.loads(last_line(stdout))
     timings = {op: float(data["median_ms"][op]) for op in OPERATIONS}
@@ -220,23 +203,6 @@ def op_ms(timings: Timings | None, op: str) -> float | None:
     return None if timings is None else timings[op]
 
 
-def fmt_ms(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
-
-
-def fmt_ratio(num: float | None, den: float | None) -> str:
-    return "n/a" if num is None or not den else f"{num / den:.1f}x"
-
-
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=True)]
-    line = "  ".join(f"{{:<{widths[0]}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
-    print(line.format(*headers))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line.format(*row))
-
-
 def print_backend_table(results: dict[str, Timings | None]) -> None:
     rows = []
     for op in OPERATIONS:
@@ -257,14 +223,6 @@ def print_peer_table(peer: PeerResult, ark: Timings | None) -> None:
         rows.append((op, fmt_ms(peer_ms), fmt_ms(ark_ms), fmt_ratio(peer_ms, ark_ms), meets))
     headers = ("operation", "peer ms", "arkworks ms", "peer/arkworks", f">= {TARGET_SPEEDUP:g}x")
     print_table(headers, rows)
-
-
-def node_version() -> str:
-    try:
-        proc = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return "unknown"
-    return proc.stdout.strip() or "unknown"
 
 
 def write_json(
@@ -301,20 +259,6 @@ def write_json(
         }
     path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {path}")
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be >= 1")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be >= 0")
-    return value
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -36,15 +36,26 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from _common import (
+    error_summary,
+    fmt_ms,
+    fmt_ratio,
+    last_line,
+    median_ms,
+    node_version,
+    non_negative_int,
+    positive_int,
+    print_table,
+)
 
 from zkattest.circuits import get_circuit, load_builtin_circuits
 from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
@@ -75,31 +86,19 @@ PEER_TIMEOUT_S = 900
 Timings = dict[str, float]
 
 
+EXAMPLE_INVESTOR = Path(__file__).resolve().parent.parent / "examples" / "investor.json"
+
+
 def investor_attributes(circuit_id: str, today: dt.date) -> dict[str, object]:
     """A complete investor/v1 attribute set that satisfies ``circuit_id``.
 
-    The accredited adult of ``tests/conftest.py`` (a QIB is an entity holding
-    $250M of securities), with issuance and expiry dates relative to ``today``.
+    The README's example investor (``examples/investor.json``; a QIB is an
+    entity holding $250M of securities), issued 30 days before ``today`` and
+    valid for a year.
     """
-    attributes: dict[str, object] = {
-        "holder_ref": "wallet-holder-7f3a9c",
-        "legal_name": "Ada Quintessa Lovelace",
-        "birth_date": "1987-03-14",
-        "country": "GB",
-        "investor_type": "individual",
-        "net_worth_usd": 3_141_592,
-        "annual_income_usd": 271_828,
-        "total_assets_usd": 4_669_201,
-        "securities_owned_usd": 1_618_033,
-        "licence_series_7": False,
-        "licence_series_65": True,
-        "licence_series_82": False,
-        "kyc_level": 3,
-        "sanctions_screening": "clear",
-        "accreditation_basis": "net_worth",
-        "issuance_date": (today - dt.timedelta(days=30)).isoformat(),
-        "expiry_date": (today + dt.timedelta(days=365)).isoformat(),
-    }
+    attributes: dict[str, object] = json.loads(EXAMPLE_INVESTOR.read_text(encoding="utf-8"))
+    attributes["issuance_date"] = (today - dt.timedelta(days=30)).isoformat()
+    attributes["expiry_date"] = (today + dt.timedelta(days=365)).isoformat()
     if circuit_id == "qib_144a":
         attributes.update(
             investor_type="entity",
@@ -154,18 +153,6 @@ def make_workload(circuit_ids: Sequence[str]) -> Workload:
             for cid in circuit_ids
         }
     return Workload(issuer, credentials)
-
-
-def median_ms(op: Callable[[], object], warmup: int, iterations: int) -> float:
-    """Median of ``iterations`` timed calls of ``op`` after ``warmup`` untimed ones."""
-    for _ in range(warmup):
-        op()
-    samples = []
-    for _ in range(iterations):
-        start = time.perf_counter()
-        op()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1000.0
 
 
 def make_challenge(circuit_id: str) -> Challenge:
@@ -246,21 +233,6 @@ def run_backends(
 
 
 # -- peers ---------------------------------------------------------------------------------
-
-
-def last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else "(no output)"
-
-
-def error_summary(stderr: str) -> str:
-    """The first two lines of ``stderr`` that mention an error, else its last line."""
-    errors = [
-        line.strip()
-        for line in stderr.splitlines()
-        if "error" in line.lower() and line.strip().lower() not in ("error", "npm error")
-    ]
-    return "; ".join(errors[:2]) if errors else last_line(stderr)
 
 
 def ensure_dock_installed() -> str | None:
@@ -349,25 +321,8 @@ def run_anoncreds(iterations: int, warmup: int) -> PeerResult:
 # -- output --------------------------------------------------------------------------------
 
 
-def fmt_ms(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
-
-
-def fmt_ratio(num: float | None, den: float | None) -> str:
-    return "n/a" if num is None or not den else f"{num / den:.1f}x"
-
-
 def yes_no(ok: bool) -> str:
     return "yes" if ok else "NO"
-
-
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=True)]
-    line = "  ".join(f"{{:<{widths[0]}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
-    print(line.format(*headers))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line.format(*row))
 
 
 def op_ms(results: BackendResults | None, cid: str, op: str) -> float | None:
@@ -462,14 +417,6 @@ def print_peer(peer: PeerResult, ark: CircuitResult | None, targets: Sequence[st
         )
 
 
-def node_version() -> str:
-    try:
-        proc = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return "unknown"
-    return proc.stdout.strip() or "unknown"
-
-
 def write_json(
     path: Path,
     args: argparse.Namespace,
@@ -519,20 +466,6 @@ def write_json(
     }
     path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {path}")
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be >= 1")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be >= 0")
-    return value
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -64,6 +64,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from _common import positive_int
 from eligibility_bench import investor_attributes  # bench/ is sys.path[0] for scripts
 from sqlalchemy.engine import make_url
 
@@ -848,13 +849,6 @@ def report(r: dict[str, Any]) -> None:
         print(f"CORRECTNESS: {problem}")
     if r["server_log_tail"]:
         print("server log (end):\n" + r["server_log_tail"])
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be >= 1")
-    return value
 
 
 def positive_float(text: str) -> float:
