@@ -39,6 +39,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import errno
+import functools
 import hashlib
 import hmac
 import logging
@@ -50,13 +51,11 @@ from pathlib import Path
 from typing import Any
 
 import coincurve
-from Crypto.Hash import keccak as _keccak
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from eth_utils.address import to_checksum_address
 
-from zkattest.context import normalize_wallet_address
+from zkattest.context import checksum_address, keccak256, normalize_wallet_address
 from zkattest.credentials import parse_json_object
 from zkattest.errors import DecodeError, InvalidInputError, PolicyError, ZkAttestError
 from zkattest.schema import canonical_json
@@ -96,10 +95,7 @@ EIP712_DOMAIN_TYPE_WITH_CONTRACT = (
 )
 
 
-def keccak(data: bytes) -> bytes:
-    """Keccak-256 (the pre-standard SHA-3 Ethereum uses), via pycryptodome directly."""
-    return bytes(_keccak.new(digest_bits=256, data=data).digest())
-
+keccak = keccak256
 
 ADMISSION_TYPE = "Admission(address wallet,uint256 chainId,bytes32 circuitHash,uint64 expiry)"
 ADMISSION_TYPEHASH = keccak(ADMISSION_TYPE.encode("ascii"))
@@ -224,15 +220,7 @@ class AdmissionTypedData:
 
     def domain_separator(self) -> bytes:
         """``hashStruct(eip712Domain)``; ``verifyingContract`` only if configured."""
-        words = [
-            keccak(self._domain_type().encode("ascii")),
-            _string_word(EIP712_DOMAIN_NAME),
-            _string_word(EIP712_DOMAIN_VERSION),
-            _uint_word(self.chain_id),
-        ]
-        if self.verifying_contract is not None:
-            words.append(_address_word(self.verifying_contract))
-        return keccak(b"".join(words))
+        return _domain_separator(self.chain_id, self.verifying_contract)
 
     def hash_struct(self) -> bytes:
         """``hashStruct(message) = keccak256(typeHash ‖ encodeData(message))``."""
@@ -261,7 +249,7 @@ class AdmissionTypedData:
             {"name": "chainId", "type": "uint256"},
         ]
         if self.verifying_contract is not None:
-            domain["verifyingContract"] = to_checksum_address(self.verifying_contract)
+            domain["verifyingContract"] = checksum_address(self.verifying_contract)
             domain_fields.append({"name": "verifyingContract", "type": "address"})
         return {
             "domain": domain,
@@ -276,17 +264,29 @@ class AdmissionTypedData:
             },
             "primaryType": "Admission",
             "message": {
-                "wallet": to_checksum_address(self.wallet_address),
+                "wallet": checksum_address(self.wallet_address),
                 "chainId": self.chain_id,
                 "circuitHash": "0x" + self.circuit_hash.hex(),
                 "expiry": self.expiry,
             },
         }
 
-    def _domain_type(self) -> str:
-        if self.verifying_contract is None:
-            return EIP712_DOMAIN_TYPE
-        return EIP712_DOMAIN_TYPE_WITH_CONTRACT
+
+@functools.lru_cache(maxsize=256)
+def _domain_separator(chain_id: int, verifying_contract: str | None) -> bytes:
+    """The domain separator: a service signs for a handful of (chain, contract) pairs."""
+    domain_type = (
+        EIP712_DOMAIN_TYPE if verifying_contract is None else EIP712_DOMAIN_TYPE_WITH_CONTRACT
+    )
+    words = [
+        keccak(domain_type.encode("ascii")),
+        _string_word(EIP712_DOMAIN_NAME),
+        _string_word(EIP712_DOMAIN_VERSION),
+        _uint_word(chain_id),
+    ]
+    if verifying_contract is not None:
+        words.append(_address_word(verifying_contract))
+    return keccak(b"".join(words))
 
 
 # --- JWS claims ----------------------------------------------------------------
@@ -390,7 +390,7 @@ class ReceiptKeys:
             serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
         )
         self._secp256k1_public = point[1:]  # X ‖ Y, 64 bytes, as ecrecover's keccak input
-        self._signer = to_checksum_address(keccak(self._secp256k1_public)[12:])
+        self._signer = checksum_address("0x" + keccak(self._secp256k1_public)[12:].hex())
 
     # construction and storage
 

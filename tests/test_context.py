@@ -7,8 +7,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from eth_utils.address import to_checksum_address as eth_utils_checksum
+from hypothesis import given
+from hypothesis import strategies as st
 
-from zkattest.context import PresentationContext, normalize_wallet_address
+from zkattest.context import PresentationContext, checksum_address, normalize_wallet_address
 from zkattest.errors import InvalidInputError
 from zkattest.hazmat import labels
 from zkattest.hazmat.transcript import Transcript
@@ -41,6 +44,27 @@ def test_eip55_addresses_are_accepted_and_normalized(address: str) -> None:
     assert normalize_wallet_address(address) == address.lower()
     assert normalize_wallet_address(address.lower()) == address.lower()
     assert normalize_wallet_address("0x" + address[2:].upper()) == address.lower()
+
+
+@pytest.mark.parametrize("address", CHECKSUMMED)
+def test_checksum_address_reproduces_the_eip55_examples(address: str) -> None:
+    assert checksum_address(address.lower()) == address
+    assert checksum_address("0x" + address[2:].upper()) == address
+    assert checksum_address(address) == address
+
+
+@given(st.binary(min_size=20, max_size=20))
+def test_checksum_address_agrees_with_eth_utils(raw: bytes) -> None:
+    address = "0x" + raw.hex()
+    assert checksum_address(address) == eth_utils_checksum(address)
+    assert normalize_wallet_address(checksum_address(address)) == address
+
+
+def test_checksum_address_refuses_what_normalize_refuses() -> None:
+    with pytest.raises(InvalidInputError):
+        checksum_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD")
+    with pytest.raises(InvalidInputError):
+        checksum_address("0x1234")
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ or one challenge is useless elsewhere.
 
 Wallet addresses are EVM addresses: ``0x`` and 40 hex digits; a mixed-case
 address must carry a valid EIP-55 checksum. They are bound in normalized
-(lower-case) form.
+(lower-case) form; :func:`checksum_address` gives the EIP-55 form for display.
 """
 
 from __future__ import annotations
@@ -18,13 +18,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from eth_utils.address import is_checksum_address
+from Crypto.Hash import keccak as _keccak
 
 from zkattest.errors import InvalidInputError
 from zkattest.hazmat import labels
 from zkattest.hazmat.transcript import Transcript
 
-__all__ = ["PROTOCOL_VERSION", "PresentationContext", "normalize_wallet_address"]
+__all__ = [
+    "PROTOCOL_VERSION",
+    "PresentationContext",
+    "checksum_address",
+    "keccak256",
+    "normalize_wallet_address",
+]
 
 PROTOCOL_VERSION = 1
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -32,15 +38,35 @@ _DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?$")
 _MAX_CHAIN_ID = 2**64 - 1
 
 
+def keccak256(data: bytes) -> bytes:
+    """Keccak-256, the pre-standard SHA-3 Ethereum uses (not ``hashlib.sha3_256``)."""
+    return bytes(_keccak.new(digest_bits=256, data=data).digest())
+
+
+def _eip55(body: str) -> str:
+    """EIP-55: hex digit ``i`` of the lower-case address is upper-cased when nibble
+    ``i`` of ``keccak256(ascii(lower-case address))`` is 8 or more."""
+    nibbles = keccak256(body.encode("ascii")).hex()
+    return "0x" + "".join(
+        c.upper() if n >= "8" else c for c, n in zip(body, nibbles[:40], strict=True)
+    )
+
+
 def normalize_wallet_address(address: object) -> str:
     """The lower-case form of an EVM address; refuses a bad EIP-55 checksum."""
     if not isinstance(address, str) or not _ADDRESS.match(address):
         raise InvalidInputError("wallet address must be 0x followed by 40 hex digits")
     body = address[2:]
-    mixed = body != body.lower() and body != body.upper()
-    if mixed and not is_checksum_address(address):
+    lower = body.lower()
+    if body != lower and body != body.upper() and _eip55(lower) != address:
         raise InvalidInputError("wallet address has an invalid EIP-55 checksum")
-    return "0x" + body.lower()
+    return "0x" + lower
+
+
+def checksum_address(address: object) -> str:
+    """The EIP-55 (mixed-case checksum) form of an EVM address, validated as
+    :func:`normalize_wallet_address` does."""
+    return _eip55(normalize_wallet_address(address)[2:])
 
 
 @dataclass(frozen=True)
