@@ -7,6 +7,7 @@ set it runs on ``./zkattest.sqlite3`` and generates its receipt keys.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -65,6 +66,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         _load_trusted_issuers(store, settings.trusted_issuers)
         keys = ReceiptKeys.load_or_create(settings.receipt_key_path)
         app.state.zkattest = ServiceState(settings, store, keys, Metrics())
+        # What start-up loaded (modules, schemas, keys) lives as long as the process:
+        # moved out of the collector's view, full collections stop re-walking it.
+        gc.collect()
+        gc.freeze()
         log.info("verifier %s ready (receipt key %s)", settings.verifier_domain, keys.kid)
         try:
             yield

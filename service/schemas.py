@@ -13,7 +13,9 @@ _HEX32 = r"^[0-9a-f]{64}$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Request bodies: no unknown fields, no coercion (``"1"`` or ``1.0`` is not an int)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ChallengeCreate(_Strict):

@@ -11,6 +11,7 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from service.api.deps import StateDep
+from service.api.json_body import JSONBodyRoute
 from service.problems import Problem, problem_responses
 from service.schemas import ChallengeCreate, ChallengePublic
 from service.storage.records import ChallengeRecord
@@ -19,7 +20,7 @@ from zkattest.context import normalize_wallet_address
 from zkattest.errors import InvalidInputError
 from zkattest.presentation import Challenge
 
-router = APIRouter(prefix="/v1", tags=["challenges"])
+router = APIRouter(prefix="/v1", tags=["challenges"], route_class=JSONBodyRoute)
 log = logging.getLogger("zkattest.service")
 
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from service.api.deps import StateDep
+from service.api.json_body import JSONBodyRoute
 from service.api.routes.challenges import challenge_from_record
 from service.problems import Problem, problem_responses
 from service.schemas import AdmissionCreated, AdmissionPublic, PresentationCreate
@@ -22,7 +23,7 @@ from zkattest.errors import VerificationError, ZkAttestError
 from zkattest.hazmat.bbs import SUITES
 from zkattest.presentation import Presentation, verify
 
-router = APIRouter(prefix="/v1", tags=["presentations"])
+router = APIRouter(prefix="/v1", tags=["presentations"], route_class=JSONBodyRoute)
 log = logging.getLogger("zkattest.service")
 
 #: Most days an admission may last, whatever the credential proves.
