@@ -698,7 +698,7 @@ def run(args: argparse.Namespace, tmp: Path, generator: Generator) -> dict[str, 
             raw_all.seconds += raw.seconds
             raw_all.samples_ms.extend(raw.samples_ms)
             progress(
-                f"round {number + 1}: ratio {rounds[-1]['ratio_per_core']:.2f}, "
+                f"round {number + 1}: ratio {rounds[-1]['ratio_per_core']:.3f}, "
                 f"{rounds[-1]['admissions_per_second']:.1f} admissions/s"
             )
 
@@ -853,13 +853,13 @@ def progress(message: str) -> None:
 def report(r: dict[str, Any]) -> None:
     s, raw = r["service"], r["raw_verify"]
     latency = s["latency_ms"]
-    print("round  admitted  seconds  admissions/s  per worker  raw /s  ratio  p99 ms")
+    print("round  admitted  seconds  admissions/s  per worker  raw /s  ratio   p99 ms")
     for number, rr in enumerate(r["rounds"], 1):
         print(
             f"{number:5d}  {rr['admitted']:8d}  {rr['seconds']:7.2f}  "
             f"{rr['admissions_per_second']:12.1f}  "
             f"{rr['admissions_per_second'] / r['workers']:10.1f}  "
-            f"{rr['raw_per_second_per_core']:6.1f}  {rr['ratio_per_core']:5.2f}  "
+            f"{rr['raw_per_second_per_core']:6.1f}  {rr['ratio_per_core']:5.3f}  "
             f"{rr['p99_ms']:6.1f}"
         )
     print(f"raw library verify, 1 core: {raw['per_second_per_core']:.1f} /s", end="")
@@ -876,7 +876,7 @@ def report(r: dict[str, Any]) -> None:
     )
     print(
         f"per core: (service / {r['workers']} workers) / raw, median of "
-        f"{len(r['rounds'])} rounds = {r['ratio_per_core']:.2f}"
+        f"{len(r['rounds'])} rounds = {r['ratio_per_core']:.3f}"
     )
     if s["cpu_ms_per_admission"] is not None:
         share = raw["median_ms"] / s["cpu_ms_per_admission"]
