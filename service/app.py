@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             store.dispose()
+            gc.unfreeze()  # several apps in one process (tests): let the collector see them again
 
     app = FastAPI(
         title="zkattest verifier",
