@@ -921,7 +921,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--circuit", default=DEFAULT_CIRCUIT)
     p.add_argument("--workers", type=positive_int, default=2, help="service worker processes")
     p.add_argument(
-        "--concurrency", type=positive_int, default=4, help="clients (wrk threads or threads)"
+        "--concurrency",
+        type=positive_int,
+        default=3,
+        help="clients (wrk threads or threads); 3 keeps 2 workers busy, see bench/README.md",
     )
     p.add_argument(
         "--generator",
