@@ -95,10 +95,8 @@ EIP712_DOMAIN_TYPE_WITH_CONTRACT = (
 )
 
 
-keccak = keccak256
-
 ADMISSION_TYPE = "Admission(address wallet,uint256 chainId,bytes32 circuitHash,uint64 expiry)"
-ADMISSION_TYPEHASH = keccak(ADMISSION_TYPE.encode("ascii"))
+ADMISSION_TYPEHASH = keccak256(ADMISSION_TYPE.encode("ascii"))
 
 
 # --- encodings ---------------------------------------------------------------
@@ -167,7 +165,7 @@ def _uint_word(value: int) -> bytes:
 
 
 def _string_word(value: str) -> bytes:
-    return keccak(value.encode("utf-8"))
+    return keccak256(value.encode("utf-8"))
 
 
 # --- EIP-712 -------------------------------------------------------------------
@@ -224,7 +222,7 @@ class AdmissionTypedData:
 
     def hash_struct(self) -> bytes:
         """``hashStruct(message) = keccak256(typeHash ‖ encodeData(message))``."""
-        return keccak(
+        return keccak256(
             ADMISSION_TYPEHASH
             + _address_word(self.wallet_address)
             + _uint_word(self.chain_id)
@@ -234,7 +232,7 @@ class AdmissionTypedData:
 
     def digest(self) -> bytes:
         """``keccak256(0x19 ‖ 0x01 ‖ domainSeparator ‖ hashStruct(message))``: what is signed."""
-        return keccak(b"\x19\x01" + self.domain_separator() + self.hash_struct())
+        return keccak256(b"\x19\x01" + self.domain_separator() + self.hash_struct())
 
     def typed_data(self) -> dict[str, Any]:
         """The ``eth_signTypedData_v4`` JSON: domain, types, primaryType, message."""
@@ -279,14 +277,14 @@ def _domain_separator(chain_id: int, verifying_contract: str | None) -> bytes:
         EIP712_DOMAIN_TYPE if verifying_contract is None else EIP712_DOMAIN_TYPE_WITH_CONTRACT
     )
     words = [
-        keccak(domain_type.encode("ascii")),
+        keccak256(domain_type.encode("ascii")),
         _string_word(EIP712_DOMAIN_NAME),
         _string_word(EIP712_DOMAIN_VERSION),
         _uint_word(chain_id),
     ]
     if verifying_contract is not None:
         words.append(_address_word(verifying_contract))
-    return keccak(b"".join(words))
+    return keccak256(b"".join(words))
 
 
 # --- JWS claims ----------------------------------------------------------------
@@ -390,7 +388,7 @@ class ReceiptKeys:
             serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
         )
         self._secp256k1_public = point[1:]  # X ‖ Y, 64 bytes, as ecrecover's keccak input
-        self._signer = checksum_address("0x" + keccak(self._secp256k1_public)[12:].hex())
+        self._signer = checksum_address("0x" + keccak256(self._secp256k1_public)[12:].hex())
 
     # construction and storage
 
