@@ -18,8 +18,8 @@ demo: install
 	$(BIN)/zkattest demo
 
 lint: install
-	$(BIN)/ruff check zkattest service tests bench
-	$(BIN)/ruff format --check zkattest service tests bench
+	$(BIN)/ruff check zkattest tests bench setup.py circuits
+	$(BIN)/ruff format --check zkattest tests bench setup.py circuits
 	$(BIN)/mypy
 
 # The PostgreSQL tests need a server: scripts/ci-postgres.sh installs (apt-get, as root)

@@ -19,6 +19,7 @@ from zkattest.circuits import (
     Predicate,
     RelativeDate,
     ResolvedPredicate,
+    builtin_circuit_ids,
     circuits_dir,
     get_circuit,
     load_builtin_circuits,
@@ -742,9 +743,27 @@ def test_range_bits() -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_circuits_dir_defaults_to_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_builtin_circuits_are_the_repository_folder_as_package_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The top-level circuits/ folder ships as zkattest._circuits (read through
+    importlib.resources); from a checkout that is the folder itself."""
     monkeypatch.delenv(CIRCUITS_DIR_ENV, raising=False)
-    assert circuits_dir() == REPO_CIRCUITS
+    folder = circuits_dir()
+    assert sorted(e.name for e in folder.iterdir() if e.name.endswith(".toml")) == sorted(
+        f.name for f in REPO_CIRCUITS.glob("*.toml")
+    )
+    assert builtin_circuit_ids() == sorted(f.stem for f in REPO_CIRCUITS.glob("*.toml"))
+    for file in REPO_CIRCUITS.glob("*.toml"):
+        assert (folder / file.name).read_text(encoding="utf-8") == file.read_text(encoding="utf-8")
+
+
+def test_a_missing_override_directory_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(CIRCUITS_DIR_ENV, str(tmp_path / "absent"))
+    with pytest.raises(InvalidInputError, match=r"ZKATTEST_CIRCUITS_DIR .*absent.*no such"):
+        get_circuit("kyc_adult")
 
 
 def test_circuits_dir_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TextIO
 
 from zkattest import __version__
-from zkattest.circuits import get_circuit, load_builtin_circuits
+from zkattest.circuits import get_circuit
 from zkattest.context import normalize_wallet_address
 from zkattest.credentials import (
     Credential,
@@ -202,7 +202,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> None:
     """Start the verifier service with uvicorn on the app factory."""
-    import uvicorn
+    try:
+        import uvicorn
+
+        import zkattest.service.app  # noqa: F401  # every dependency of the service
+    except ImportError as exc:
+        raise InvalidInputError(
+            f"the verifier service needs the 'service' extra ({exc.name or exc} is missing): "
+            "pip install 'zkattest[service]'"
+        ) from None
 
     if not 0 < args.port < 65536 or not 0 < args.workers <= 64:
         raise InvalidInputError("--port must be 1-65535 and --workers 1-64")
@@ -212,7 +220,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # the service's own events: circuit, address, proof digest, outcome; never attributes
     loggers["zkattest"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     uvicorn.run(
-        "service.app:create_app",
+        "zkattest.service.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
@@ -287,7 +295,10 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="the whole flow locally, printing each party's view")
     demo.add_argument(
-        "--circuit", default="accredited_investor_506c", choices=sorted(load_builtin_circuits())
+        "--circuit",
+        default="accredited_investor_506c",
+        metavar="ID",
+        help="built-in circuit to prove (default: accredited_investor_506c)",
     )
     demo.set_defaults(run=lambda a: run_demo(a.circuit, sys.stdout))
 

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import create_app
-from service.core.config import Settings
 from tests.conftest import sample_attributes
 from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
 from zkattest.presentation import Challenge, prove
 from zkattest.schema import get_schema
+from zkattest.service.app import create_app
+from zkattest.service.core.config import Settings
 
 WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 ADMIN_TOKEN = "test-admin-token-0123456789"  # noqa: S105 - a test fixture

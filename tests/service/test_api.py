@@ -10,8 +10,8 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
-from service.storage.records import ChallengeRecord
 from tests.service.conftest import ADMIN_TOKEN, WALLET, Service
+from zkattest.service.storage.records import ChallengeRecord
 
 PROBLEM = "application/problem+json"
 
@@ -220,8 +220,8 @@ def test_issuers_circuits_health_metrics(service: Service) -> None:
 def test_rate_limit(tmp_path: object, issuer: object) -> None:
     from fastapi.testclient import TestClient
 
-    from service.app import create_app
     from tests.service.conftest import make_settings
+    from zkattest.service.app import create_app
 
     settings = make_settings(tmp_path, issuer, rate_limit_per_minute=3)  # type: ignore[arg-type]
     with TestClient(create_app(settings)) as client:

@@ -43,14 +43,14 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from service.app import create_app
-from service.problems import PROBLEM_TYPES
-from service.schemas import ProblemDetails
 from tests.conftest import sample_attributes
 from tests.service.conftest import ADMIN_TOKEN, WALLET, make_settings
 from zkattest.credentials import IssuerSecretKey, issue_credential
 from zkattest.presentation import Challenge, prove
 from zkattest.schema import get_schema
+from zkattest.service.app import create_app
+from zkattest.service.problems import PROBLEM_TYPES
+from zkattest.service.schemas import ProblemDetails
 
 PROBLEM = "application/problem+json"
 PROBLEM_PREFIX = "urn:zkattest:problem:"

@@ -28,7 +28,10 @@ from eth_utils.crypto import keccak
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from service.receipts import (
+from tests.conftest import sample_attributes
+from zkattest.errors import DecodeError, InvalidInputError, PolicyError
+from zkattest.schema import canonical_json
+from zkattest.service.receipts import (
     ADMISSION_TYPE,
     ADMISSION_TYPEHASH,
     EIP712_DOMAIN_TYPE,
@@ -38,9 +41,6 @@ from service.receipts import (
     ReceiptKeys,
     admission_claims,
 )
-from tests.conftest import sample_attributes
-from zkattest.errors import DecodeError, InvalidInputError, PolicyError
-from zkattest.schema import canonical_json
 
 WALLET = "0x52908400098527886E0F7030069857D2E4169EE7"  # an EIP-55 test address
 CONTRACT = "0x8617E340B3D01FA5F11F306F4090FD50E238070D"
@@ -120,7 +120,7 @@ def test_key_file_created_0600_then_reloaded_identical(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "state" / "keys" / "receipt-keys.json"
-    with caplog.at_level(logging.DEBUG, logger="service.receipts"):
+    with caplog.at_level(logging.DEBUG, logger="zkattest.service.receipts"):
         first = ReceiptKeys.load_or_create(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
@@ -225,7 +225,7 @@ def test_group_readable_key_file_loads_with_a_warning(
 ) -> None:
     path = key_file(tmp_path / "keys.json")
     path.chmod(0o644)
-    with caplog.at_level(logging.WARNING, logger="service.receipts"):
+    with caplog.at_level(logging.WARNING, logger="zkattest.service.receipts"):
         ReceiptKeys.load_or_create(path)
     assert "readable by group or others" in caplog.text
     assert "11" * 32 not in caplog.text

@@ -1,6 +1,6 @@
 """Request bodies of the two POST endpoints: every malformed body is a 4xx problem.
 
-Both endpoints read their body through :class:`service.api.json_body.JSONBodyRoute`
+Both endpoints read their body through :class:`zkattest.service.api.json_body.JSONBodyRoute`
 (validated from the raw bytes, strictly); these cases pin what each kind of bad
 body gets, and that the OpenAPI document still describes the bodies.
 """
@@ -13,10 +13,10 @@ import pytest
 from fastapi import APIRouter
 from starlette.responses import JSONResponse
 
-from service.api.deps import StateDep
-from service.api.json_body import JSONBodyRoute
-from service.schemas import ChallengeCreate
 from tests.service.conftest import WALLET, Service
+from zkattest.service.api.deps import StateDep
+from zkattest.service.api.json_body import JSONBodyRoute
+from zkattest.service.schemas import ChallengeCreate
 
 PROBLEM = "application/problem+json"
 PRESENTATION_BODY = b'{"challenge_id": "abc", "presentation": {}}'

@@ -26,7 +26,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from service.storage import (
+from zkattest.errors import InvalidInputError, ZkAttestError
+from zkattest.service.storage import (
     HEAD_REVISION,
     AdmissionRecord,
     ChallengeAlreadyUsed,
@@ -39,9 +40,8 @@ from service.storage import (
     StorageError,
     Store,
 )
-from service.storage.models import Base
-from service.storage.schema import current_revision
-from zkattest.errors import InvalidInputError, ZkAttestError
+from zkattest.service.storage.models import Base
+from zkattest.service.storage.schema import current_revision
 
 POSTGRES_URL = os.environ.get("ZKATTEST_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("ZKATTEST_REQUIRE_POSTGRES") == "1"

@@ -8,12 +8,12 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from service.api.deps import AdminDep, StateDep
-from service.api.routes.presentations import admission_public
-from service.problems import Problem, problem_responses
-from service.schemas import RevokedPublic, WhitelistPublic
 from zkattest.context import normalize_wallet_address
 from zkattest.errors import InvalidInputError
+from zkattest.service.api.deps import AdminDep, StateDep
+from zkattest.service.api.routes.presentations import admission_public
+from zkattest.service.problems import Problem, problem_responses
+from zkattest.service.schemas import RevokedPublic, WhitelistPublic
 
 router = APIRouter(prefix="/v1/whitelist", tags=["whitelist"])
 log = logging.getLogger("zkattest.service")

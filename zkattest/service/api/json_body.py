@@ -9,7 +9,7 @@ declared and documented exactly as any other (OpenAPI body schema, examples,
 responses), and at request time parses the body with pydantic-core's JSON
 parser (strict RFC 8259: no NaN or Infinity) and validates it against the
 model, then calls the endpoint with the process's
-:class:`~service.api.deps.ServiceState`.
+:class:`~zkattest.service.api.deps.ServiceState`.
 
 Errors are FastAPI's own :class:`~fastapi.exceptions.RequestValidationError`,
 so the app's problem+json handlers answer them: a body that is not JSON (or not
@@ -31,8 +31,8 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from service.api.deps import ServiceState, StateDep
-from service.problems import Problem
+from zkattest.service.api.deps import ServiceState, StateDep
+from zkattest.service.problems import Problem
 
 __all__ = ["JSONBodyRoute"]
 

@@ -4,8 +4,8 @@ SQLite by default, PostgreSQL by URL. The public surface is :class:`Store`,
 its record types and its errors; models and engines are implementation.
 """
 
-from service.storage.engine import DEFAULT_DATABASE_URL
-from service.storage.errors import (
+from zkattest.service.storage.engine import DEFAULT_DATABASE_URL
+from zkattest.service.storage.errors import (
     ChallengeAlreadyUsed,
     ChallengeError,
     ChallengeExists,
@@ -14,7 +14,7 @@ from service.storage.errors import (
     IssuerExists,
     StorageError,
 )
-from service.storage.records import (
+from zkattest.service.storage.records import (
     AUDIT_EVENTS,
     AdmissionRecord,
     AuditEventName,
@@ -25,8 +25,8 @@ from service.storage.records import (
     NewAdmission,
     StoreCounts,
 )
-from service.storage.repository import Store
-from service.storage.schema import HEAD_REVISION, migrate
+from zkattest.service.storage.repository import Store
+from zkattest.service.storage.schema import HEAD_REVISION, migrate
 
 __all__ = [
     "AUDIT_EVENTS",

@@ -1,7 +1,7 @@
 """The verifier service's application factory.
 
-``uvicorn --factory service.app:create_app`` or ``zkattest serve``. Settings
-come from the environment (:class:`~service.core.config.Settings`); with none
+``uvicorn --factory zkattest.service.app:create_app`` or ``zkattest serve``. Settings
+come from the environment (:class:`~zkattest.service.core.config.Settings`); with none
 set it runs on ``./zkattest.sqlite3`` and generates its receipt keys.
 """
 
@@ -15,16 +15,16 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from service.api.deps import Metrics, ServiceState
-from service.api.routes import challenges, meta, presentations, whitelist
-from service.core.config import Settings
-from service.core.limits import BodySizeLimit, RateLimit, RateLimiter
-from service.problems import install_problem_handlers
-from service.receipts import ReceiptKeys
-from service.storage.repository import Store
 from zkattest import __version__
 from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import ZkAttestError
+from zkattest.service.api.deps import Metrics, ServiceState
+from zkattest.service.api.routes import challenges, meta, presentations, whitelist
+from zkattest.service.core.config import Settings
+from zkattest.service.core.limits import BodySizeLimit, RateLimit, RateLimiter
+from zkattest.service.problems import install_problem_handlers
+from zkattest.service.receipts import ReceiptKeys
+from zkattest.service.storage.repository import Store
 
 __all__ = ["create_app"]
 

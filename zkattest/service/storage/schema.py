@@ -21,8 +21,8 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from service.storage.engine import create_store_engine, writer
-from service.storage.errors import StorageError
+from zkattest.service.storage.engine import create_store_engine, writer
+from zkattest.service.storage.errors import StorageError
 
 __all__ = ["HEAD_REVISION", "MIGRATIONS_DIR", "alembic_config", "current_revision", "migrate"]
 

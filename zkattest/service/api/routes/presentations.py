@@ -11,17 +11,21 @@ from typing import Any
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
-from service.api.deps import StateDep
-from service.api.json_body import JSONBodyRoute
-from service.api.routes.challenges import challenge_from_record
-from service.problems import Problem, problem_responses
-from service.schemas import AdmissionCreated, AdmissionPublic, PresentationCreate
-from service.storage.errors import ChallengeAlreadyUsed, ChallengeExpired, ChallengeNotFound
-from service.storage.records import AdmissionRecord, NewAdmission
 from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import VerificationError, ZkAttestError
 from zkattest.hazmat.bbs import SUITES
 from zkattest.presentation import Presentation, verify
+from zkattest.service.api.deps import StateDep
+from zkattest.service.api.json_body import JSONBodyRoute
+from zkattest.service.api.routes.challenges import challenge_from_record
+from zkattest.service.problems import Problem, problem_responses
+from zkattest.service.schemas import AdmissionCreated, AdmissionPublic, PresentationCreate
+from zkattest.service.storage.errors import (
+    ChallengeAlreadyUsed,
+    ChallengeExpired,
+    ChallengeNotFound,
+)
+from zkattest.service.storage.records import AdmissionRecord, NewAdmission
 
 router = APIRouter(prefix="/v1", tags=["presentations"], route_class=JSONBodyRoute)
 log = logging.getLogger("zkattest.service")

@@ -10,15 +10,15 @@ from typing import Any
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
-from service.api.deps import StateDep
-from service.api.json_body import JSONBodyRoute
-from service.problems import Problem, problem_responses
-from service.schemas import ChallengeCreate, ChallengePublic
-from service.storage.records import ChallengeRecord
 from zkattest.circuits import get_circuit
 from zkattest.context import normalize_wallet_address
 from zkattest.errors import InvalidInputError
 from zkattest.presentation import Challenge
+from zkattest.service.api.deps import StateDep
+from zkattest.service.api.json_body import JSONBodyRoute
+from zkattest.service.problems import Problem, problem_responses
+from zkattest.service.schemas import ChallengeCreate, ChallengePublic
+from zkattest.service.storage.records import ChallengeRecord
 
 router = APIRouter(prefix="/v1", tags=["challenges"], route_class=JSONBodyRoute)
 log = logging.getLogger("zkattest.service")

@@ -1,7 +1,7 @@
 """The errors the storage layer raises.
 
-Every failure of :mod:`service.storage` is a :class:`StorageError`; no
-SQLAlchemy or database-driver exception escapes a :class:`~service.storage.Store`
+Every failure of :mod:`zkattest.service.storage` is a :class:`StorageError`; no
+SQLAlchemy or database-driver exception escapes a :class:`~zkattest.service.storage.Store`
 method. The tree (under :class:`zkattest.errors.ZkAttestError`)::
 
     StorageError                 the database failed or is unreachable; the

@@ -16,8 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.schemas import ProblemDetails
-from service.storage.errors import StorageError
+from zkattest.service.schemas import ProblemDetails
+from zkattest.service.storage.errors import StorageError
 
 __all__ = [
     "PROBLEM_TYPES",

@@ -12,11 +12,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from service.core.config import Settings
-from service.problems import Problem
-from service.receipts import ReceiptKeys
-from service.storage.repository import Store
 from zkattest.credentials import IssuerPublicKey
+from zkattest.service.core.config import Settings
+from zkattest.service.problems import Problem
+from zkattest.service.receipts import ReceiptKeys
+from zkattest.service.storage.repository import Store
 
 __all__ = ["AdminDep", "Metrics", "ServiceState", "StateDep"]
 

@@ -1,8 +1,8 @@
 """The verifier's repository: every read and write of its database.
 
 :class:`Store` hides SQLAlchemy. Its methods take and return the frozen
-dataclasses of :mod:`service.storage.records`, run each operation in one
-transaction, and raise only :class:`~service.storage.errors.StorageError` (and
+dataclasses of :mod:`zkattest.service.storage.records`, run each operation in one
+transaction, and raise only :class:`~zkattest.service.storage.errors.StorageError` (and
 its subclasses) for database trouble, or
 :class:`zkattest.errors.InvalidInputError` for an argument that could never be
 stored (checked before any SQL is sent). A failed operation writes nothing.
@@ -62,9 +62,10 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 
-from service.storage import schema
-from service.storage.engine import create_store_engine, parse_database_url, writer
-from service.storage.errors import (
+from zkattest.errors import InvalidInputError
+from zkattest.service.storage import schema
+from zkattest.service.storage.engine import create_store_engine, parse_database_url, writer
+from zkattest.service.storage.errors import (
     ChallengeAlreadyUsed,
     ChallengeError,
     ChallengeExists,
@@ -73,8 +74,8 @@ from service.storage.errors import (
     IssuerExists,
     StorageError,
 )
-from service.storage.models import Admission, AuditEvent, Challenge, Issuer
-from service.storage.records import (
+from zkattest.service.storage.models import Admission, AuditEvent, Challenge, Issuer
+from zkattest.service.storage.records import (
     AUDIT_EVENTS,
     ISSUER_SOURCES,
     AdmissionRecord,
@@ -86,7 +87,6 @@ from service.storage.records import (
     NewAdmission,
     StoreCounts,
 )
-from zkattest.errors import InvalidInputError
 
 __all__ = ["Store"]
 

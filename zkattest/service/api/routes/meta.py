@@ -9,13 +9,13 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from service.api.deps import AdminDep, StateDep
-from service.problems import Problem, problem_responses
-from service.schemas import CircuitPublic, Health, IssuerCreate, IssuerPublic
 from zkattest import __version__
 from zkattest.circuits import load_builtin_circuits
 from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import ZkAttestError
+from zkattest.service.api.deps import AdminDep, StateDep
+from zkattest.service.problems import Problem, problem_responses
+from zkattest.service.schemas import CircuitPublic, Health, IssuerCreate, IssuerPublic
 
 router = APIRouter()
 log = logging.getLogger("zkattest.service")

@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.problems import problem_response
+from zkattest.service.problems import problem_response
 
 __all__ = ["BodySizeLimit", "RateLimit", "RateLimiter"]
 

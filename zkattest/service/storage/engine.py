@@ -29,7 +29,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from service.storage.errors import StorageError
+from zkattest.service.storage.errors import StorageError
 
 __all__ = [
     "DEFAULT_DATABASE_URL",

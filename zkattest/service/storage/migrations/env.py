@@ -1,4 +1,4 @@
-"""Alembic environment, configured in code by :func:`service.storage.schema.migrate`.
+"""Alembic environment, configured in code by :func:`zkattest.service.storage.schema.migrate`.
 
 ``migrate`` passes an open connection, already inside the transaction that
 holds the migration lock, as ``config.attributes["connection"]``; the whole
@@ -12,8 +12,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from service.storage.engine import create_store_engine, writer
-from service.storage.models import Base
+from zkattest.service.storage.engine import create_store_engine, writer
+from zkattest.service.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,1 +1,0 @@
-"""Alembic migrations of the verifier's database (see :mod:`service.storage.schema`)."""

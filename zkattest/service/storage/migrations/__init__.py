@@ -1,0 +1,1 @@
+"""Alembic migrations of the verifier's database (see :mod:`zkattest.service.storage.schema`)."""
