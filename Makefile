@@ -22,12 +22,13 @@ lint: install
 	$(BIN)/ruff format --check zkattest tests bench setup.py circuits
 	$(BIN)/mypy
 
-# The PostgreSQL tests need a server: scripts/ci-postgres.sh installs (apt-get, as root)
-# and starts a throwaway one on 127.0.0.1:54329. Where it cannot, those tests are
-# skipped with that reason, unless ZKATTEST_REQUIRE_POSTGRES=1 (as in CI) fails them.
+# Besides the venv, the tests need a PostgreSQL server and Chromium: scripts/test.sh
+# installs them with apt-get where missing (as root), starts a throwaway PostgreSQL
+# on 127.0.0.1:54329, runs pytest, and stops the server it started. It says so
+# when it begins. CI sets ZKATTEST_REQUIRE_POSTGRES=1 and ZKATTEST_REQUIRE_CHROMIUM=1
+# so that neither can be skipped.
 test: lint
-	@pg=$$(bash scripts/ci-postgres.sh) && eval "$$pg" || echo "PostgreSQL unavailable: its tests will be skipped" >&2; \
-	$(BIN)/python -m pytest
+	PYTHON=$(BIN)/python bash scripts/test.sh
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

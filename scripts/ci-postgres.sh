@@ -4,6 +4,7 @@
 #   out=$(scripts/ci-postgres.sh) && eval "$out"   # start (idempotent); exports
 #                                                  # ZKATTEST_TEST_POSTGRES_URL
 #   scripts/ci-postgres.sh stop                    # stop it and delete its files
+#   scripts/ci-postgres.sh running                 # exit 0 if it is running
 #
 # (Not `eval "$(scripts/ci-postgres.sh)"`: eval would hide the script's failure.)
 #
@@ -158,8 +159,15 @@ stop() {
     log "stopped and removed $BASE"
 }
 
+# Exit 0 if our server is running (nothing is installed or started).
+running() {
+    BINDIR="$(find_bindir)" || return 1
+    is_running
+}
+
 case "${1:-start}" in
 start) start ;;
 stop) stop ;;
-*) die "usage: $0 [start|stop]" ;;
+running) running ;;
+*) die "usage: $0 [start|stop|running]" ;;
 esac

@@ -1,20 +1,31 @@
-"""The command line: the demo and the file-based issuer / holder / verifier flow."""
+"""The command line: the demo, the file-based issuer / holder / verifier flow,
+its help texts, exit statuses and error messages."""
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import json
 import os
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+import zkattest.cli
 from tests.conftest import sample_attributes
+from zkattest.circuits import CIRCUITS_DIR_ENV, get_circuit
 from zkattest.cli import main
+from zkattest.credentials import IssuerSecretKey, issue_credential
+from zkattest.presentation import Challenge, prove
+from zkattest.schema import get_schema
 
 WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+OTHER_WALLET = "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"
 
 
 @pytest.mark.parametrize("circuit", ["accredited_investor_506c", "kyc_adult"])
@@ -68,7 +79,8 @@ def test_file_based_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         ["holder", "check", "--credential", str(cred), "--issuer", str(public)], capsys
     )
     assert status == 0
-    assert "credential valid" in out
+    assert out.startswith("credential valid today (")
+    assert "through 2046-01-15: schema investor/v1" in out
     assert (
         _run(
             [
@@ -160,12 +172,12 @@ def test_file_based_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         capsys,
     )
     assert status == 1
-    assert out.strip() in ("refused: invalid", "refused: malformed")
+    assert out.strip() == "refused: invalid"
     status, _, err = _run(
         ["issuer", "keygen", "--secret-out", str(secret), "--public-out", str(public)], capsys
     )
-    assert status == 1
-    assert "exists" in err
+    assert status == 2
+    assert err == f"zkattest: error: {secret} exists; pass --force to overwrite\n"
 
 
 def test_bad_issuer_input_and_wrong_wallet(
@@ -178,12 +190,14 @@ def test_bad_issuer_input_and_wrong_wallet(
     status, _, err = _run(
         ["issuer", "issue", "--key", str(secret), "--attributes", str(attrs)], capsys
     )
-    assert status == 1
-    assert "net_worth_usd" in err
+    assert status == 2
+    assert err.startswith("zkattest: error: net_worth_usd: ")
     attrs.write_text("[1, 2]")
-    assert (
-        _run(["issuer", "issue", "--key", str(secret), "--attributes", str(attrs)], capsys)[0] == 1
+    status, _, err = _run(
+        ["issuer", "issue", "--key", str(secret), "--attributes", str(attrs)], capsys
     )
+    assert status == 2
+    assert err == f"zkattest: error: {attrs}: expected a JSON object of attributes\n"
     challenge = tmp_path / "c.json"
     _run(
         [
@@ -217,12 +231,12 @@ def test_bad_issuer_input_and_wrong_wallet(
             "--challenge",
             str(challenge),
             "--wallet",
-            "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+            OTHER_WALLET,
         ],
         capsys,
     )
-    assert status == 1
-    assert "another wallet" in err
+    assert status == 2
+    assert err == "zkattest: error: the challenge was issued for another wallet address\n"
     status, _, err = _run(
         [
             "holder",
@@ -234,8 +248,10 @@ def test_bad_issuer_input_and_wrong_wallet(
         ],
         capsys,
     )
-    assert status == 1
-    assert "cannot read" in err
+    assert status == 2
+    assert err == (
+        f"zkattest: error: cannot read {tmp_path / 'missing.json'}: No such file or directory\n"
+    )
 
 
 def test_console_script_entry_point() -> None:
@@ -252,3 +268,455 @@ def test_unknown_command_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["launch-rockets"])
     assert exc.value.code == 2
+
+
+# -- help texts ------------------------------------------------------------------------
+
+
+def _actions(
+    parser: argparse.ArgumentParser, command: str = "zkattest"
+) -> Iterator[tuple[str, argparse.Action]]:
+    """Every action of ``parser`` and of its sub-commands, recursively, but --help."""
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        yield command, action
+        if isinstance(action, argparse._SubParsersAction):
+            # the one-line summaries listed for the sub-commands
+            for summary in action._choices_actions:
+                yield command, summary
+            for name, subparser in action.choices.items():
+                yield from _actions(subparser, f"{command} {name}")
+
+
+def test_every_option_and_command_has_help() -> None:
+    actions = list(_actions(zkattest.cli._parser()))
+    undocumented = [
+        f"{command} {action.option_strings or action.dest}"
+        for command, action in actions
+        if not action.help
+    ]
+    assert undocumented == []
+    # the walk reached the leaves, so the assertion above covers them
+    options = {(command, opt) for command, action in actions for opt in action.option_strings}
+    assert {
+        ("zkattest", "--backend"),
+        ("zkattest issuer keygen", "--force"),
+        ("zkattest issuer keygen", "--suite"),
+        ("zkattest issuer issue", "--schema"),
+        ("zkattest holder check", "--credential"),
+        ("zkattest holder prove", "--challenge"),
+        ("zkattest verifier challenge", "--chain-id"),
+        ("zkattest verifier challenge", "--circuit"),
+        ("zkattest serve", "--host"),
+        ("zkattest serve", "--port"),
+        ("zkattest serve", "--workers"),
+        ("zkattest demo", "--circuit"),
+    } <= options
+
+
+def _help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--help"])
+    assert exc.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_top_level_help_documents_exit_status_and_environment(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = _help([], capsys)
+    exit_status = zkattest.cli._EXIT_STATUS_HELP
+    assert exit_status in out
+    for code in ("0  success", "1  refused", "2  usage or input error"):
+        assert f"\n  {code}" in exit_status
+    # the module docstring says the same, line for line
+    doc = zkattest.cli.__doc__ or ""
+    for line in exit_status.splitlines():
+        assert line.strip() in doc
+    assert "\n  ZKATTEST_BACKEND " in out
+    assert "\n  ZKATTEST_CIRCUITS_DIR " in out
+
+
+def test_serve_help_lists_every_service_setting(capsys: pytest.CaptureFixture[str]) -> None:
+    from zkattest.service.core.config import Settings
+
+    out = _help(["serve"], capsys)
+    lines = out.split("environment (read by the service when it starts):\n")[1].splitlines()
+    # each variable is "  NAME" and, on the lines indented below it, its meaning
+    listed: dict[str, str] = {}
+    name = ""
+    for line in lines:
+        if line.startswith("      "):
+            listed[name] += " " + line.strip()
+        elif line.startswith("  "):
+            name = line.strip()
+            listed[name] = ""
+    assert {n for n in listed if n.startswith("ZKATTEST_")} == {
+        f"ZKATTEST_{field.upper()}" for field in Settings.model_fields
+    }
+    assert "--workers" in listed["PROMETHEUS_MULTIPROC_DIR"]
+    for field, info in Settings.model_fields.items():
+        meaning = listed[f"ZKATTEST_{field.upper()}"]
+        assert meaning
+        default = info.default
+        if isinstance(default, str | int | Path) and not isinstance(default, bool):
+            assert str(default) in meaning, f"{field}: help does not give the default {default}"
+
+
+# A plain install: none of the service extra's packages can be imported.
+_WITHOUT_SERVICE = """
+import sys
+for name in ("zkattest.service", "fastapi", "pydantic", "pydantic_settings", "sqlalchemy",
+             "uvicorn"):
+    sys.modules[name] = None  # `import name` now raises ImportError
+from zkattest.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _without_service(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "-c", _WITHOUT_SERVICE, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_serve_help_works_without_the_service_extra() -> None:
+    result = _without_service("serve", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "\n  ZKATTEST_DATABASE_URL\n" in result.stdout
+    assert "\n  --workers N " in result.stdout
+
+
+def test_serve_without_the_service_extra_is_an_input_error() -> None:
+    result = _without_service("serve")
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "zkattest: error: the verifier service needs the 'service' extra ("
+    )
+    assert result.stderr.endswith("): pip install 'zkattest[service]'\n")
+    assert result.stderr.count("\n") == 1  # one line, no traceback
+
+
+def test_the_parser_does_not_read_the_circuits(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unusable circuits directory breaks only the commands that need a circuit."""
+    monkeypatch.setenv(CIRCUITS_DIR_ENV, str(tmp_path / "absent"))
+    assert "--circuit ID" in _help(["demo"], capsys)
+    status, _, err = _run(["demo", "--circuit", "kyc_adult"], capsys)
+    assert status == 2
+    assert err == (
+        f"zkattest: error: ${CIRCUITS_DIR_ENV} ({tmp_path / 'absent'}): "
+        "no such circuits directory\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["demo", "--circuit", "no_such_circuit"],
+        [
+            "verifier",
+            "challenge",
+            "--circuit",
+            "no_such_circuit",
+            "--domain",
+            "exchange.example",
+            "--wallet",
+            WALLET,
+            "--chain-id",
+            "1",
+        ],
+    ],
+)
+def test_an_unknown_circuit_is_an_input_error_listing_the_known_ones(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = _run(argv, capsys)
+    assert status == 2
+    assert out == ""
+    assert err.startswith("zkattest: error: unknown circuit 'no_such_circuit'; known: ")
+    assert "accredited_investor_506c" in err
+    assert "kyc_adult" in err
+
+
+def test_a_bad_argument_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["verifier", "challenge", "--circuit", "kyc_adult", "--chain-id", "one"])
+    assert exc.value.code == 2
+    assert "argument --chain-id: invalid int value: 'one'" in capsys.readouterr().err
+
+
+# -- files: one issuer, credential, challenge and presentation ---------------------------
+
+
+@dataclass(frozen=True)
+class Files:
+    secret: Path
+    public: Path
+    attributes: Path
+    credential: Path
+    challenge: Path
+    presentation: Path
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Files:
+    issuer = IssuerSecretKey.generate()
+    credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    challenge = Challenge.create(
+        get_circuit("kyc_adult"),
+        verifier_domain="exchange.example",
+        wallet_address=WALLET,
+        chain_id=1,
+    )
+    written = Files(*(tmp_path / f"{name}.json" for name in Files.__dataclass_fields__))
+    written.secret.write_text(issuer.to_json_secret())
+    written.public.write_text(issuer.public_key().to_json())
+    written.attributes.write_text(json.dumps(sample_attributes(), indent=2))
+    written.credential.write_text(credential.to_json())
+    written.challenge.write_text(challenge.to_json())
+    written.presentation.write_text(prove(credential, challenge).to_json())
+    return written
+
+
+def _issue(f: Files) -> list[str]:
+    return ["issuer", "issue", "--key", str(f.secret), "--attributes", str(f.attributes)]
+
+
+def _check(f: Files) -> list[str]:
+    return ["holder", "check", "--credential", str(f.credential), "--issuer", str(f.public)]
+
+
+def _prove(f: Files) -> list[str]:
+    return [
+        "holder",
+        "prove",
+        "--credential",
+        str(f.credential),
+        "--challenge",
+        str(f.challenge),
+        "--wallet",
+        WALLET,
+        "--issuer",
+        str(f.public),
+    ]
+
+
+def _verify(f: Files) -> list[str]:
+    return [
+        "verify",
+        "--presentation",
+        str(f.presentation),
+        "--challenge",
+        str(f.challenge),
+        "--issuer",
+        str(f.public),
+    ]
+
+
+BROKEN_JSON = '{\n  "version": 1,\n  "type": "x"\n  "extra": 2\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("broken", "command"),
+    [
+        ("attributes", _issue),
+        ("secret", _issue),
+        ("credential", _check),
+        ("public", _check),
+        ("challenge", _prove),
+        ("credential", _prove),
+        ("presentation", _verify),
+        ("challenge", _verify),
+        ("public", _verify),
+    ],
+)
+def test_a_file_that_is_not_json_is_named_with_the_position(
+    files: Files, broken: str, command: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path: Path = getattr(files, broken)
+    path.write_text(BROKEN_JSON)
+    status, out, err = _run(command(files), capsys)  # type: ignore[operator]
+    assert status == 2
+    assert out == ""
+    assert err == (
+        f"zkattest: error: {path}: not valid JSON: Expecting ',' delimiter at line 4 column 3\n"
+    )
+
+
+def test_a_malformed_presentation_is_an_input_error(
+    files: Files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files.presentation.write_text(files.credential.read_text())
+    status, out, err = _run(_verify(files), capsys)
+    assert status == 2
+    assert out == ""
+    assert err == (
+        f"zkattest: error: {files.presentation}: expected a 'zkattest/presentation' document\n"
+    )
+
+
+def test_an_oversized_file_is_an_input_error(
+    files: Files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files.attributes.write_text(" " * (1024 * 1024 + 1))
+    status, _, err = _run(_issue(files), capsys)
+    assert status == 2
+    assert err == f"zkattest: error: {files.attributes}: larger than 1048576 bytes\n"
+
+
+# -- issuance dates ----------------------------------------------------------------------
+
+
+def _utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        (
+            {"issuance_date": "2024-01-01", "expiry_date": "2025-01-01"},
+            "expiry_date (2025-01-01) is before today ({today}, UTC): "
+            "the credential would already be expired",
+        ),
+        (
+            {"issuance_date": "2099-01-01", "expiry_date": "2100-01-01"},
+            "issuance_date (2099-01-01) is after today ({today}, UTC): "
+            "the credential would not be valid yet",
+        ),
+        (
+            {"issuance_date": "2026-01-15", "expiry_date": "2026-01-14"},
+            "issuance_date (2026-01-15) must not be after expiry_date (2026-01-14)",
+        ),
+    ],
+)
+def test_issuing_with_wrong_dates_is_refused(
+    files: Files, dates: dict[str, str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files.attributes.write_text(json.dumps(sample_attributes(**dates)))
+    out_file = files.attributes.parent / "new-credential.json"
+    status, out, err = _run([*_issue(files), "--out", str(out_file)], capsys)
+    assert status == 2
+    assert out == ""
+    assert err == f"zkattest: error: {message.format(today=_utc_today())}\n"
+    assert not out_file.exists()
+
+
+# -- holder check ------------------------------------------------------------------------
+
+
+def _credential_file(f: Files, today: dt.date, **dates: str) -> None:
+    """Replace the credential with one issued on ``today`` with the given dates."""
+    issuer = IssuerSecretKey.from_json(f.secret.read_text())
+    credential = issue_credential(
+        issuer, get_schema("investor/v1"), sample_attributes(**dates), today=today
+    )
+    f.credential.write_text(credential.to_json())
+
+
+@pytest.mark.parametrize(
+    ("today", "status", "expected"),
+    [
+        (dt.date(2024, 1, 1), 0, "credential valid today (2024-01-01, UTC) through 2025-01-01: "),
+        (dt.date(2024, 6, 1), 0, "credential valid today (2024-06-01, UTC) through 2025-01-01: "),
+        (dt.date(2025, 1, 1), 0, "credential valid today (2025-01-01, UTC) through 2025-01-01: "),
+        (dt.date(2025, 1, 2), 1, "refused: expired: credential expired on 2025-01-01\n"),
+        (dt.date(2023, 12, 31), 1, "refused: not_yet_valid: credential is valid from 2024-01-01\n"),
+    ],
+)
+def test_holder_check_reports_the_validity_period(
+    files: Files,
+    today: dt.date,
+    status: int,
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Valid from issuance_date through expiry_date, both inclusive."""
+    _credential_file(
+        files, dt.date(2024, 1, 1), issuance_date="2024-01-01", expiry_date="2025-01-01"
+    )
+    monkeypatch.setattr(zkattest.cli, "_utc_today", lambda: today)
+    key_id = json.loads(files.public.read_text())["key_id"]
+    if status == 0:
+        expected += f"schema investor/v1, issuer {key_id}\n"
+    assert _run(_check(files), capsys) == (status, expected, "")
+
+
+def test_holder_check_of_an_expired_credential_today(
+    files: Files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _credential_file(
+        files, dt.date(2024, 1, 1), issuance_date="2024-01-01", expiry_date="2025-01-01"
+    )
+    status, out, _ = _run(_check(files), capsys)
+    assert status == 1
+    assert out == "refused: expired: credential expired on 2025-01-01\n"
+
+
+def test_holder_check_refuses_a_tampered_or_untrusted_credential(
+    files: Files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = json.loads(files.credential.read_text())
+    doc["attributes"]["net_worth_usd"] += 1
+    files.credential.write_text(json.dumps(doc))
+    status, out, err = _run(_check(files), capsys)
+    assert (status, out, err) == (1, "refused: invalid: invalid signature\n", "")
+
+    other = files.public.parent / "other-issuer.json"
+    other.write_text(IssuerSecretKey.generate().public_key().to_json())
+    status, out, err = _run(
+        ["holder", "check", "--credential", str(files.credential), "--issuer", str(other)], capsys
+    )
+    assert status == 1
+    assert out == "refused: untrusted_issuer: credential is not from a trusted issuer\n"
+
+
+# -- holder prove and verify: refusals ---------------------------------------------------
+
+
+def test_holder_prove_refuses_a_credential_that_does_not_satisfy_the_circuit(
+    files: Files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _credential_file(files, _utc_today(), kyc_level=1)
+    status, out, err = _run(_prove(files), capsys)
+    assert status == 1
+    assert out == ""
+    assert err == (
+        "zkattest: error: the credential does not satisfy kyc_level >= the circuit's value\n"
+    )
+
+
+def test_holder_prove_refuses_an_expired_credential(
+    files: Files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _credential_file(
+        files, dt.date(2024, 1, 1), issuance_date="2024-01-01", expiry_date="2025-01-01"
+    )
+    status, _, err = _run(_prove(files), capsys)
+    assert status == 1
+    assert err == (
+        "zkattest: error: the credential does not satisfy expiry_date >= the circuit's value\n"
+    )
+
+
+def test_verify_accepts_and_refuses(files: Files, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(_verify(files), capsys)
+    assert status == 0
+    assert out.startswith(f"accepted: {WALLET.lower()} on chain 1 satisfies kyc_adult")
+    challenge = Challenge.create(
+        get_circuit("kyc_adult"),
+        verifier_domain="exchange.example",
+        wallet_address=OTHER_WALLET,
+        chain_id=1,
+    )
+    files.challenge.write_text(challenge.to_json())
+    status, out, err = _run(_verify(files), capsys)
+    assert (status, out, err) == (1, "refused: context_mismatch\n", "")

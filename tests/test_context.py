@@ -76,6 +76,7 @@ def test_checksum_address_refuses_what_normalize_refuses() -> None:
         "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaedd",
         "0xzaaeb6053f3e94c9b9a09f33669435e7ef1beaed",
         b"0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
+        "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed\n",  # `$` alone would let it through
         None,
     ],
 )
@@ -91,6 +92,7 @@ def test_bad_addresses_are_refused(bad: object) -> None:
         {"circuit_hash": b"short"},
         {"verifier_domain": "Exchange.Example"},
         {"verifier_domain": "https://exchange.example"},
+        {"verifier_domain": "exchange.example\n"},
         {"nonce": b"short"},
         {"chain_id": 0},
         {"chain_id": True},

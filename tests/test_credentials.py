@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -121,3 +122,94 @@ def test_malformed_credential_json_is_a_decode_error(
 def test_garbage_is_a_decode_error(text: str | bytes) -> None:
     with pytest.raises(DecodeError):
         Credential.from_json(text)
+
+
+# -- the validity period -----------------------------------------------------------------
+
+ISSUED, EXPIRES = dt.date(2026, 1, 15), dt.date(2046, 1, 15)  # sample_attributes()
+
+
+@pytest.mark.parametrize("today", [ISSUED, dt.date(2030, 6, 1), EXPIRES])
+def test_a_credential_valid_today_is_issued(issuer: IssuerSecretKey, today: dt.date) -> None:
+    credential = issue_credential(issuer, SCHEMA, sample_attributes(), today=today)
+    assert (credential.valid_from, credential.valid_through) == (ISSUED, EXPIRES)
+
+
+@pytest.mark.parametrize(
+    ("today", "message"),
+    [
+        (
+            EXPIRES + dt.timedelta(days=1),
+            "expiry_date (2046-01-15) is before today (2046-01-16, UTC): "
+            "the credential would already be expired",
+        ),
+        (
+            ISSUED - dt.timedelta(days=1),
+            "issuance_date (2026-01-15) is after today (2026-01-14, UTC): "
+            "the credential would not be valid yet",
+        ),
+    ],
+)
+def test_a_credential_not_valid_today_is_refused(
+    issuer: IssuerSecretKey, today: dt.date, message: str
+) -> None:
+    with pytest.raises(IssuanceError) as caught:
+        issue_credential(issuer, SCHEMA, sample_attributes(), today=today)
+    assert str(caught.value) == message
+
+
+def test_today_defaults_to_the_current_utc_date(issuer: IssuerSecretKey) -> None:
+    today = dt.datetime.now(dt.UTC).date()
+    two_days_ago = (today - dt.timedelta(days=2)).isoformat()
+    in_two_days = (today + dt.timedelta(days=2)).isoformat()
+    expired = sample_attributes(issuance_date="2020-01-01", expiry_date=two_days_ago)
+    with pytest.raises(IssuanceError, match=rf"^expiry_date \({two_days_ago}\) is before today"):
+        issue_credential(issuer, SCHEMA, expired)
+    future = sample_attributes(issuance_date=in_two_days)
+    with pytest.raises(IssuanceError, match=rf"^issuance_date \({in_two_days}\) is after today"):
+        issue_credential(issuer, SCHEMA, future)
+
+
+def test_expiry_before_issuance_is_refused(issuer: IssuerSecretKey) -> None:
+    attributes = sample_attributes(issuance_date="2026-01-15", expiry_date="2026-01-14")
+    with pytest.raises(
+        IssuanceError, match=r"^issuance_date \(2026-01-15\) must not be after expiry_date"
+    ):
+        issue_credential(issuer, SCHEMA, attributes, today=dt.date(2026, 1, 14))
+
+
+@pytest.mark.parametrize("today", ["2026-06-01", dt.datetime(2026, 6, 1, tzinfo=dt.UTC)])
+def test_today_must_be_a_date(issuer: IssuerSecretKey, today: object) -> None:
+    with pytest.raises(IssuanceError, match=r"^today must be a datetime\.date$"):
+        issue_credential(issuer, SCHEMA, sample_attributes(), today=today)  # type: ignore[arg-type]
+
+
+def test_the_holder_may_accept_an_expired_credential(issuer: IssuerSecretKey) -> None:
+    """Expiry is proven to verifiers (every circuit has expiry_date >= today); the
+    holder's check on receipt is of signature and issuer only."""
+    attributes = sample_attributes(issuance_date="2024-01-01", expiry_date="2025-01-01")
+    credential = issue_credential(issuer, SCHEMA, attributes, today=dt.date(2024, 1, 1))
+    accepted = accept_credential(credential.to_json(), issuer.public_key())
+    assert accepted.valid_through == dt.date(2025, 1, 1)
+
+
+def test_an_untrusted_issuer_is_reported_as_such(issuer: IssuerSecretKey) -> None:
+    credential = issue_credential(issuer, SCHEMA, sample_attributes())
+    with pytest.raises(VerificationError) as caught:
+        accept_credential(credential.to_json(), IssuerSecretKey.generate().public_key())
+    assert caught.value.reason == "untrusted_issuer"
+
+
+# -- JSON errors name the position -------------------------------------------------------
+
+
+def test_invalid_json_is_reported_with_its_line_and_column() -> None:
+    with pytest.raises(DecodeError) as caught:
+        Credential.from_json('{\n  "type": "zkattest/credential",\n  "version": 1\n  "x": 2\n}')
+    assert str(caught.value) == "not valid JSON: Expecting ',' delimiter at line 4 column 3"
+
+
+def test_a_float_is_refused_by_name() -> None:
+    with pytest.raises(DecodeError) as caught:
+        Credential.from_json('{"type": "zkattest/credential", "version": 1.0}')
+    assert str(caught.value) == "not valid JSON: floating-point numbers are not accepted"

@@ -56,7 +56,10 @@ def challenge_for(circuit_id: str, **overrides: Any) -> Challenge:
 
 
 def credential(issuer: IssuerSecretKey, **overrides: object) -> Credential:
-    return issue_credential(issuer, SCHEMA, sample_attributes(**overrides))
+    """Issued on its issuance date, so a credential already expired on TODAY can be made."""
+    attributes = sample_attributes(**overrides)
+    issued = dt.date.fromisoformat(str(attributes["issuance_date"]))
+    return issue_credential(issuer, SCHEMA, attributes, today=issued)
 
 
 CASES = [

@@ -13,8 +13,21 @@
     zkattest demo [--circuit accredited_investor_506c]
     zkattest serve [--host 127.0.0.1] [--port 8000] [--workers 1]
 
-Exit status: 0 success (for ``verify``: accepted), 1 refused or failed with a
-clear message on stderr, 2 usage error.
+Every option is described by ``zkattest <command> --help``; ``zkattest serve
+--help`` lists the service's ``ZKATTEST_*`` settings. Errors go to stderr as
+``zkattest: error: ...``, never with a traceback; a file that is not valid
+JSON is named with the line and column of the fault. The exit status::
+
+    exit status:
+      0  success; for verify, the presentation is accepted
+      1  refused, a verdict on well-formed input: verify refuses the
+         presentation; holder check finds the credential invalid, untrusted,
+         expired or not yet valid; holder prove finds it untrusted or not
+         satisfying the circuit, or the challenge expired
+      2  usage or input error: bad arguments; a file that cannot be read, is
+         not valid JSON, is malformed or too large; an invalid attribute value;
+         an issuance refused for its dates; an unknown circuit or schema; the
+         service extra not installed
 """
 
 from __future__ import annotations
@@ -24,12 +37,13 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib.util import find_spec
 from pathlib import Path
-from typing import TextIO
+from typing import Final, TextIO, TypeVar
 
 from zkattest import __version__
-from zkattest.circuits import get_circuit
+from zkattest.circuits import CIRCUITS_DIR_ENV, get_circuit
 from zkattest.context import normalize_wallet_address
 from zkattest.credentials import (
     Credential,
@@ -38,14 +52,80 @@ from zkattest.credentials import (
     accept_credential,
     issue_credential,
 )
-from zkattest.errors import InvalidInputError, VerificationError, ZkAttestError
+from zkattest.errors import InvalidInputError, PolicyError, VerificationError, ZkAttestError
 from zkattest.hazmat import bbs
-from zkattest.hazmat.curve import BACKEND_NAMES, set_backend
+from zkattest.hazmat.curve import BACKEND_NAMES, ENV_VAR, set_backend
 from zkattest.presentation import Challenge, Presentation, prove, verify
 from zkattest.schema import get_schema
 
 _SUITES = {"sha256": bbs.BLS12_381_SHA_256, "shake256": bbs.BLS12_381_SHAKE_256}
 _MAX_INPUT = 1024 * 1024
+
+EXIT_OK: Final = 0
+EXIT_REFUSED: Final = 1  # a verdict on well-formed input
+EXIT_USAGE: Final = 2  # bad arguments or input (argparse exits 2 as well)
+
+# Printed by `zkattest --help` and repeated in the module docstring.
+_EXIT_STATUS_HELP: Final = """\
+exit status:
+  0  success; for verify, the presentation is accepted
+  1  refused, a verdict on well-formed input: verify refuses the
+     presentation; holder check finds the credential invalid, untrusted,
+     expired or not yet valid; holder prove finds it untrusted or not
+     satisfying the circuit, or the challenge expired
+  2  usage or input error: bad arguments; a file that cannot be read, is
+     not valid JSON, is malformed or too large; an invalid attribute value;
+     an issuance refused for its dates; an unknown circuit or schema; the
+     service extra not installed
+"""
+
+_ENVIRONMENT: Final = f"""\
+environment:
+  {ENV_VAR:<22} curve backend, arkworks (default) or py-ecc; --backend overrides it
+  {CIRCUITS_DIR_ENV:<22} a directory of <id>.toml circuits used instead of the built-in ones
+  the verifier service's settings: zkattest serve --help
+"""
+
+# The fields of zkattest.service.core.config.Settings, written out here so that
+# `zkattest serve --help` works without the service extra installed;
+# tests/test_cli.py checks this list against Settings.
+_SERVICE_SETTINGS: Final = (
+    (
+        "ZKATTEST_DATABASE_URL",
+        "sqlite:///path or postgresql+psycopg://... (default sqlite:///./zkattest.sqlite3)",
+    ),
+    ("ZKATTEST_TRUSTED_ISSUERS", f"issuer public-key files, separated by '{os.pathsep}' or ','"),
+    ("ZKATTEST_ADMIN_TOKEN", "bearer token for the admin endpoints (unset: they answer 401)"),
+    ("ZKATTEST_VERIFIER_DOMAIN", "the domain presentations are bound to (default localhost)"),
+    (
+        "ZKATTEST_RECEIPT_KEY_PATH",
+        "receipt signing keys, created 0600 if absent (default ./zkattest-receipt-keys.json)",
+    ),
+    (
+        "ZKATTEST_EIP712_VERIFYING_CONTRACT",
+        "whitelist contract address in the receipts' EIP-712 domain (default none)",
+    ),
+    (
+        "ZKATTEST_CHALLENGE_LIFETIME_SECONDS",
+        "how long a challenge may be answered, 10 to 3600 (default 300)",
+    ),
+    ("ZKATTEST_MAX_BODY_BYTES", "largest request body accepted, in bytes (default 65536)"),
+    (
+        "ZKATTEST_RATE_LIMIT_PER_MINUTE",
+        "requests per minute per client on the challenge and presentation routes (default 600)",
+    ),
+    ("ZKATTEST_LOG_FORMAT", "text, or json with one object per line (default text)"),
+    ("ZKATTEST_LOG_LEVEL", "debug, info, warning or error (default info)"),
+)
+
+_SERVICE_ENVIRONMENT: Final = (
+    "environment (read by the service when it starts):\n"
+    + "".join(f"  {name}\n      {meaning}\n" for name, meaning in _SERVICE_SETTINGS)
+    + "  PROMETHEUS_MULTIPROC_DIR\n"
+    "      metrics directory shared by the workers; with --workers above 1 serve\n"
+    "      uses a private one unless this names one (cleared at start)\n"
+    "a bad setting stops start-up with exit status 2, naming the variable\n"
+)
 
 # A sample investor for the demo: distinctive values, none of which the verifier sees.
 DEMO_ATTRIBUTES: dict[str, object] = {
@@ -80,14 +160,45 @@ def _demo_attributes() -> dict[str, object]:
 DEMO_WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 
 
+T = TypeVar("T")
+
+
 def _read(path: str) -> str:
     file = Path(path)
     try:
         if file.stat().st_size > _MAX_INPUT:
             raise InvalidInputError(f"{path}: larger than {_MAX_INPUT} bytes")
         return file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"cannot read {path}: {exc.__class__.__name__}") from None
+    except OSError as exc:
+        raise InvalidInputError(
+            f"cannot read {path}: {exc.strerror or exc.__class__.__name__}"
+        ) from None
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"cannot read {path}: not UTF-8 text") from None
+
+
+def _load(path: str, parse: Callable[[str], T]) -> T:
+    """``parse`` applied to the text of the file ``path``; its input errors name the file."""
+    text = _read(path)
+    try:
+        return parse(text)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{path}: {exc}") from None
+
+
+def _attribute_object(text: str) -> dict[str, object]:
+    """The issuer's attribute values: a JSON object (checked against the schema later)."""
+    try:
+        attributes = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except (ValueError, RecursionError) as exc:  # too many digits, too deeply nested
+        raise InvalidInputError(f"not valid JSON: {exc.__class__.__name__}") from None
+    if not isinstance(attributes, dict):
+        raise InvalidInputError("expected a JSON object of attributes")
+    return attributes
 
 
 def _write(path: str | None, text: str, *, secret: bool = False, force: bool = False) -> None:
@@ -105,12 +216,18 @@ def _write(path: str | None, text: str, *, secret: bool = False, force: bool = F
         else:
             file.write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
-        raise InvalidInputError(f"cannot write {path}: {exc.__class__.__name__}") from None
+        raise InvalidInputError(
+            f"cannot write {path}: {exc.strerror or exc.__class__.__name__}"
+        ) from None
 
 
 def _issuers(paths: Sequence[str]) -> dict[str, IssuerPublicKey]:
-    keys = [IssuerPublicKey.from_json(_read(p)) for p in paths]
+    keys = [_load(p, IssuerPublicKey.from_json) for p in paths]
     return {key.key_id: key for key in keys}
+
+
+def _utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -124,20 +241,34 @@ def cmd_keygen(args: argparse.Namespace) -> None:
 
 
 def cmd_issue(args: argparse.Namespace) -> None:
-    key = IssuerSecretKey.from_json(_read(args.key))
-    try:
-        attributes = json.loads(_read(args.attributes))
-    except json.JSONDecodeError:
-        raise InvalidInputError(f"{args.attributes}: not valid JSON") from None
-    if not isinstance(attributes, dict):
-        raise InvalidInputError(f"{args.attributes}: expected a JSON object of attributes")
+    key = _load(args.key, IssuerSecretKey.from_json)
+    attributes = _load(args.attributes, _attribute_object)
     credential = issue_credential(key, get_schema(args.schema), attributes)
     _write(args.out, credential.to_json(), secret=True, force=args.force)
 
 
-def cmd_check(args: argparse.Namespace) -> None:
-    credential = accept_credential(_read(args.credential), _issuers(args.issuer))
-    print(f"credential valid: schema {credential.schema.id}, issuer {credential.issuer.key_id}")
+def cmd_check(args: argparse.Namespace) -> int:
+    """The holder's check: signature, trusted issuer, and valid today (UTC)."""
+    trusted = _issuers(args.issuer)
+    try:
+        credential = _load(args.credential, lambda text: accept_credential(text, trusted))
+    except VerificationError as exc:
+        print(f"refused: {exc.reason}: {exc}")
+        return EXIT_REFUSED
+    today = _utc_today()
+    start, end = credential.valid_from, credential.valid_through
+    if end is not None and end < today:
+        print(f"refused: expired: credential expired on {end}")
+        return EXIT_REFUSED
+    if start is not None and start > today:
+        print(f"refused: not_yet_valid: credential is valid from {start}")
+        return EXIT_REFUSED
+    until = f"through {end}" if end is not None else "with no expiry date"
+    print(
+        f"credential valid today ({today}, UTC) {until}: "
+        f"schema {credential.schema.id}, issuer {credential.issuer.key_id}"
+    )
+    return EXIT_OK
 
 
 def cmd_challenge(args: argparse.Namespace) -> None:
@@ -160,17 +291,17 @@ def _param(text: str) -> tuple[str, int]:
 
 
 def cmd_prove(args: argparse.Namespace) -> None:
-    challenge = Challenge.from_json(_read(args.challenge))
+    challenge = _load(args.challenge, Challenge.from_json)
     if normalize_wallet_address(args.wallet) != challenge.wallet_address:
         raise InvalidInputError("the challenge was issued for another wallet address")
-    text = _read(args.credential)
     if args.issuer:
         trusted = _issuers(args.issuer)
     else:
         # Without a trust list the credential is checked against the key it names:
         # this catches corruption, not a forged issuer (the verifier checks that).
-        trusted = {(key := Credential.from_json(text).issuer).key_id: key}
-    credential = accept_credential(text, trusted)
+        named = _load(args.credential, Credential.from_json).issuer
+        trusted = {named.key_id: named}
+    credential = _load(args.credential, lambda text: accept_credential(text, trusted))
     presentation = prove(credential, challenge).to_json()
     if args.as_request:  # the body of POST /v1/presentations
         presentation = json.dumps(
@@ -181,54 +312,35 @@ def cmd_prove(args: argparse.Namespace) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    presentation = _load(args.presentation, Presentation.from_json)
+    challenge = _load(args.challenge, Challenge.from_json)
+    trusted = _issuers(args.issuer)
     try:
-        presentation = Presentation.from_json(_read(args.presentation))
-    except ZkAttestError:
-        print("refused: malformed")
-        return 1
-    challenge = Challenge.from_json(_read(args.challenge))
-    try:
-        result = verify(presentation, challenge, _issuers(args.issuer))
+        result = verify(presentation, challenge, trusted)
     except VerificationError as exc:
         print(f"refused: {exc.reason}")
-        return 1
+        return EXIT_REFUSED
     print(
         f"accepted: {result.wallet_address} on chain {result.chain_id} satisfies "
         f"{result.circuit_id} (issuer {result.issuer_key_id}; credential valid through "
         f"at least {result.valid_through.isoformat()})"
     )
-    return 0
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    """Start the verifier service with uvicorn on the app factory."""
-    try:
-        import uvicorn
-
-        import zkattest.service.app  # noqa: F401  # every dependency of the service
-    except ImportError as exc:
+    """Start the verifier service (:mod:`zkattest.service.server`)."""
+    missing = [m for m in ("fastapi", "uvicorn", "sqlalchemy") if find_spec(m) is None]
+    if missing:
         raise InvalidInputError(
-            f"the verifier service needs the 'service' extra ({exc.name or exc} is missing): "
+            f"the verifier service needs the 'service' extra ({', '.join(missing)} missing): "
             "pip install 'zkattest[service]'"
-        ) from None
+        )
+    # Not zkattest.service.app: prometheus_client must be imported after
+    # serve() has set up its multiprocess directory.
+    from zkattest.service.server import serve
 
-    if not 0 < args.port < 65536 or not 0 < args.workers <= 64:
-        raise InvalidInputError("--port must be 1-65535 and --workers 1-64")
-    from uvicorn.config import LOGGING_CONFIG
-
-    loggers = dict(LOGGING_CONFIG["loggers"])
-    # the service's own events: circuit, address, proof digest, outcome; never attributes
-    loggers["zkattest"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    uvicorn.run(
-        "zkattest.service.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-        access_log=False,
-        log_config={**LOGGING_CONFIG, "loggers": loggers},
-    )
+    serve(args.host, args.port, args.workers)
 
 
 def run_demo(circuit_id: str, out: TextIO) -> None:
@@ -281,19 +393,35 @@ def run_demo(circuit_id: str, out: TextIO) -> None:
         print(f"   the same presentation for another wallet: refused ({exc.reason})", file=out)
 
 
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str
+) -> argparse.ArgumentParser:
+    """A sub-command whose summary is both its line in the list and its description."""
+    return commands.add_parser(name, help=summary, description=summary)
+
+
 def _parser() -> argparse.ArgumentParser:
+    """The argument parser; built from static text only (never from files on disk)."""
     parser = argparse.ArgumentParser(
-        prog="zkattest", description="Zero-knowledge investor-eligibility attestation."
+        prog="zkattest",
+        description="Zero-knowledge investor-eligibility attestation.",
+        epilog=_EXIT_STATUS_HELP + "\n" + _ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"zkattest {__version__}")
     parser.add_argument(
         "--backend",
         choices=BACKEND_NAMES,
-        help="curve backend (default: $ZKATTEST_BACKEND or arkworks)",
+        help=f"curve backend (default: ${ENV_VAR} or arkworks)",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="COMMAND",
+        help="'zkattest COMMAND --help' describes its options",
+    )
 
-    demo = commands.add_parser("demo", help="the whole flow locally, printing each party's view")
+    demo = _command(commands, "demo", "the whole flow locally, printing each party's view")
     demo.add_argument(
         "--circuit",
         default="accredited_investor_506c",
@@ -302,70 +430,163 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=lambda a: run_demo(a.circuit, sys.stdout))
 
-    issuer = commands.add_parser("issuer", help="KYC provider commands").add_subparsers(
-        dest="issuer_command", required=True
+    issuer = _command(commands, "issuer", "KYC provider commands").add_subparsers(
+        dest="issuer_command", required=True, metavar="COMMAND", help="an issuer command"
     )
-    keygen = issuer.add_parser("keygen", help="generate an issuer key pair")
-    keygen.add_argument("--suite", choices=sorted(_SUITES), default="sha256")
-    keygen.add_argument("--secret-out", required=True, help="secret key file (written 0600)")
-    keygen.add_argument("--public-out", required=True, help="public key file to publish")
-    keygen.add_argument("--force", action="store_true")
+    keygen = _command(issuer, "keygen", "generate an issuer key pair")
+    keygen.add_argument(
+        "--suite",
+        choices=sorted(_SUITES),
+        default="sha256",
+        help="BBS ciphersuite: BLS12-381 with SHA-256 or SHAKE-256 (default: sha256)",
+    )
+    keygen.add_argument(
+        "--secret-out", required=True, metavar="FILE", help="secret key file (written 0600)"
+    )
+    keygen.add_argument(
+        "--public-out", required=True, metavar="FILE", help="public key file to publish"
+    )
+    keygen.add_argument("--force", action="store_true", help="overwrite existing files")
     keygen.set_defaults(run=cmd_keygen)
-    issue = issuer.add_parser("issue", help="sign an investor credential")
-    issue.add_argument("--key", required=True, help="issuer secret key file")
-    issue.add_argument("--attributes", required=True, help="JSON object of attribute values")
-    issue.add_argument("--schema", default="investor/v1")
-    issue.add_argument("--out", help="credential file (default: stdout)")
-    issue.add_argument("--force", action="store_true")
+    issue = _command(issuer, "issue", "sign an investor credential valid today (UTC)")
+    issue.add_argument("--key", required=True, metavar="FILE", help="issuer secret key file")
+    issue.add_argument(
+        "--attributes",
+        required=True,
+        metavar="FILE",
+        help="JSON object of the schema's attribute values, all of them",
+    )
+    issue.add_argument(
+        "--schema",
+        default="investor/v1",
+        help="credential schema the attributes follow (default: investor/v1)",
+    )
+    issue.add_argument(
+        "--out", metavar="FILE", help="credential file, written 0600 (default: stdout)"
+    )
+    issue.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     issue.set_defaults(run=cmd_issue)
 
-    holder = commands.add_parser("holder", help="wallet commands").add_subparsers(
-        dest="holder_command", required=True
+    holder = _command(commands, "holder", "wallet commands").add_subparsers(
+        dest="holder_command", required=True, metavar="COMMAND", help="a wallet command"
     )
-    check = holder.add_parser("check", help="check a credential on receipt")
-    check.add_argument("--credential", required=True)
-    check.add_argument("--issuer", required=True, action="append", help="trusted issuer key")
+    check = _command(holder, "check", "check a credential on receipt: signature, issuer, dates")
+    check.add_argument("--credential", required=True, metavar="FILE", help="credential file")
+    check.add_argument(
+        "--issuer",
+        required=True,
+        action="append",
+        metavar="FILE",
+        help="trusted issuer public key file (repeat for several)",
+    )
     check.set_defaults(run=cmd_check)
-    prove_cmd = holder.add_parser("prove", help="prove a challenge's circuit")
-    prove_cmd.add_argument("--credential", required=True)
-    prove_cmd.add_argument("--challenge", required=True)
-    prove_cmd.add_argument("--wallet", required=True, help="the wallet address to whitelist")
-    prove_cmd.add_argument("--issuer", action="append", default=[], help="trusted issuer key")
-    prove_cmd.add_argument("--out", help="presentation file (default: stdout)")
+    prove_cmd = _command(holder, "prove", "prove a challenge's circuit on a credential")
+    prove_cmd.add_argument("--credential", required=True, metavar="FILE", help="credential file")
+    prove_cmd.add_argument(
+        "--challenge", required=True, metavar="FILE", help="challenge file from the verifier"
+    )
+    prove_cmd.add_argument(
+        "--wallet",
+        required=True,
+        metavar="ADDRESS",
+        help="the wallet address to whitelist; must be the challenge's",
+    )
+    prove_cmd.add_argument(
+        "--issuer",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="trusted issuer public key file (repeatable; default: the key the credential "
+        "names, which catches corruption but not a forged issuer)",
+    )
+    prove_cmd.add_argument("--out", metavar="FILE", help="presentation file (default: stdout)")
     prove_cmd.add_argument(
         "--as-request",
         action="store_true",
         help="write the POST /v1/presentations body (challenge id and presentation)",
     )
-    prove_cmd.add_argument("--force", action="store_true")
+    prove_cmd.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     prove_cmd.set_defaults(run=cmd_prove)
 
-    verifier = commands.add_parser("verifier", help="platform commands").add_subparsers(
-        dest="verifier_command", required=True
+    verifier = _command(commands, "verifier", "platform commands").add_subparsers(
+        dest="verifier_command", required=True, metavar="COMMAND", help="a platform command"
     )
-    challenge = verifier.add_parser("challenge", help="issue a challenge for a wallet")
-    challenge.add_argument("--circuit", required=True)
-    challenge.add_argument("--domain", required=True, help="the verifier's domain")
-    challenge.add_argument("--wallet", required=True)
-    challenge.add_argument("--chain-id", type=int, required=True)
-    challenge.add_argument("--lifetime", type=int, default=300, help="seconds (default 300)")
-    challenge.add_argument("--param", action="append", default=[], help="circuit NAME=VALUE")
-    challenge.add_argument("--out", help="challenge file (default: stdout)")
-    challenge.add_argument("--force", action="store_true")
+    challenge = _command(verifier, "challenge", "issue a challenge for a wallet")
+    challenge.add_argument(
+        "--circuit", required=True, metavar="ID", help="built-in circuit the wallet must prove"
+    )
+    challenge.add_argument(
+        "--domain", required=True, help="the verifier's domain the presentation is bound to"
+    )
+    challenge.add_argument(
+        "--wallet", required=True, metavar="ADDRESS", help="the wallet address to be proven"
+    )
+    challenge.add_argument(
+        "--chain-id",
+        type=int,
+        required=True,
+        metavar="N",
+        help="EIP-155 chain id of the wallet (1: Ethereum mainnet)",
+    )
+    challenge.add_argument(
+        "--lifetime",
+        type=int,
+        default=300,
+        metavar="SECONDS",
+        help="how long the challenge may be answered (default: 300)",
+    )
+    challenge.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a circuit parameter, e.g. majority_age=21 (repeatable)",
+    )
+    challenge.add_argument("--out", metavar="FILE", help="challenge file (default: stdout)")
+    challenge.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     challenge.set_defaults(run=cmd_challenge)
 
-    serve = commands.add_parser("serve", help="run the verifier service (settings: ZKATTEST_*)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve = commands.add_parser(
+        "serve",
+        help="run the verifier service (its settings: serve --help)",
+        description="Run the verifier service (needs the 'service' extra).",
+        epilog=_SERVICE_ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes, 1 to 64 (default: 1)",
+    )
     serve.set_defaults(run=cmd_serve)
 
-    verify_cmd = commands.add_parser("verify", help="verify a presentation")
-    verify_cmd.add_argument("--presentation", required=True)
-    verify_cmd.add_argument("--challenge", required=True)
-    verify_cmd.add_argument("--issuer", required=True, action="append", help="trusted issuer key")
+    verify_cmd = _command(commands, "verify", "verify a presentation against its challenge")
+    verify_cmd.add_argument(
+        "--presentation", required=True, metavar="FILE", help="presentation file from the wallet"
+    )
+    verify_cmd.add_argument(
+        "--challenge", required=True, metavar="FILE", help="the challenge it answers"
+    )
+    verify_cmd.add_argument(
+        "--issuer",
+        required=True,
+        action="append",
+        metavar="FILE",
+        help="trusted issuer public key file (repeat for several)",
+    )
     verify_cmd.set_defaults(run=cmd_verify)
     return parser
+
+
+def _exit_status(exc: ZkAttestError) -> int:
+    """1 for a refusal (a verdict on well-formed input), 2 for bad input or set-up."""
+    return EXIT_REFUSED if isinstance(exc, (VerificationError, PolicyError)) else EXIT_USAGE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -377,8 +598,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = args.run(args)
     except ZkAttestError as exc:
         print(f"zkattest: error: {exc}", file=sys.stderr)
-        return 1
-    return status if isinstance(status, int) else 0
+        return _exit_status(exc)
+    return status if isinstance(status, int) else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

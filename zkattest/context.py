@@ -54,7 +54,7 @@ def _eip55(body: str) -> str:
 
 def normalize_wallet_address(address: object) -> str:
     """The lower-case form of an EVM address; refuses a bad EIP-55 checksum."""
-    if not isinstance(address, str) or not _ADDRESS.match(address):
+    if not isinstance(address, str) or not _ADDRESS.fullmatch(address):
         raise InvalidInputError("wallet address must be 0x followed by 40 hex digits")
     body = address[2:]
     lower = body.lower()
@@ -86,7 +86,7 @@ class PresentationContext:
             raise InvalidInputError("circuit id must be a non-empty string")
         if not isinstance(self.circuit_hash, bytes) or len(self.circuit_hash) != 32:
             raise InvalidInputError("circuit hash must be 32 bytes")
-        if not isinstance(self.verifier_domain, str) or not _DOMAIN.match(self.verifier_domain):
+        if not isinstance(self.verifier_domain, str) or not _DOMAIN.fullmatch(self.verifier_domain):
             raise InvalidInputError("verifier domain must be a lower-case host name")
         if not isinstance(self.nonce, bytes) or not 16 <= len(self.nonce) <= 64:
             raise InvalidInputError("nonce must be 16 to 64 bytes")

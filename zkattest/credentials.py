@@ -8,10 +8,14 @@ the schema's :attr:`~zkattest.schema.Schema.header` as the BBS header.
 Wire objects are frozen dataclasses with canonical, versioned JSON
 (``to_json`` / ``from_json``); a secret key's ``repr`` is redacted and it is
 written to JSON only through the explicitly named :meth:`IssuerSecretKey.to_json_secret`.
+
+A credential is valid from its ``issuance_date`` through its ``expiry_date``
+(both inclusive, UTC dates); an issuer signs only a credential valid today.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -30,7 +34,14 @@ from zkattest.errors import (
 from zkattest.hazmat import bbs
 from zkattest.hazmat.bbs import core
 from zkattest.hazmat.curve import scalar_from_bytes
-from zkattest.schema import JsonValue, Schema, canonical_json, get_schema, typed_api_id
+from zkattest.schema import (
+    EXPIRY_ATTRIBUTE,
+    JsonValue,
+    Schema,
+    canonical_json,
+    get_schema,
+    typed_api_id,
+)
 
 __all__ = [
     "Credential",
@@ -46,6 +57,7 @@ _PUBLIC_KEY_TYPE = "zkattest/issuer-public-key"
 _SECRET_KEY_TYPE = "zkattest/issuer-secret-key"  # noqa: S105 - a document type, not a secret
 _CREDENTIAL_TYPE = "zkattest/credential"
 _MAX_JSON_BYTES = 256 * 1024
+_ISSUANCE_ATTRIBUTE = "issuance_date"
 
 
 def parse_json_object(text: str | bytes, expected_type: str) -> dict[str, Any]:
@@ -63,7 +75,13 @@ def parse_json_object(text: str | bytes, expected_type: str) -> dict[str, Any]:
         raise DecodeError("JSON document too large")
     try:
         obj = json.loads(text, parse_float=_no_float, parse_constant=_no_float)
-    except (ValueError, RecursionError) as exc:
+    except DecodeError as exc:  # a float, refused by _no_float
+        raise DecodeError(f"not valid JSON: {exc}") from None
+    except json.JSONDecodeError as exc:  # the position, never the text around it
+        raise DecodeError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except (ValueError, RecursionError) as exc:  # too many digits, too deeply nested
         raise DecodeError(f"not valid JSON: {exc.__class__.__name__}") from None
     return check_json_object(obj, expected_type)
 
@@ -102,6 +120,15 @@ def _hex(value: object, what: str, length: int | None = None) -> bytes:
     if length is not None and len(raw) != length:
         raise DecodeError(f"{what} must be {length} bytes")
     return raw
+
+
+def _date_attribute(
+    schema: Schema, attributes: Mapping[str, JsonValue], name: str
+) -> dt.date | None:
+    """The value of the date attribute ``name``; None if ``schema`` has no such date."""
+    if name not in schema.names or schema.attribute(name).type.kind != "date":
+        return None
+    return dt.date.fromisoformat(str(attributes[name]))
 
 
 def _suite(name: object) -> bbs.Ciphersuite:
@@ -220,6 +247,16 @@ class Credential:
     def __repr__(self) -> str:
         return f"Credential(schema={self.schema.id}, issuer={self.issuer.key_id}, <attributes>)"
 
+    @property
+    def valid_from(self) -> dt.date | None:
+        """The first day the credential is valid (its ``issuance_date``), if it has one."""
+        return _date_attribute(self.schema, self.attributes, _ISSUANCE_ATTRIBUTE)
+
+    @property
+    def valid_through(self) -> dt.date | None:
+        """The last day the credential is valid (its ``expiry_date``), if it has one."""
+        return _date_attribute(self.schema, self.attributes, EXPIRY_ATTRIBUTE)
+
     def message_scalars(self) -> list[int]:
         """The BBS messages, in schema order."""
         return self.schema.encode(self.attributes, self.issuer.suite)
@@ -281,17 +318,29 @@ class Credential:
 
 
 def issue_credential(
-    secret_key: IssuerSecretKey, schema: Schema, attributes: Mapping[str, object]
+    secret_key: IssuerSecretKey,
+    schema: Schema,
+    attributes: Mapping[str, object],
+    *,
+    today: dt.date | None = None,
 ) -> Credential:
     """Validate the attributes against ``schema`` and sign them (the issuer's recipe).
 
     Raises :class:`IssuanceError` naming the offending attribute for unknown,
-    missing, mistyped, negative, oversized or impossible values.
+    missing, mistyped, negative, oversized or impossible values, for an
+    ``expiry_date`` before ``issuance_date``, and for a credential not valid
+    on ``today`` (default: the current UTC date): one already expired, or
+    issued on a later day.
     """
     if not isinstance(secret_key, IssuerSecretKey):
         raise IssuanceError("secret_key must be an IssuerSecretKey")
+    if today is None:
+        today = dt.datetime.now(dt.UTC).date()
+    elif not isinstance(today, dt.date) or isinstance(today, dt.datetime):
+        raise IssuanceError("today must be a datetime.date")
     suite = secret_key.suite
     normalized = schema.normalize(attributes)
+    _require_valid_on(schema, normalized, today)
     messages = schema.encode(normalized, suite)
     api_id = typed_api_id(suite)
     public = secret_key.public_key()
@@ -308,6 +357,22 @@ def issue_credential(
     return Credential(schema, public, normalized, signature)
 
 
+def _require_valid_on(schema: Schema, attributes: Mapping[str, JsonValue], today: dt.date) -> None:
+    """Refuse to sign a credential that is expired or not yet valid on ``today``."""
+    issued = _date_attribute(schema, attributes, _ISSUANCE_ATTRIBUTE)
+    expiry = _date_attribute(schema, attributes, EXPIRY_ATTRIBUTE)
+    if expiry is not None and expiry < today:
+        raise IssuanceError(
+            f"{EXPIRY_ATTRIBUTE} ({expiry}) is before today ({today}, UTC): "
+            "the credential would already be expired"
+        )
+    if issued is not None and issued > today:
+        raise IssuanceError(
+            f"{_ISSUANCE_ATTRIBUTE} ({issued}) is after today ({today}, UTC): "
+            "the credential would not be valid yet"
+        )
+
+
 def accept_credential(
     text: str | bytes, trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey
 ) -> Credential:
@@ -317,6 +382,8 @@ def accept_credential(
         trusted_issuers = {trusted_issuers.key_id: trusted_issuers}
     trusted = trusted_issuers.get(credential.issuer.key_id)
     if trusted is None or trusted.public_key != credential.issuer.public_key:
-        raise VerificationError("credential is not from a trusted issuer")
+        raise VerificationError(
+            "credential is not from a trusted issuer", reason="untrusted_issuer"
+        )
     credential.verify()
     return credential

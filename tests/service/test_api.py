@@ -116,7 +116,7 @@ def test_refused_presentations_are_403(service: Service) -> None:
         ({"circuit_id": "nope", "wallet_address": WALLET, "chain_id": 1}, 404, "unknown-circuit"),
         (
             {"circuit_id": "kyc_adult", "wallet_address": WALLET[:-1] + "D", "chain_id": 1},
-            422,
+            400,
             "invalid-wallet-address",
         ),
         (
@@ -177,7 +177,8 @@ def test_malformed_presentations(service: Service) -> None:
 
 def test_whitelist_and_admin(service: Service) -> None:
     _problem(service.client.get(f"/v1/whitelist/{WALLET}"), 404, "not-whitelisted")
-    _problem(service.client.get("/v1/whitelist/0xnothex"), 422, "invalid-wallet-address")
+    _problem(service.client.get("/v1/whitelist/0xnothex"), 422, "invalid-request")
+    _problem(service.client.get(f"/v1/whitelist/{WALLET[:-1]}D"), 400, "invalid-wallet-address")
     challenge = service.challenge()
     service.submit(challenge, service.presentation(challenge))
     _problem(service.client.delete(f"/v1/whitelist/{WALLET}"), 401, "unauthorized")
@@ -204,7 +205,17 @@ def test_issuers_circuits_health_metrics(service: Service) -> None:
     assert service.client.post("/v1/issuers", json=new, headers=admin).status_code == 201
     assert len(service.client.get("/v1/issuers").json()) == 2
     bad = {**new, "public_key": "00" * 96}
-    _problem(service.client.post("/v1/issuers", json=bad, headers=admin), 422, "invalid-issuer-key")
+    _problem(service.client.post("/v1/issuers", json=bad, headers=admin), 400, "invalid-issuer-key")
+    wrong_id = {**new, "key_id": "0" * 32}
+    _problem(
+        service.client.post("/v1/issuers", json=wrong_id, headers=admin), 400, "invalid-issuer-key"
+    )
+    unknown_suite = {**new, "suite": "BLS12-381-SHA-512"}
+    _problem(
+        service.client.post("/v1/issuers", json=unknown_suite, headers=admin),
+        422,
+        "invalid-request",
+    )
 
     circuits = {c["id"]: c for c in service.client.get("/v1/circuits").json()}
     assert set(circuits) == {"accredited_investor_506c", "kyc_adult", "qib_144a", "reg_s_non_us"}

@@ -19,6 +19,12 @@ token, so they are fuzzed past the 401 too. Schemathesis runs the app's lifespan
 A hypothesis test then mutates a real presentation, which generated bodies
 never get near, and three hand-written requests check specific problem types
 against the operations' documented responses.
+
+The schema is exactly as strict as the service: requests generated only from
+valid data (bodies, path parameters) are never refused with 422
+(``positive_data_acceptance``; what a schema cannot express, such as an EIP-55
+checksum, is a 400, an unknown circuit or challenge a 404), and requests
+generated only from invalid data are always refused (``negative_data_rejection``).
 """
 
 from __future__ import annotations
@@ -38,10 +44,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import (
     content_type_conformance,
+    negative_data_rejection,
     not_a_server_error,
+    positive_data_acceptance,
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.config import SchemathesisConfig
 
 from tests.conftest import sample_attributes
 from tests.service.conftest import ADMIN_TOKEN, WALLET, make_settings
@@ -112,6 +121,56 @@ def test_openapi_conformance(case: schemathesis.Case) -> None:
 @_FUZZ
 def test_openapi_conformance_as_admin(case: schemathesis.Case) -> None:
     case.call_and_validate(headers=ADMIN, checks=CHECKS)
+
+
+# -- exactly as strict as the service ---------------------------------------------------------
+
+#: What a request made of valid data may get: anything but 422 (and 5xx, 413, 415).
+_VALID_DATA_STATUSES = ["2xx", "400", "401", "403", "404", "409", "410", "429"]
+#: What a request made of invalid data must get.
+_INVALID_DATA_STATUSES = ["400", "401", "404", "405", "413", "415", "422"]
+
+
+def _schema_generating(mode: str) -> Any:
+    """The app's schema, generating only ``mode`` ("positive" or "negative") data."""
+    config = SchemathesisConfig.from_dict(
+        {
+            "generation": {"mode": mode},
+            "checks": {
+                "positive_data_acceptance": {"expected-statuses": _VALID_DATA_STATUSES},
+                "negative_data_rejection": {"expected-statuses": _INVALID_DATA_STATUSES},
+            },
+        }
+    )
+    return schemathesis.openapi.from_asgi("/openapi.json", APP, config=config)
+
+
+def _takes_input(ctx: Any) -> bool:
+    """The operation has parameters or a body (invalid data can be made for it)."""
+    raw = ctx.operation.definition.raw
+    return "requestBody" in raw or bool(raw.get("parameters"))
+
+
+valid_data = _schema_generating("positive")
+invalid_data = _schema_generating("negative").include(_takes_input)
+_STRICTNESS = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+@valid_data.parametrize()
+@_STRICTNESS
+def test_valid_data_is_never_refused_as_invalid(case: schemathesis.Case) -> None:
+    """As admin, so the admin operations get past the 401 to their validation."""
+    case.call_and_validate(headers=ADMIN, checks=[*CHECKS, positive_data_acceptance])
+
+
+@invalid_data.parametrize()
+@_STRICTNESS
+def test_invalid_data_is_always_refused(case: schemathesis.Case) -> None:
+    case.call_and_validate(headers=ADMIN, checks=[*CHECKS, negative_data_rejection])
 
 
 # -- near-valid presentations ----------------------------------------------------------------

@@ -43,8 +43,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(env: dict[str, str], log: Path, *, workers: int = 1) -> Iterator[str]:
-    """Run `zkattest serve` on a free loopback port until the block ends."""
+def serve(
+    env: dict[str, str], log: Path, *, workers: int = 1, cwd: Path | None = None
+) -> Iterator[str]:
+    """Run `zkattest serve` on a free loopback port (in ``cwd``) until the block ends."""
     port = _free_port()
     with log.open("ab") as out:
         process = subprocess.Popen(  # noqa: S603 - our own CLI
@@ -61,6 +63,7 @@ def serve(env: dict[str, str], log: Path, *, workers: int = 1) -> Iterator[str]:
                 str(workers),
             ],
             env={**os.environ, **env},
+            cwd=cwd,
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -7,16 +7,19 @@ body gets, and that the OpenAPI document still describes the bodies.
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, get_args
 
 import pytest
 from fastapi import APIRouter
 from starlette.responses import JSONResponse
 
-from tests.service.conftest import WALLET, Service
+from tests.service.conftest import ADMIN_TOKEN, WALLET, Service
+from zkattest.credentials import IssuerSecretKey
+from zkattest.hazmat.bbs import SUITES
 from zkattest.service.api.deps import StateDep
 from zkattest.service.api.json_body import JSONBodyRoute
-from zkattest.service.schemas import ChallengeCreate
+from zkattest.service.schemas import ChallengeCreate, SuiteName
 
 PROBLEM = "application/problem+json"
 PRESENTATION_BODY = b'{"challenge_id": "abc", "presentation": {}}'
@@ -67,8 +70,13 @@ def test_malformed_bodies(
     ("payload", "loc"),
     [
         (b'{"circuit_id": "kyc_adult", "wallet_address": "W", "chain_id": "1"}', "chain_id"),
-        (b'{"circuit_id": "kyc_adult", "wallet_address": "W", "chain_id": 1e3}', "chain_id"),
-        (b'{"circuit_id": "kyc_adult", "wallet_address": "W", "chain_id": 1.0}', "chain_id"),
+        (b'{"circuit_id": "kyc_adult", "wallet_address": "W", "chain_id": 1.5}', "chain_id"),
+        (b'{"circuit_id": "kyc_adult", "wallet_address": "W", "chain_id": 1e-3}', "chain_id"),
+        (b'{"circuit_id": "kyc_adult", "wallet_address": "W", "chain_id": 2e16}', "chain_id"),
+        (
+            b'{"circuit_id": "kyc_adult", "wallet_address": "W", "chain_id": 9007199254740992}',
+            "chain_id",
+        ),
         (b'{"circuit_id": "kyc_adult", "wallet_address": "W", "chain_id": true}', "chain_id"),
         (b'{"circuit_id": 7, "wallet_address": "W", "chain_id": 1}', "circuit_id"),
         (b'{"circuit_id": "kyc_adult", "wallet_address": "W", "chain_id": 1, "x": 1}', "x"),
@@ -82,6 +90,40 @@ def test_challenge_fields_are_strict(service: Service, payload: bytes, loc: str)
     )
     body = _problem(response, 422, "invalid-request")
     assert ["body", loc] in [error["loc"] for error in body["errors"]]
+
+
+@pytest.mark.parametrize(
+    ("number", "chain_id"),
+    [(b"1.0", 1), (b"1e3", 1000), (b"10E0", 10), (b"9007199254740991", 2**53 - 1)],
+)
+def test_integral_numbers_are_integers(service: Service, number: bytes, chain_id: int) -> None:
+    """JSON has one number type: an integral one is an ``integer``, as the schema says."""
+    content = CHALLENGE_BODY.replace(b'"chain_id": 1', b'"chain_id": ' + number)
+    response = service.client.post(
+        "/v1/challenges", content=content, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["chain_id"] == chain_id
+    assert type(response.json()["chain_id"]) is int
+
+
+@pytest.mark.parametrize(("version", "status"), [(1, 201), (1.0, 201), (True, 422), ("1", 422)])
+def test_issuer_version_is_the_integer_1(service: Service, version: object, status: int) -> None:
+    key = json.loads(IssuerSecretKey.generate().public_key().to_json())
+    response = service.client.post(
+        "/v1/issuers",
+        json={**key, "version": version},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
+    assert response.status_code == status, response.text
+    if status == 422:
+        body = _problem(response, 422, "invalid-request")
+        assert [error["loc"] for error in body["errors"]] == [["body", "version"]]
+
+
+def test_issuer_suites_are_the_library_suites() -> None:
+    """``IssuerCreate.suite``'s enum is exactly the ciphersuites an issuer key may name."""
+    assert set(get_args(SuiteName)) == set(SUITES)
 
 
 @pytest.mark.parametrize(

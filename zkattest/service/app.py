@@ -9,24 +9,34 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from zkattest import __version__
-from zkattest.credentials import IssuerPublicKey
-from zkattest.errors import ZkAttestError
-from zkattest.service.api.deps import Metrics, ServiceState
+from zkattest.service.api.deps import ServiceState
 from zkattest.service.api.routes import challenges, meta, presentations, whitelist
-from zkattest.service.core.config import Settings
+from zkattest.service.core.config import (
+    ConfigError,
+    Settings,
+    load_settings,
+    read_issuer_key,
+    unknown_variables,
+)
+from zkattest.service.core.docs_policy import DocsContentSecurityPolicy
 from zkattest.service.core.limits import BodySizeLimit, RateLimit, RateLimiter
+from zkattest.service.core.logs import RequestLog, configure_logging
+from zkattest.service.core.metrics import Metrics
 from zkattest.service.problems import install_problem_handlers
 from zkattest.service.receipts import ReceiptKeys
 from zkattest.service.storage.repository import Store
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "settings_from_environment"]
 
 log = logging.getLogger("zkattest.service")
 
@@ -43,9 +53,9 @@ RFC 9457 `application/problem+json`.
 def _load_trusted_issuers(store: Store, paths: list[Path]) -> None:
     for path in paths:
         try:
-            key = IssuerPublicKey.from_json(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ZkAttestError(f"cannot read trusted issuer key {path}: {exc.strerror}") from None
+            key = read_issuer_key(path)
+        except ValueError as exc:  # changed since the settings were checked
+            raise ConfigError(f"ZKATTEST_TRUSTED_ISSUERS: {exc}") from None
         store.add_issuer(
             key_id=key.key_id,
             suite=key.suite.name,
@@ -55,9 +65,32 @@ def _load_trusted_issuers(store: Store, paths: list[Path]) -> None:
         )
 
 
+def settings_from_environment() -> Settings:
+    """The checked settings, or exit with status 2 and one line per bad variable
+    on standard error (no traceback): the start-up path of ``zkattest serve``
+    and of ``uvicorn --factory``."""
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        print(f"zkattest: configuration error:\n{exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the service; database migration and key loading happen at start-up."""
-    settings = settings or Settings()
+    """Build the service; database migration and key loading happen at start-up.
+
+    Without ``settings`` they come from the environment
+    (:func:`settings_from_environment`: a bad one stops the process with exit
+    status 2). Logging is configured here (:mod:`zkattest.service.core.logs`),
+    so ``zkattest serve`` and plain uvicorn log alike.
+    """
+    from_environment = settings is None
+    settings = settings or settings_from_environment()
+    configure_logging(settings.log_level, settings.log_format)
+    if from_environment:
+        for warning in unknown_variables():
+            log.warning("%s", warning)
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -65,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store.migrate()
         _load_trusted_issuers(store, settings.trusted_issuers)
         keys = ReceiptKeys.load_or_create(settings.receipt_key_path)
-        app.state.zkattest = ServiceState(settings, store, keys, Metrics())
+        app.state.zkattest = ServiceState(settings, store, keys, metrics)
         # What start-up loaded (modules, schemas, keys) lives as long as the process:
         # moved out of the collector's view, full collections stop re-walking it.
         gc.collect()
@@ -77,16 +110,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             store.dispose()
             gc.unfreeze()  # several apps in one process (tests): let the collector see them again
 
-    app = FastAPI(
+    # /docs (Swagger UI) and /redoc load their scripts and styles from this
+    # service (the fastapi-offline package), never from a CDN.
+    app = FastAPIOffline(
         title="zkattest verifier",
         version=__version__,
         description=_DESCRIPTION,
         lifespan=lifespan,
     )
+    app.add_middleware(DocsContentSecurityPolicy, paths=("/docs", "/redoc"))
     install_problem_handlers(app)
     for module in (challenges, presentations, whitelist, meta):
         app.include_router(module.router)
     limiter = RateLimiter(settings.rate_limit_per_minute)
     app.add_middleware(RateLimit, limiter=limiter, paths=("/v1/challenges", "/v1/presentations"))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    metrics.instrument(app)  # sees every answer, limits' 413 and 429 included
+    app.add_middleware(RequestLog)
+    # Outermost: the request id is set before anything else runs, and echoed.
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
     return app

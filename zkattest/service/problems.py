@@ -31,20 +31,23 @@ log = logging.getLogger("zkattest.service")
 
 _BASE = "urn:zkattest:problem:"
 
-#: slug -> (HTTP status, title)
+#: slug -> (HTTP status, title). 422 is only ``invalid-request``: a request the
+#: OpenAPI schema refuses. A request the schema accepts is never a 422: what a
+#: schema cannot express (an EIP-55 checksum, a key off the curve) is a 400, an
+#: unknown circuit or challenge a 404.
 PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "invalid-request": (422, "The request does not match the API schema"),
     "malformed-presentation": (400, "The presentation is not a well-formed zkattest presentation"),
     "malformed-request": (400, "The request body is not valid JSON"),
     "unknown-circuit": (404, "No such circuit"),
-    "invalid-wallet-address": (422, "The wallet address is not a valid EVM address"),
+    "invalid-wallet-address": (400, "The wallet address is not a valid EVM address"),
     "challenge-not-found": (404, "No such challenge"),
     "challenge-used": (409, "The challenge has already been used"),
     "challenge-expired": (410, "The challenge has expired"),
     "presentation-refused": (403, "The presentation does not prove the circuit"),
     "not-whitelisted": (404, "The address has no live admission"),
     "unauthorized": (401, "A valid admin bearer token is required"),
-    "invalid-issuer-key": (422, "The issuer key is not a valid zkattest issuer public key"),
+    "invalid-issuer-key": (400, "The issuer key is not a valid zkattest issuer public key"),
     "payload-too-large": (413, "The request body is too large"),
     "rate-limited": (429, "Too many requests"),
     "not-found": (404, "Not found"),

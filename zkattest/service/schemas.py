@@ -3,17 +3,36 @@ objects are converted at this boundary)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 WALLET_EXAMPLE = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
-_ADDRESS_PATTERN = r"^0x[0-9a-fA-F]{40}$"
+#: An EVM address as the API takes it: any case; a mixed-case one must also pass
+#: its EIP-55 checksum, which a pattern cannot say (a wrong one is a 400 problem).
+ADDRESS_PATTERN = r"^0x[0-9a-fA-F]{40}$"
 _HEX32 = r"^[0-9a-f]{64}$"
+#: Largest chain id the API takes: the largest integer every JSON parser reads
+#: exactly (RFC 7493 §2.2), so the schema's bound means the same to every client.
+MAX_CHAIN_ID = 2**53 - 1
+#: The BBS ciphersuites an issuer key may name (``zkattest.hazmat.bbs.SUITES``).
+SuiteName = Literal["BLS12-381-SHA-256", "BLS12-381-SHAKE-256"]
+
+
+def _json_integer(value: object) -> object:
+    """JSON has one number type: ``1.0`` and ``1e3`` are integers, as JSON Schema's
+    ``integer`` says; ``1.5``, ``"1"`` and ``true`` are not (a ``Literal[1]`` alone
+    would take ``true``)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 class _Strict(BaseModel):
-    """Request bodies: no unknown fields, no coercion (``"1"`` or ``1.0`` is not an int)."""
+    """Request bodies: no unknown fields, no coercion (``"1"`` or ``true`` is not an int)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -25,10 +44,20 @@ class ChallengeCreate(_Strict):
         min_length=1,
         max_length=64,
         pattern=r"^[a-z][a-z0-9_]*$",
+        description="one of the ids GET /v1/circuits lists (another: 404 unknown-circuit)",
         examples=["accredited_investor_506c"],
     )
-    wallet_address: str = Field(pattern=_ADDRESS_PATTERN, examples=[WALLET_EXAMPLE])
-    chain_id: int = Field(gt=0, lt=2**63, examples=[1])
+    wallet_address: str = Field(
+        pattern=ADDRESS_PATTERN,
+        description="an EVM address; if mixed-case, its EIP-55 checksum must be right",
+        examples=[WALLET_EXAMPLE],
+    )
+    chain_id: Annotated[int, BeforeValidator(_json_integer)] = Field(
+        gt=0,
+        le=MAX_CHAIN_ID,
+        description="the EIP-155 chain id, at most 2^53 - 1 (read exactly by every JSON parser)",
+        examples=[1],
+    )
 
 
 class ChallengePublic(BaseModel):
@@ -133,10 +162,16 @@ class IssuerCreate(_Strict):
     """An issuer public key, as ``zkattest issuer keygen --public-out`` writes it."""
 
     type: Literal["zkattest/issuer-public-key"]
-    version: Literal[1]
-    suite: str
-    key_id: str
-    public_key: str
+    version: Annotated[Literal[1], BeforeValidator(_json_integer)]
+    suite: SuiteName
+    key_id: str = Field(
+        pattern=r"^[0-9a-f]{32}$",
+        description="the first 16 bytes of SHA-256 over the suite and the key, hex",
+    )
+    public_key: str = Field(
+        pattern=r"^[0-9a-f]{192}$",
+        description="the 96-byte compressed G2 point, lower-case hex; it must be a valid key",
+    )
 
 
 class Health(BaseModel):

@@ -10,37 +10,16 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from zkattest.credentials import IssuerPublicKey
 from zkattest.service.core.config import Settings
+from zkattest.service.core.metrics import Metrics
 from zkattest.service.problems import Problem
 from zkattest.service.receipts import ReceiptKeys
 from zkattest.service.storage.repository import Store
 
-__all__ = ["AdminDep", "Metrics", "ServiceState", "StateDep"]
-
-
-class Metrics:
-    """Prometheus metrics of one process (each worker process exposes its own)."""
-
-    def __init__(self) -> None:
-        self.registry = CollectorRegistry()
-        self.challenges = Counter(
-            "zkattest_challenges_total", "Challenges issued", registry=self.registry
-        )
-        self.admissions = Counter(
-            "zkattest_admissions_total", "Wallet addresses admitted", registry=self.registry
-        )
-        self.refusals = Counter(
-            "zkattest_refusals_total", "Presentations refused", ["reason"], registry=self.registry
-        )
-        self.verify_seconds = Histogram(
-            "zkattest_verify_seconds",
-            "Time to verify one presentation",
-            buckets=(0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1.0),
-            registry=self.registry,
-        )
+__all__ = ["AdminDep", "ServiceState", "StateDep"]
 
 
 #: Seconds a process keeps its copy of the trusted issuers (others may add some).
@@ -81,14 +60,33 @@ async def _state(request: Request) -> ServiceState:
 StateDep = Annotated[ServiceState, Depends(_state)]
 
 
-async def _admin(request: Request, state: StateDep) -> None:
+#: The admin bearer scheme: FastAPI reads the ``Authorization`` header and the
+#: OpenAPI document declares it (``components.securitySchemes``, the Authorize
+#: button of /docs) on every operation that depends on :data:`AdminDep`.
+_admin_bearer = HTTPBearer(
+    scheme_name="adminBearer",
+    description="The admin token the service is configured with (`ZKATTEST_ADMIN_TOKEN`).",
+    auto_error=False,
+)
+
+
+async def _admin(
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_admin_bearer)],
+) -> None:
+    """Refuse (401) unless the request carries the configured admin token.
+
+    ``credentials`` is None when the header is missing, is not ``Bearer``, or has
+    an empty token; with no admin token set, no one is admitted. The comparison is
+    constant-time; the token is never logged.
+    """
     token = state.settings.admin_token
-    header = request.headers.get("authorization", "")
-    scheme, _, presented = header.partition(" ")
     if (
         token is None
-        or scheme.lower() != "bearer"
-        or not hmac.compare_digest(presented.encode(), token.get_secret_value().encode())
+        or credentials is None
+        or not hmac.compare_digest(
+            credentials.credentials.encode(), token.get_secret_value().encode()
+        )
     ):
         problem = Problem("unauthorized")
         problem.headers = {"WWW-Authenticate": "Bearer"}

@@ -3,24 +3,62 @@
 Every setting has a default that runs a local demo with no set-up: a SQLite
 file in the working directory, receipt keys generated on first start, no
 admin token (admin endpoints then answer 401 to everyone).
+
+:func:`load_settings` reads and checks them all before anything starts: a bad
+value raises :class:`ConfigError` whose message has one line per problem,
+naming the variable and what is wrong (never echoing a secret), and
+:func:`unknown_variables` lists ``ZKATTEST_*`` variables that are no setting
+(a misspelled ``ZKATTEST_TRUSTED_ISSUER`` would otherwise trust no one).
 """
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
+import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings"]
+from zkattest.credentials import IssuerPublicKey
+from zkattest.errors import ZkAttestError
+from zkattest.service.core.logs import LogFormat, LogLevel
+from zkattest.service.storage.engine import parse_database_url
+from zkattest.service.storage.errors import StorageError
+
+__all__ = [
+    "ENV_PREFIX",
+    "LIBRARY_VARIABLES",
+    "ConfigError",
+    "Settings",
+    "load_settings",
+    "unknown_variables",
+]
+
+ENV_PREFIX: Final = "ZKATTEST_"
+#: Variables of the library (not service settings) that share the prefix.
+LIBRARY_VARIABLES: Final = frozenset({"ZKATTEST_BACKEND", "ZKATTEST_CIRCUITS_DIR"})
+#: Settings whose value is not repeated in an error message: secrets (a database
+#: URL may hold a password) and file lists (the message names the file).
+_QUIET_FIELDS: Final = frozenset({"admin_token", "database_url", "trusted_issuers"})
+# A DNS host name: labels of letters, digits and inner hyphens, lower-case.
+_LABEL: Final = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+_HOST: Final = re.compile(rf"(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*")
+_MAX_KEY_FILE: Final = 64 * 1024
+
+
+class ConfigError(ZkAttestError):
+    """The service's settings are unusable; the message says which and why."""
 
 
 class Settings(BaseSettings):
-    """Configuration of one verifier service process."""
+    """Configuration of one verifier service process (bounds are checked)."""
 
-    model_config = SettingsConfigDict(env_prefix="ZKATTEST_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     #: ``sqlite:///path`` (default, zero set-up) or ``postgresql+psycopg://...``
     database_url: str = "sqlite:///./zkattest.sqlite3"
@@ -41,6 +79,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
     #: Requests per minute per client on the challenge and presentation endpoints.
     rate_limit_per_minute: int = Field(default=600, ge=1, le=1_000_000)
+    #: ``text`` or ``json`` (one object per line).
+    log_format: LogFormat = "text"
+    #: ``debug``, ``info``, ``warning`` or ``error``.
+    log_level: LogLevel = "info"
 
     @field_validator("trusted_issuers", mode="before")
     @classmethod
@@ -50,9 +92,137 @@ class Settings(BaseSettings):
             return [p for p in parts if p]
         return value
 
+    @field_validator("trusted_issuers")
+    @classmethod
+    def _issuer_files(cls, value: list[Path]) -> list[Path]:
+        for path in value:
+            read_issuer_key(path)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            parse_database_url(value)
+        except StorageError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
     @field_validator("verifier_domain")
     @classmethod
     def _domain(cls, value: str) -> str:
-        if not value or value != value.lower() or "/" in value or " " in value:
-            raise ValueError("verifier_domain must be a lower-case host name")
+        if _HOST.fullmatch(value) is None:
+            raise ValueError(
+                "must be a lower-case host name such as exchange.example "
+                "(no scheme, port, path or spaces)"
+            )
         return value
+
+    @field_validator("eip712_verifying_contract")
+    @classmethod
+    def _contract(cls, value: str | None) -> str | None:
+        if value is not None and re.fullmatch(r"0x[0-9a-fA-F]{40}", value) is None:
+            raise ValueError("must be a 0x-prefixed 20-byte hex address")
+        return value
+
+    @field_validator("admin_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("is empty; unset it to disable the admin endpoints")
+        return value
+
+
+def read_issuer_key(path: Path) -> IssuerPublicKey:
+    """The issuer public key in the JSON file at ``path``; ``ValueError`` saying
+    what is wrong otherwise (missing, unreadable, a secret key, malformed)."""
+    try:
+        if path.stat().st_size > _MAX_KEY_FILE:
+            raise ValueError(f"{path}: larger than {_MAX_KEY_FILE} bytes; not a key file")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path}: is a directory, not an issuer key file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read ({exc.__class__.__name__})") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if isinstance(document, dict) and "secret_key" in document:
+        raise ValueError(
+            f"{path}: holds an issuer SECRET key; give the public key file "
+            "(zkattest issuer keygen --public-out) and keep the secret with the issuer"
+        )
+    try:
+        return IssuerPublicKey.from_json(text)
+    except ZkAttestError as exc:
+        raise ValueError(f"{path}: not an issuer public key ({exc})") from None
+
+
+def _variable(field: str) -> str:
+    return ENV_PREFIX + field.upper()
+
+
+def _describe(error: Mapping[str, object]) -> str:
+    location = error.get("loc") or ("?",)
+    field = str(location[0]) if isinstance(location, tuple) else "?"
+    message = str(error.get("msg", "invalid"))
+    message = message.removeprefix("Value error, ").replace("Input should be", "must be")
+    if error.get("type") in {"int_parsing", "int_type", "int_from_float"}:
+        message = "must be a whole number"
+    info = Settings.model_fields.get(field)
+    bounds = []
+    for constraint in info.metadata if info is not None else ():
+        for name, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            if (bound := getattr(constraint, name, None)) is not None:
+                bounds.append(f"{sign} {bound}")
+    if bounds and error.get("type") in {
+        "int_parsing",
+        "int_type",
+        "int_from_float",
+        "greater_than_equal",
+        "less_than_equal",
+        "greater_than",
+        "less_than",
+    }:
+        message = f"must be a whole number {' and '.join(bounds)}"
+    shown = ""
+    if field not in _QUIET_FIELDS and isinstance(error.get("input"), str | int):
+        shown = f" (got {str(error['input'])[:80]!r})"
+    return f"{_variable(field)}: {message}{shown}"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings from ``environ`` (default: the process environment), all
+    checked; :class:`ConfigError` with one line per bad variable otherwise."""
+    env = os.environ if environ is None else environ
+    values = {
+        name: env[_variable(name)] for name in Settings.model_fields if _variable(name) in env
+    }
+    try:
+        # model_validate reads only `values` (no second look at the environment).
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        lines = [_describe(error) for error in exc.errors(include_url=False)]
+        raise ConfigError("\n".join(dict.fromkeys(lines))) from None
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning for each ``ZKATTEST_*`` variable that is no setting, with the
+    setting it most resembles."""
+    env = os.environ if environ is None else environ
+    known = {_variable(name) for name in Settings.model_fields} | LIBRARY_VARIABLES
+    warnings = []
+    for name in sorted(env):
+        if not name.startswith(ENV_PREFIX) or name in known:
+            continue
+        if name.startswith(
+            ("ZKATTEST_TEST_", "ZKATTEST_REQUIRE_", "ZKATTEST_PG_", "ZKATTEST_CHROMIUM")
+        ):
+            continue  # the test suite's own switches
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        warnings.append(f"{name} is not a zkattest setting and is ignored{hint}")
+    return warnings

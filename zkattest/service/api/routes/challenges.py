@@ -30,10 +30,10 @@ log = logging.getLogger("zkattest.service")
     response_model=ChallengePublic,
     responses=problem_responses(
         {
-            400: "the body is not valid JSON",
+            400: "the body is not valid JSON, or the wallet address's EIP-55 checksum is wrong",
             404: "unknown circuit",
             413: "the body is too large",
-            422: "the body does not match the schema, or a bad wallet address",
+            422: "the body does not match the schema",
             429: "rate limited",
         }
     ),

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Response, status
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from zkattest import __version__
 from zkattest.circuits import load_builtin_circuits
@@ -59,10 +59,11 @@ def list_issuers(state: StateDep) -> Any:
     tags=["issuers"],
     responses=problem_responses(
         {
-            400: "the body is not valid JSON",
+            400: "the body is not valid JSON, or not a valid issuer key "
+            "(not a G2 point, or a key_id that does not match the key)",
             401: "admin token required",
             413: "the body is too large",
-            422: "invalid key, or the body does not match the schema",
+            422: "the body does not match the schema",
         }
     ),
 )
@@ -98,8 +99,10 @@ def health(state: StateDep) -> Any:
     responses={200: {"content": {"text/plain": {}}}},
 )
 def metrics(state: StateDep) -> Response:
-    """Prometheus metrics of this process."""
-    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    """Prometheus metrics: the service's counters and HTTP requests by route and
+    status with latency histograms, summed over every worker process when
+    ``PROMETHEUS_MULTIPROC_DIR`` is set (``zkattest serve --workers N`` does)."""
+    return Response(state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/.well-known/jwks.json", tags=["meta"])
