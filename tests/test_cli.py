@@ -720,3 +720,47 @@ def test_verify_accepts_and_refuses(files: Files, capsys: pytest.CaptureFixture[
     files.challenge.write_text(challenge.to_json())
     status, out, err = _run(_verify(files), capsys)
     assert (status, out, err) == (1, "refused: context_mismatch\n", "")
+
+
+@pytest.mark.parametrize("lifetime", ["0", "-5", "86401", "99999999999999999999"])
+def test_challenge_lifetime_is_bounded(
+    lifetime: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = _run(
+        [
+            "verifier",
+            "challenge",
+            "--circuit",
+            "kyc_adult",
+            "--domain",
+            "exchange.example",
+            "--wallet",
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            "--chain-id",
+            "1",
+            "--lifetime",
+            lifetime,
+            "--out",
+            str(tmp_path / "challenge.json"),
+        ],
+        capsys,
+    )
+    assert status == 2
+    assert "--lifetime must be 1 to 86400 seconds" in err
+    assert not (tmp_path / "challenge.json").exists()
+
+
+@pytest.mark.parametrize(
+    "lifetime", [dt.timedelta(0), dt.timedelta(seconds=-1), dt.timedelta(days=1, seconds=1)]
+)
+def test_library_refuses_a_challenge_lifetime_out_of_bounds(lifetime: dt.timedelta) -> None:
+    from zkattest.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="1 second to 1 day"):
+        Challenge.create(
+            get_circuit("kyc_adult"),
+            verifier_domain="exchange.example",
+            wallet_address="0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            chain_id=1,
+            lifetime=lifetime,
+        )

@@ -109,10 +109,14 @@ _SERVICE_SETTINGS: Final = (
         "ZKATTEST_CHALLENGE_LIFETIME_SECONDS",
         "how long a challenge may be answered, 10 to 3600 (default 300)",
     ),
-    ("ZKATTEST_MAX_BODY_BYTES", "largest request body accepted, in bytes (default 65536)"),
+    (
+        "ZKATTEST_MAX_BODY_BYTES",
+        "largest request body accepted, 1024 to 1048576 bytes (default 65536)",
+    ),
     (
         "ZKATTEST_RATE_LIMIT_PER_MINUTE",
-        "requests per minute per client on the challenge and presentation routes (default 600)",
+        "requests per minute per client on the challenge and presentation routes,\n"
+        "      1 to 1000000 (default 600)",
     ),
     ("ZKATTEST_LOG_FORMAT", "text, or json with one object per line (default text)"),
     ("ZKATTEST_LOG_LEVEL", "debug, info, warning or error (default info)"),
@@ -278,9 +282,15 @@ def cmd_challenge(args: argparse.Namespace) -> None:
         verifier_domain=args.domain,
         wallet_address=args.wallet,
         chain_id=args.chain_id,
-        lifetime=dt.timedelta(seconds=args.lifetime),
+        lifetime=_lifetime(args.lifetime),
     )
     _write(args.out, challenge.to_json(), force=args.force)
+
+
+def _lifetime(seconds: int) -> dt.timedelta:
+    if not 1 <= seconds <= 86_400:
+        raise InvalidInputError(f"--lifetime must be 1 to 86400 seconds, got {seconds}")
+    return dt.timedelta(seconds=seconds)
 
 
 def _param(text: str) -> tuple[str, int]:
@@ -328,16 +338,32 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# What the 'service' extra installs (import names), looked up without importing.
+_SERVICE_MODULES: Final = (
+    "fastapi",
+    "fastapi_offline",
+    "uvicorn",
+    "pydantic_settings",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "cryptography",
+    "coincurve",
+    "prometheus_client",
+    "prometheus_fastapi_instrumentator",
+    "pythonjsonlogger",
+    "asgi_correlation_id",
+)
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     """Start the verifier service (:mod:`zkattest.service.server`)."""
-    missing = [m for m in ("fastapi", "uvicorn", "sqlalchemy") if find_spec(m) is None]
+    missing = [m for m in _SERVICE_MODULES if find_spec(m) is None]
     if missing:
         raise InvalidInputError(
             f"the verifier service needs the 'service' extra ({', '.join(missing)} missing): "
             "pip install 'zkattest[service]'"
         )
-    # Not zkattest.service.app: prometheus_client must be imported after
-    # serve() has set up its multiprocess directory.
     from zkattest.service.server import serve
 
     serve(args.host, args.port, args.workers)
@@ -533,7 +559,7 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=300,
         metavar="SECONDS",
-        help="how long the challenge may be answered (default: 300)",
+        help="how long the challenge may be answered, 1 to 86400 (default: 300)",
     )
     challenge.add_argument(
         "--param",

@@ -72,6 +72,8 @@ PROOF_FORMAT = 1
 _TRANSCRIPT_PROTOCOL = b"zkattest/presentation/v1"
 _CHALLENGE_TYPE = "zkattest/challenge"
 _PRESENTATION_TYPE = "zkattest/presentation"
+_MIN_LIFETIME = dt.timedelta(seconds=1)
+_MAX_LIFETIME = dt.timedelta(days=1)
 #: Presentations larger than this are refused before any curve arithmetic.
 MAX_PROOF_BYTES = 64 * 1024
 
@@ -154,7 +156,12 @@ class Challenge:
         lifetime: dt.timedelta = dt.timedelta(minutes=5),
         now: dt.datetime | None = None,
     ) -> Challenge:
-        """A fresh challenge with a random 32-byte nonce, valid for ``lifetime``."""
+        """A fresh challenge with a random 32-byte nonce, valid for ``lifetime``
+        (1 second to 1 day)."""
+        if not isinstance(lifetime, dt.timedelta) or not (
+            _MIN_LIFETIME <= lifetime <= _MAX_LIFETIME
+        ):
+            raise InvalidInputError("a challenge's lifetime must be 1 second to 1 day")
         now = now or dt.datetime.now(dt.UTC)
         return cls(
             challenge_id=secrets.token_urlsafe(16),

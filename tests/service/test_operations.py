@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.service.conftest import WALLET
+from tests.service.conftest import WALLET, Service, make_settings
 from zkattest.credentials import IssuerSecretKey
 from zkattest.service.core.config import (
     ConfigError,
@@ -318,10 +318,15 @@ def test_json_logs_carry_the_request_id(tmp_path: Path, command: list[str]) -> N
         )
         assert response.status_code == 201
         assert response.headers["x-request-id"] == request_id
-        forged = httpx.get(
-            f"{base}/healthz", headers={"X-Request-ID": "not-a-uuid " + "x" * 200}, timeout=10
-        )
-        assert re.fullmatch(r"[0-9a-f]{32}", forged.headers["x-request-id"])
+        odd_ids = [
+            "not-a-uuid " + "x" * 200,
+            "urn:uuid:urn:uuid:" + "-" * 3000 + "0b5a1c2e8a434c579f0e3a2b1c4d5e6f",
+            "{" + str(uuid.uuid4()) + "}",
+        ]
+        for odd in odd_ids:
+            forged = httpx.get(f"{base}/healthz", headers={"X-Request-ID": odd}, timeout=10)
+            assert re.fullmatch(r"[0-9a-f]{32}", forged.headers["x-request-id"])
+        assert httpx.get(f"{base}/openapi.json", timeout=10).status_code == 200
     for line in log.read_text().splitlines():
         assert isinstance(json.loads(line), dict), line  # every line, uvicorn's own included
     records = _request_lines(log, request_id)
@@ -330,6 +335,9 @@ def test_json_logs_carry_the_request_id(tmp_path: Path, command: list[str]) -> N
         ("zkattest.access", "INFO"),
     ]
     event, access = records
+    routes = [json.loads(line).get("route") for line in log.read_text().splitlines()]
+    assert "/openapi.json" in routes  # a plain route is logged by its path
+    assert not [r for r in routes if r and ("urn:" in r or "not-a-uuid" in r)]
     assert event["message"] == f"challenge issued circuit=kyc_adult wallet={WALLET.lower()}"
     assert {k: access[k] for k in ("method", "route", "status")} == {
         "method": "POST",
@@ -337,3 +345,151 @@ def test_json_logs_carry_the_request_id(tmp_path: Path, command: list[str]) -> N
         "status": 201,
     }
     assert set(event) == {"time", "level", "logger", "request_id", "message"}
+
+
+# -- what an outside review found ------------------------------------------------------
+
+
+@pytest.fixture
+def service_settings(tmp_path: Path, issuer: IssuerSecretKey) -> Settings:
+    return make_settings(tmp_path, issuer)
+
+
+def test_load_settings_reads_only_the_mapping_it_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZKATTEST_LOG_LEVEL", "bogus")
+    monkeypatch.setenv("ZKATTEST_CHALLENGE_LIFETIME_SECONDS", "12")
+    settings = load_settings({})
+    assert settings.log_level == "info"
+    assert settings.challenge_lifetime_seconds == 300
+
+
+def test_paths_clients_make_up_never_become_metric_labels(service: Service) -> None:
+    client = service.client
+    for i in range(20):
+        # with a trailing slash the framework used to answer 307 and the
+        # instrumentation took the raw path as the label
+        assert client.get(f"/v1/whitelist/attacker-{i}/").status_code == 404
+        assert client.get(f"/v1/whitelist/{WALLET}/").status_code == 404
+        assert client.get(f"/made/up/{i}").status_code == 404
+    text = client.get("/metrics").text
+    assert "attacker" not in text
+    assert WALLET.lower() not in text.lower()
+    assert 'http_requests_total{handler="none",method="GET",status="404"} 60.0' in text
+
+
+def test_an_embedding_application_keeps_its_logging(
+    service_settings: Settings, tmp_path: Path
+) -> None:
+    import logging
+
+    from fastapi.testclient import TestClient
+
+    from zkattest.service.app import create_app
+
+    host_log = tmp_path / "host.log"
+    handler = logging.FileHandler(host_log)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    ours = logging.getLogger("zkattest")
+    before = list(ours.handlers)
+    try:
+        with TestClient(create_app(service_settings)) as client:
+            assert client.get("/healthz").status_code == 200
+        logging.getLogger("myapp").warning("still logged")
+        handler.flush()
+        assert "still logged" in host_log.read_text()
+        assert not handler.stream.closed
+        assert ours.handlers == before
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+
+
+def test_workers_without_a_shared_metrics_dir_are_warned(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import multiprocessing
+
+    from zkattest.service import app
+
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: object())
+    with caplog.at_level("WARNING", logger="zkattest.service"):
+        app._warn_if_workers_without_shared_metrics()
+    assert "PROMETHEUS_MULTIPROC_DIR is not set" in caplog.text
+    caplog.clear()
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "/somewhere")
+    with caplog.at_level("WARNING", logger="zkattest.service"):
+        app._warn_if_workers_without_shared_metrics()
+    assert caplog.text == ""
+
+
+def test_only_prometheus_files_are_cleared_from_the_metrics_dir(tmp_path: Path) -> None:
+    from zkattest.errors import InvalidInputError
+    from zkattest.service.server import clear_metrics_dir
+
+    stale = ["counter_12.db", "histogram_12.db", "gauge_livesum_12.db", "summary_7.db"]
+    kept = ["customers.db", "counter.db", "notes.txt", "counter_12.db.bak"]
+    for name in stale + kept:
+        (tmp_path / name).write_text("x")
+    clear_metrics_dir(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+    with pytest.raises(InvalidInputError, match="not a directory"):
+        clear_metrics_dir(tmp_path / "absent")
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (
+            {"ZKATTEST_DATABASE_URL": "postgresql+psycopg://zk:hunter2@127.0.0.1:1/zk"},
+            "ZKATTEST_DATABASE_URL: cannot use the database",
+        ),
+        (
+            {"ZKATTEST_DATABASE_URL": "sqlite:////nonexistent/dir/zk.sqlite3"},
+            "ZKATTEST_DATABASE_URL: cannot use the database",
+        ),
+        ({"ZKATTEST_RECEIPT_KEY_PATH": "{bad_keys}"}, "ZKATTEST_RECEIPT_KEY_PATH: "),
+    ],
+)
+@pytest.mark.parametrize("command", [SERVE, UVICORN], ids=["zkattest-serve", "uvicorn-factory"])
+def test_start_up_failures_are_one_line_and_exit_2(
+    tmp_path: Path, env: dict[str, str], expected: str, command: list[str]
+) -> None:
+    bad_keys = tmp_path / "keys.json"
+    bad_keys.write_text('{"not": "receipt keys"}')
+    env = {k: v.format(bad_keys=bad_keys) for k, v in env.items()}
+    result = _start_fails(command, env, tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert expected in result.stderr
+    assert "hunter2" not in result.stderr + result.stdout
+
+
+def test_serve_refuses_a_missing_metrics_dir(tmp_path: Path) -> None:
+    result = _start_fails(SERVE, {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "absent")}, tmp_path)
+    assert result.returncode == 2
+    assert "PROMETHEUS_MULTIPROC_DIR=" in result.stderr
+    assert "not a directory" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(  # noqa: S603 - our own command
+            [*SERVE, "--port", str(port)],
+            env=_clean_environ(),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr

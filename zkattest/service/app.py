@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
+import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,8 +19,10 @@ from pathlib import Path
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
+from sqlalchemy.engine import make_url
 
 from zkattest import __version__
+from zkattest.errors import ZkAttestError
 from zkattest.service.api.deps import ServiceState
 from zkattest.service.api.routes import challenges, meta, presentations, whitelist
 from zkattest.service.core.config import (
@@ -30,13 +34,15 @@ from zkattest.service.core.config import (
 )
 from zkattest.service.core.docs_policy import DocsContentSecurityPolicy
 from zkattest.service.core.limits import BodySizeLimit, RateLimit, RateLimiter
-from zkattest.service.core.logs import RequestLog, configure_logging
+from zkattest.service.core.logs import RequestLog, configure_logging, is_request_id
 from zkattest.service.core.metrics import Metrics
 from zkattest.service.problems import install_problem_handlers
 from zkattest.service.receipts import ReceiptKeys
+from zkattest.service.server import MULTIPROCESS_ENV
+from zkattest.service.storage.errors import StorageError
 from zkattest.service.storage.repository import Store
 
-__all__ = ["create_app", "settings_from_environment"]
+__all__ = ["check_startup", "create_app", "settings_from_environment"]
 
 log = logging.getLogger("zkattest.service")
 
@@ -65,15 +71,64 @@ def _load_trusted_issuers(store: Store, paths: list[Path]) -> None:
         )
 
 
-def settings_from_environment() -> Settings:
-    """The checked settings, or exit with status 2 and one line per bad variable
-    on standard error (no traceback): the start-up path of ``zkattest serve``
-    and of ``uvicorn --factory``."""
+def check_startup(settings: Settings) -> None:
+    """Do once, up front, what start-up will do with the settings: open and
+    migrate the database, load (or create) the receipt keys. Raises
+    :class:`ConfigError` naming the setting if either fails."""
     try:
-        return load_settings()
+        store = Store(settings.database_url)
+        try:
+            store.migrate()
+        finally:
+            store.dispose()
+    except StorageError as exc:
+        raise ConfigError(
+            f"ZKATTEST_DATABASE_URL: cannot use the database: {exc}"
+            f"{_root_cause(exc, settings.database_url)}"
+        ) from None
+    try:
+        ReceiptKeys.load_or_create(settings.receipt_key_path)
+    except ZkAttestError as exc:
+        raise ConfigError(f"ZKATTEST_RECEIPT_KEY_PATH: {exc}") from None
+
+
+def _root_cause(exc: BaseException, database_url: str) -> str:
+    """The first line of the innermost cause (the driver's words: "connection
+    refused", "unable to open database file"), the URL's password removed."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    lines = str(exc).strip().splitlines()
+    if not lines:
+        return ""
+    line = lines[0][:200]
+    password = make_url(database_url).password if "://" in database_url else None
+    if password:
+        line = line.replace(str(password), "***")
+    return f" ({line})"
+
+
+def settings_from_environment() -> Settings:
+    """The checked settings, or exit with status 2 and one line per problem on
+    standard error (no traceback): the start-up path of ``zkattest serve`` and
+    of ``uvicorn --factory``. Also opens the database and the receipt keys
+    (:func:`check_startup`), so that an unusable one is named, not traced."""
+    try:
+        settings = load_settings()
+        check_startup(settings)
     except ConfigError as exc:
         print(f"zkattest: configuration error:\n{exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    return settings
+
+
+def _warn_if_workers_without_shared_metrics() -> None:
+    if multiprocessing.parent_process() is not None and not os.environ.get(MULTIPROCESS_ENV):
+        log.warning(
+            "this is one of several worker processes but %s is not set: /metrics "
+            "shows the counts of whichever worker answers; set it to an empty "
+            "directory before start-up (zkattest serve --workers N does)",
+            MULTIPROCESS_ENV,
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -84,12 +139,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     status 2). Logging is configured here (:mod:`zkattest.service.core.logs`),
     so ``zkattest serve`` and plain uvicorn log alike.
     """
-    from_environment = settings is None
-    settings = settings or settings_from_environment()
-    configure_logging(settings.log_level, settings.log_format)
-    if from_environment:
+    if settings is None:
+        settings = settings_from_environment()
+        configure_logging(settings.log_level, settings.log_format)
         for warning in unknown_variables():
             log.warning("%s", warning)
+        _warn_if_workers_without_shared_metrics()
     metrics = Metrics()
 
     @asynccontextmanager
@@ -117,6 +172,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=_DESCRIPTION,
         lifespan=lifespan,
+        # No 307 from /v1/whitelist/x/ to /v1/whitelist/x: a path that matches no
+        # route is a 404, and never becomes a metrics label.
+        redirect_slashes=False,
     )
     app.add_middleware(DocsContentSecurityPolicy, paths=("/docs", "/redoc"))
     install_problem_handlers(app)
@@ -128,5 +186,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     metrics.instrument(app)  # sees every answer, limits' 413 and 429 included
     app.add_middleware(RequestLog)
     # Outermost: the request id is set before anything else runs, and echoed.
-    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID", validator=is_request_id)
     return app

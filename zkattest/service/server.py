@@ -2,23 +2,28 @@
 
 What it does beyond ``uvicorn --factory zkattest.service.app:create_app``:
 
-- checks every setting before starting (one line per bad variable, exit 2);
+- checks every setting, the database, the receipt keys and that it can
+  listen, before starting (one line per problem, exit 2);
 - with ``--workers`` above 1, points prometheus_client's multiprocess mode at
   a fresh private directory (``PROMETHEUS_MULTIPROC_DIR``) so that ``/metrics``
   sums all workers and its counters never go backwards, and removes the
   directory at exit; an operator's own ``PROMETHEUS_MULTIPROC_DIR`` is used
-  instead, cleared of old value files first;
+  instead (with any number of workers), cleared of prometheus_client's old
+  value files first;
 - hands uvicorn the service's logging configuration, so the supervisor's lines
   look like the workers'.
 
-This module must not import prometheus_client: it picks its value store when
-first imported, which has to happen after the variable is set.
+prometheus_client picks its value store when first imported, from the
+variable: uvicorn's workers are fresh processes that import it after
+:func:`serve` has set it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 from typing import Final
@@ -26,35 +31,36 @@ from typing import Final
 from zkattest.errors import InvalidInputError
 from zkattest.service.core.logs import logging_config
 
-__all__ = ["MULTIPROCESS_ENV", "serve"]
+__all__ = ["MULTIPROCESS_ENV", "clear_metrics_dir", "serve"]
 
 #: prometheus_client's variable: the directory the worker processes share.
 MULTIPROCESS_ENV: Final = "PROMETHEUS_MULTIPROC_DIR"
+# prometheus_client's value files: counter_123.db, gauge_livesum_123.db, ...
+_METRICS_FILE: Final = re.compile(r"(counter|histogram|summary|gauge_[a-z]+)_\d+\.db")
 
 
 def serve(host: str, port: int, workers: int) -> None:
     """Run the service until interrupted."""
     import uvicorn
 
+    # Reads and checks the settings, the database and the receipt keys; exits 2
+    # with one line per problem. (Importing the app here is harmless for the
+    # metrics: uvicorn starts its workers as fresh processes.)
     from zkattest.service.app import settings_from_environment
 
     if not 0 < port < 65536:
         raise InvalidInputError(f"--port must be 1-65535, got {port}")
     if not 0 < workers <= 64:
         raise InvalidInputError(f"--workers must be 1-64, got {workers}")
-    settings = settings_from_environment()  # exits 2 with the reasons if unusable
+    _check_can_listen(host, port)
+    settings = settings_from_environment()
     private_dir: Path | None = None
-    if workers > 1:
-        shared = os.environ.get(MULTIPROCESS_ENV)
-        if shared:
-            directory = Path(shared)
-            if not directory.is_dir():
-                raise InvalidInputError(f"{MULTIPROCESS_ENV}={shared}: not a directory")
-            for stale in directory.glob("*.db"):  # values of an earlier run
-                stale.unlink(missing_ok=True)
-        else:
-            private_dir = Path(tempfile.mkdtemp(prefix="zkattest-metrics-"))
-            os.environ[MULTIPROCESS_ENV] = str(private_dir)
+    shared = os.environ.get(MULTIPROCESS_ENV)
+    if shared:
+        clear_metrics_dir(Path(shared))
+    elif workers > 1:
+        private_dir = Path(tempfile.mkdtemp(prefix="zkattest-metrics-"))
+        os.environ[MULTIPROCESS_ENV] = str(private_dir)
     try:
         uvicorn.run(
             "zkattest.service.app:create_app",
@@ -69,3 +75,32 @@ def serve(host: str, port: int, workers: int) -> None:
         if private_dir is not None:
             os.environ.pop(MULTIPROCESS_ENV, None)
             shutil.rmtree(private_dir, ignore_errors=True)
+
+
+def clear_metrics_dir(directory: Path) -> None:
+    """Check an operator's ``PROMETHEUS_MULTIPROC_DIR`` and remove the values an
+    earlier run left there (prometheus_client's advice). Only prometheus_client's
+    own files (``counter_<pid>.db``, ``histogram_...``, ``gauge_<mode>_...``,
+    ``summary_...``) are removed; anything else in the directory is left."""
+    if not directory.is_dir():
+        raise InvalidInputError(f"{MULTIPROCESS_ENV}={directory}: not a directory")
+    for file in directory.iterdir():
+        if _METRICS_FILE.fullmatch(file.name) and file.is_file():
+            file.unlink(missing_ok=True)
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Refuse early, in one line, a host that does not resolve or a port in use."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InvalidInputError(f"--host {host}: cannot resolve it ({exc})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise InvalidInputError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+            ) from None

@@ -19,10 +19,15 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import ZkAttestError
@@ -133,6 +138,22 @@ class Settings(BaseSettings):
         return value
 
 
+class _FromMapping(Settings):
+    """Settings from the values given only: :func:`load_settings` has already
+    picked them out of its mapping, which need not be the process environment."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
 def read_issuer_key(path: Path) -> IssuerPublicKey:
     """The issuer public key in the JSON file at ``path``; ``ValueError`` saying
     what is wrong otherwise (missing, unreadable, a secret key, malformed)."""
@@ -198,12 +219,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """The settings from ``environ`` (default: the process environment), all
     checked; :class:`ConfigError` with one line per bad variable otherwise."""
     env = os.environ if environ is None else environ
-    values = {
+    # Strings, as in the environment: the fields' validators parse them.
+    values: dict[str, Any] = {
         name: env[_variable(name)] for name in Settings.model_fields if _variable(name) in env
     }
     try:
-        # model_validate reads only `values` (no second look at the environment).
-        return Settings.model_validate(values)
+        return _FromMapping(**values)
     except ValidationError as exc:
         lines = [_describe(error) for error in exc.errors(include_url=False)]
         raise ConfigError("\n".join(dict.fromkeys(lines))) from None
