@@ -18,11 +18,9 @@ import argparse
 import json
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import venv
 import zipfile
 from collections.abc import Iterator
@@ -32,6 +30,7 @@ import httpx
 import pytest
 
 import zkattest
+from tests.servers import running_server
 from zkattest.cli import _parser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,37 +206,11 @@ def test_serve_without_the_extra_names_it(installed: Env) -> None:
     assert "Traceback" not in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def test_service_extra_serves_on_sqlite_with_migrations(installed: Env, wheel: Path) -> None:
     installed.pip_install(f"zkattest[service] @ {wheel.as_uri()}")
-    port = _free_port()
     log = installed.home / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own CLI
-            [str(installed.bin / "zkattest"), "serve", "--port", str(port)],
-            cwd=installed.cwd,
-            env=installed.env(),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.2)
+    command = [str(installed.bin / "zkattest"), "serve"]
+    with running_server(command, env=installed.env(), log=log, cwd=installed.cwd) as base:
         circuits = httpx.get(f"{base}/v1/circuits", timeout=5).json()
         assert sorted(c["id"] for c in circuits) == sorted(
             p.stem for p in (ROOT / "circuits").glob("*.toml")
@@ -262,9 +235,6 @@ def test_service_extra_serves_on_sqlite_with_migrations(installed: Env, wheel: P
             assert asset.startswith("/"), asset
             assert httpx.get(f"{base}{asset}", timeout=5).status_code == 200
         assert "zkattest_challenges_total 1.0" in httpx.get(f"{base}/metrics", timeout=5).text
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     database = installed.cwd / "zkattest.sqlite3"
     assert database.is_file()
     with sqlite3.connect(database) as db:

@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.servers import free_port, running_server
 from tests.service.conftest import WALLET, Service, make_settings
 from zkattest.credentials import IssuerSecretKey
 from zkattest.service.core.config import (
@@ -42,15 +42,6 @@ UVICORN = [
 ]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _clean_environ() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("ZKATTEST_", "PROMETHEUS_"))}
 
@@ -60,42 +51,17 @@ def running(
     command: list[str], env: dict[str, str], cwd: Path, log: Path, *extra: str
 ) -> Iterator[str]:
     """Start a server process on a free loopback port until the block ends."""
-    port = _free_port()
-    with log.open("ab") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own commands
-            [*command, "--port", str(port), *extra],
-            env={**_clean_environ(), **env},
-            cwd=cwd,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"service did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
+    with running_server(
+        [*command, *extra], env={**_clean_environ(), **env}, log=log, cwd=cwd
+    ) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _start_fails(
     command: list[str], env: dict[str, str], cwd: Path
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - our own commands
-        [*command, "--port", str(_free_port())],
+        [*command, "--port", str(free_port())],
         env={**_clean_environ(), **env},
         cwd=cwd,
         capture_output=True,

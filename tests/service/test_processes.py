@@ -12,11 +12,8 @@ from __future__ import annotations
 import base64
 import json
 import os
-import socket
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +24,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import sample_attributes
+from tests.servers import running_server
 from tests.service.conftest import WALLET
 from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
 from zkattest.presentation import Challenge, prove
@@ -35,58 +33,16 @@ from zkattest.schema import DATE_EPOCH, get_schema
 POSTGRES_URL = os.environ.get("ZKATTEST_TEST_POSTGRES_URL")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def serve(
     env: dict[str, str], log: Path, *, workers: int = 1, cwd: Path | None = None
 ) -> Iterator[str]:
     """Run `zkattest serve` on a free loopback port (in ``cwd``) until the block ends."""
-    port = _free_port()
-    with log.open("ab") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own CLI
-            [
-                sys.executable,
-                "-m",
-                "zkattest.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-            ],
-            env={**os.environ, **env},
-            cwd=cwd,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"service did not start:\n{log.read_text()[-2000:]}")
-            time.sleep(0.2)
+    command = [sys.executable, "-m", "zkattest.cli", "serve", "--host", "127.0.0.1"]
+    with running_server(
+        [*command, "--workers", str(workers)], env={**os.environ, **env}, log=log, cwd=cwd
+    ) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _env(tmp: Path, issuer: IssuerSecretKey, database_url: str) -> dict[str, str]:
