@@ -136,8 +136,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     Without ``settings`` they come from the environment
     (:func:`settings_from_environment`: a bad one stops the process with exit
-    status 2). Logging is configured here (:mod:`zkattest.service.core.logs`),
-    so ``zkattest serve`` and plain uvicorn log alike.
+    status 2) and logging is configured here (:mod:`zkattest.service.core.logs`),
+    so ``zkattest serve`` and plain uvicorn log alike; an application passing
+    its own ``settings`` keeps its own logging.
     """
     if settings is None:
         settings = settings_from_environment()
