@@ -534,6 +534,12 @@ REJECTED = [
     ),
     ("duplicate predicate", HEAD + EXPIRY + EXPIRY, "is given twice"),
     (
+        # only one value can be disclosed for the attribute: the other == went unproven
+        "two == on one attribute",
+        HEAD + EXPIRY + predicate("kyc_level", "==", "3") + predicate("kyc_level", "==", "2"),
+        r"kyc_level has 2 == predicates; at most one",
+    ),
+    (
         "relative date too far",
         HEAD + EXPIRY + predicate("birth_date", "<=", '"today - 999999d"'),
         r"predicate\[1\]\.value: a relative date counts from 0 to 131072",

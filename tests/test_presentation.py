@@ -329,3 +329,20 @@ def test_mutated_presentations_raise_only_our_errors(
         return
     with pytest.raises(ZkAttestError):
         verify(candidate, ch, issuer.public_key())
+
+
+def test_only_canonical_base64_is_accepted_for_the_proof(issuer: IssuerSecretKey) -> None:
+    ch = challenge_for("accredited_investor_506c")
+    document = json.loads(prove(credential(issuer), ch).to_json())
+    text = document["proof"]
+    assert text.endswith("=")  # the proof's length leaves unused bits before the padding
+    body = text.rstrip("=")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    last = alphabet.index(body[-1])
+    other = body[:-1] + alphabet[last ^ 1] + text[len(body) :]  # flips an unused bit
+    import base64
+
+    assert base64.b64decode(other) == base64.b64decode(text)  # the same bytes
+    Presentation.from_json(json.dumps(document))  # the canonical text is accepted
+    with pytest.raises(DecodeError, match="not canonical base64"):
+        Presentation.from_json(json.dumps({**document, "proof": other}))

@@ -58,6 +58,7 @@ The description is documentation and is not hashed. See
 from __future__ import annotations
 
 import calendar
+import collections
 import hashlib
 import importlib.resources
 import itertools
@@ -334,6 +335,12 @@ class Circuit:
         for a, b in itertools.pairwise(keyed):
             if a.to_json() == b.to_json():
                 raise _ProblemError(f"predicate {_describe(a)} is given twice")
+        # `==` discloses the message for the verifier to compare: one value per
+        # attribute, so a second `==` on it could never be proven as well.
+        equalities = collections.Counter(p.attribute for p in keyed if p.op == "==")
+        for name, count in equalities.items():
+            if count > 1:
+                raise _ProblemError(f"{name} has {count} == predicates; at most one is allowed")
         object.__setattr__(self, "predicates", tuple(keyed))
         # Parameters: every one declared is used, every one used is declared.
         used = {

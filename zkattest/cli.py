@@ -95,7 +95,10 @@ _SERVICE_SETTINGS: Final = (
         "sqlite:///path or postgresql+psycopg://... (default sqlite:///./zkattest.sqlite3)",
     ),
     ("ZKATTEST_TRUSTED_ISSUERS", f"issuer public-key files, separated by '{os.pathsep}' or ','"),
-    ("ZKATTEST_ADMIN_TOKEN", "bearer token for the admin endpoints (unset: they answer 401)"),
+    (
+        "ZKATTEST_ADMIN_TOKEN",
+        "bearer token for the admin endpoints, at least 32 characters (unset: they answer 401)",
+    ),
     ("ZKATTEST_VERIFIER_DOMAIN", "the domain presentations are bound to (default localhost)"),
     (
         "ZKATTEST_RECEIPT_KEY_PATH",
@@ -117,6 +120,10 @@ _SERVICE_SETTINGS: Final = (
         "ZKATTEST_RATE_LIMIT_PER_MINUTE",
         "requests per minute per client on the challenge and presentation routes,\n"
         "      1 to 1000000 (default 600)",
+    ),
+    (
+        "ZKATTEST_ADMIN_FAILURES_PER_MINUTE",
+        "failed admin attempts per client per minute before 429, 1 to 10000 (default 10)",
     ),
     ("ZKATTEST_LOG_FORMAT", "text, or json with one object per line (default text)"),
     ("ZKATTEST_LOG_LEVEL", "debug, info, warning or error (default info)"),

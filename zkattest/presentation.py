@@ -326,6 +326,10 @@ class Presentation:
             proof = base64.b64decode(obj["proof"], validate=True)
         except (binascii.Error, ValueError):
             raise DecodeError("proof is not valid base64") from None
+        # One spelling per proof: non-zero padding bits would give the same bytes
+        # under another text (and another digest of the document).
+        if base64.b64encode(proof).decode() != obj["proof"]:
+            raise DecodeError("proof is not canonical base64")
         try:
             wallet = normalize_wallet_address(obj["wallet_address"])
         except InvalidInputError as exc:

@@ -19,7 +19,7 @@ from zkattest.service.app import create_app
 from zkattest.service.core.config import Settings
 
 WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
-ADMIN_TOKEN = "test-admin-token-0123456789"  # noqa: S105 - a test fixture
+ADMIN_TOKEN = "test-admin-token-0123456789-abcdefghijklmnop"  # noqa: S105 - a test fixture
 
 
 @dataclass

@@ -70,7 +70,12 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 # import because @schema.parametrize needs the schema when pytest collects the module.
 _TMP = tempfile.TemporaryDirectory(prefix="zkattest-fuzz-")
 APP = create_app(
-    make_settings(Path(_TMP.name), IssuerSecretKey.generate(), rate_limit_per_minute=1_000_000)
+    make_settings(
+        Path(_TMP.name),
+        IssuerSecretKey.generate(),
+        rate_limit_per_minute=1_000_000,
+        admin_failures_per_minute=10_000,
+    )
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
@@ -184,7 +189,11 @@ def honest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
     tmp = tmp_path_factory.mktemp("honest")
     issuer = IssuerSecretKey.generate()
     credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
-    app = create_app(make_settings(tmp, issuer, rate_limit_per_minute=1_000_000))
+    app = create_app(
+        make_settings(
+            tmp, issuer, rate_limit_per_minute=1_000_000, admin_failures_per_minute=10_000
+        )
+    )
     with TestClient(app, raise_server_exceptions=True) as client:
         response = client.post(
             "/v1/challenges",

@@ -9,6 +9,7 @@ SQL, secrets or attribute values.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -110,6 +111,21 @@ _STATUS_SLUGS = {
 }
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods the API answers at ``request``'s path, from its OpenAPI
+    document (the routes not documented there, /docs and the like, take GET)."""
+    document = request.app.openapi()
+    methods: set[str] = set()
+    for template, operations in document.get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods.update(m.upper() for m in operations if m.upper() in _HTTP_METHODS)
+    return sorted(methods) or ["GET"]
+
+
+_HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Route every error through problem+json."""
 
@@ -138,7 +154,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         slug = _STATUS_SLUGS.get(
             exc.status_code, "invalid-request" if exc.status_code < 500 else "internal"
         )
-        return problem_response(slug, instance=request.url.path)
+        # The framework's own headers stay (WWW-Authenticate, ...); a 405's Allow
+        # names the methods of every route at this path, not only the first one's.
+        headers = dict(exc.headers) if exc.headers else {}
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return problem_response(slug, instance=request.url.path, headers=headers or None)
 
     @app.exception_handler(StorageError)
     async def _storage(request: Request, exc: StorageError) -> JSONResponse:

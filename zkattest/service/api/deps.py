@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from zkattest.credentials import IssuerPublicKey
 from zkattest.service.core.config import Settings
+from zkattest.service.core.limits import RateLimiter, client_key
 from zkattest.service.core.metrics import Metrics
 from zkattest.service.problems import Problem
 from zkattest.service.receipts import ReceiptKeys
@@ -34,6 +36,11 @@ class ServiceState:
     metrics: Metrics
     _issuers: tuple[float, dict[str, IssuerPublicKey]] | None = None
     _issuers_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Failed admin attempts per client: past the budget, admin requests wait (429).
+    admin_failures: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.admin_failures = RateLimiter(self.settings.admin_failures_per_minute)
 
     def trusted_issuers(
         self, load: Callable[[], dict[str, IssuerPublicKey]]
@@ -71,6 +78,7 @@ _admin_bearer = HTTPBearer(
 
 
 async def _admin(
+    request: Request,
     state: StateDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_admin_bearer)],
 ) -> None:
@@ -78,8 +86,16 @@ async def _admin(
 
     ``credentials`` is None when the header is missing, is not ``Bearer``, or has
     an empty token; with no admin token set, no one is admitted. The comparison is
-    constant-time; the token is never logged.
+    constant-time; the token is never logged. A client that failed
+    ``ZKATTEST_ADMIN_FAILURES_PER_MINUTE`` times in a minute is answered 429, right
+    token or not, until its budget refills: guessing costs time.
     """
+    client = client_key(request.scope)
+    wait = state.admin_failures.waiting(client)
+    if wait > 0:
+        throttled = Problem("rate-limited", "too many failed admin attempts")
+        throttled.headers = {"Retry-After": str(math.ceil(wait))}
+        raise throttled
     token = state.settings.admin_token
     if (
         token is None
@@ -88,9 +104,10 @@ async def _admin(
             credentials.credentials.encode(), token.get_secret_value().encode()
         )
     ):
-        problem = Problem("unauthorized")
-        problem.headers = {"WWW-Authenticate": "Bearer"}
-        raise problem
+        state.admin_failures.acquire(client)
+        refused = Problem("unauthorized")
+        refused.headers = {"WWW-Authenticate": "Bearer"}
+        raise refused
 
 
 AdminDep = Annotated[None, Depends(_admin)]

@@ -38,6 +38,7 @@ from zkattest.service.storage.errors import StorageError
 __all__ = [
     "ENV_PREFIX",
     "LIBRARY_VARIABLES",
+    "MIN_ADMIN_TOKEN_LENGTH",
     "ConfigError",
     "Settings",
     "load_settings",
@@ -45,6 +46,9 @@ __all__ = [
 ]
 
 ENV_PREFIX: Final = "ZKATTEST_"
+#: The shortest admin token accepted (a guessable one fails start-up).
+MIN_ADMIN_TOKEN_LENGTH: Final = 32
+
 #: Variables of the library (not service settings) that share the prefix.
 LIBRARY_VARIABLES: Final = frozenset({"ZKATTEST_BACKEND", "ZKATTEST_CIRCUITS_DIR"})
 #: Settings whose value is not repeated in an error message: secrets (a database
@@ -70,7 +74,8 @@ class Settings(BaseSettings):
     #: Issuer public-key JSON files (as written by ``zkattest issuer keygen``),
     #: separated by the OS path separator or commas.
     trusted_issuers: Annotated[list[Path], NoDecode] = Field(default_factory=list)
-    #: Bearer token for the admin endpoints; unset disables them.
+    #: Bearer token for the admin endpoints (at least 32 characters, no
+    #: whitespace); unset disables them.
     admin_token: SecretStr | None = None
     #: The domain presentations are bound to (a lower-case host name).
     verifier_domain: str = "localhost"
@@ -84,6 +89,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
     #: Requests per minute per client on the challenge and presentation endpoints.
     rate_limit_per_minute: int = Field(default=600, ge=1, le=1_000_000)
+    #: Failed admin attempts a client may make per minute before its admin
+    #: requests are answered 429 (right token or not) until the budget refills.
+    admin_failures_per_minute: int = Field(default=10, ge=1, le=10_000)
     #: ``text`` or ``json`` (one object per line).
     log_format: LogFormat = "text"
     #: ``debug``, ``info``, ``warning`` or ``error``.
@@ -133,8 +141,18 @@ class Settings(BaseSettings):
     @field_validator("admin_token")
     @classmethod
     def _token(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().strip():
+        if value is None:
+            return None
+        token = value.get_secret_value()
+        if not token.strip():
             raise ValueError("is empty; unset it to disable the admin endpoints")
+        if any(c.isspace() for c in token):
+            raise ValueError("must hold no whitespace (it is sent as a bearer token)")
+        if len(token) < MIN_ADMIN_TOKEN_LENGTH:
+            raise ValueError(
+                f"must be at least {MIN_ADMIN_TOKEN_LENGTH} characters; make one with "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
         return value
 
 

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zkattest.service.problems import problem_response
 
-__all__ = ["BodySizeLimit", "RateLimit", "RateLimiter"]
+__all__ = ["BodySizeLimit", "RateLimit", "RateLimiter", "client_key"]
 
 
 class BodySizeLimit:
@@ -71,6 +71,15 @@ class RateLimiter:
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def waiting(self, key: str) -> float:
+        """The seconds ``key`` must wait before its next request, without taking
+        a token (0 if it may go ahead)."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
     def acquire(self, key: str) -> float:
         """0 if the request may proceed, else the seconds to wait."""
         now = time.monotonic()
@@ -88,6 +97,12 @@ class RateLimiter:
             return wait
 
 
+def client_key(scope: Scope) -> str:
+    """The key a client is limited by: its address as the server saw it."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
 class RateLimit:
     """Apply a :class:`RateLimiter` to POSTs on the listed paths, keyed by client address."""
 
@@ -98,9 +113,7 @@ class RateLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in self.paths:
-            client = scope.get("client")
-            key = client[0] if client else "unknown"
-            wait = self.limiter.acquire(key)
+            wait = self.limiter.acquire(client_key(scope))
             if wait > 0:
                 headers = {"Retry-After": str(math.ceil(wait))}
                 await problem_response("rate-limited", headers=headers)(scope, receive, send)

@@ -62,6 +62,7 @@ def list_issuers(state: StateDep) -> Any:
             400: "the body is not valid JSON, or not a valid issuer key "
             "(not a G2 point, or a key_id that does not match the key)",
             401: "admin token required",
+            429: "too many failed admin attempts from this client; see Retry-After",
             413: "the body is too large",
             422: "the body does not match the schema",
         }

@@ -70,6 +70,7 @@ def get_whitelist(wallet_address: WalletPath, state: StateDep) -> Any:
         {
             400: "the address's EIP-55 checksum is wrong",
             401: "admin token required",
+            429: "too many failed admin attempts from this client; see Retry-After",
             404: "no live admission",
             422: "the address is not 0x and 40 hex digits",
         }

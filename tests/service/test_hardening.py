@@ -1,0 +1,143 @@
+"""Regression tests for the findings of the outside security and reliability review.
+
+Each test here failed on the code before its fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import ADMIN_TOKEN, WALLET, Service, make_settings
+from zkattest.credentials import IssuerSecretKey
+from zkattest.service.app import create_app
+from zkattest.service.core.config import ConfigError, Settings, load_settings
+
+ADMIN_FAILURES_PER_MINUTE = Settings.model_fields["admin_failures_per_minute"].default
+
+PROBLEM = "application/problem+json"
+
+# -- 1. admin access fails closed --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("", "is empty"),
+        ("   ", "is empty"),
+        ("\t\n", "is empty"),
+        ("x" * 31, "at least 32 characters"),
+        ("change-me", "at least 32 characters"),
+        ("a" * 20 + " " + "b" * 20, "no whitespace"),
+        (" " + "c" * 40, "no whitespace"),
+    ],
+)
+def test_a_weak_admin_token_stops_start_up(token: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings({"ZKATTEST_ADMIN_TOKEN": token})
+    message = str(info.value)
+    assert message.startswith("ZKATTEST_ADMIN_TOKEN: ")
+    assert expected in message
+    if token.strip():
+        assert token.strip() not in message  # a secret is never echoed
+
+
+def test_a_long_admin_token_is_accepted() -> None:
+    settings = load_settings({"ZKATTEST_ADMIN_TOKEN": "k" * 32})
+    assert settings.admin_token is not None
+    assert settings.admin_token.get_secret_value() == "k" * 32
+
+
+def test_the_fixture_token_is_long_enough() -> None:
+    assert len(ADMIN_TOKEN) >= 32
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Bearer    ", "bearer"])
+def test_an_empty_bearer_token_is_refused(service: Service, header: str) -> None:
+    response = service.client.delete(f"/v1/whitelist/{WALLET}", headers={"Authorization": header})
+    assert response.status_code == 401
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["type"] == "urn:zkattest:problem:unauthorized"
+
+
+def test_failed_admin_attempts_are_rate_limited(tmp_path: Path) -> None:
+    issuer = IssuerSecretKey.generate()
+    with TestClient(create_app(make_settings(tmp_path, issuer))) as client:
+        wrong = {"Authorization": "Bearer " + "w" * 40}
+        right = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        statuses = [
+            client.delete(f"/v1/whitelist/{WALLET}", headers=wrong).status_code
+            for _ in range(ADMIN_FAILURES_PER_MINUTE)
+        ]
+        assert statuses == [401] * ADMIN_FAILURES_PER_MINUTE
+        throttled = client.delete(f"/v1/whitelist/{WALLET}", headers=wrong)
+        assert throttled.status_code == 429
+        assert throttled.headers["content-type"] == PROBLEM
+        assert int(throttled.headers["retry-after"]) >= 1
+        # while throttled, even the right token waits: guessing costs time, not just tries
+        assert client.delete(f"/v1/whitelist/{WALLET}", headers=right).status_code == 429
+        # non-admin endpoints are not affected
+        assert client.get("/healthz").status_code == 200
+
+
+def test_admin_throttling_is_per_client(tmp_path: Path) -> None:
+    issuer = IssuerSecretKey.generate()
+    app = create_app(make_settings(tmp_path, issuer))
+    with TestClient(app, client=("203.0.113.7", 5000)) as attacker:
+        wrong = {"Authorization": "Bearer " + "w" * 40}
+        for _ in range(ADMIN_FAILURES_PER_MINUTE + 1):
+            attacker.delete(f"/v1/whitelist/{WALLET}", headers=wrong)
+        assert attacker.delete(f"/v1/whitelist/{WALLET}", headers=wrong).status_code == 429
+        admin = TestClient(app, client=("198.51.100.9", 5000))  # same app, same state
+        response = admin.delete(
+            f"/v1/whitelist/{WALLET}", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        )
+        assert response.status_code == 404  # authorised; nothing to revoke
+        assert attacker.delete(f"/v1/whitelist/{WALLET}", headers=wrong).status_code == 429
+
+
+# -- 7. every bad input is a 4xx ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/v1/challenges", {"POST"}),
+        ("GET", "/v1/presentations", {"POST"}),
+        ("POST", "/healthz", {"GET"}),
+        ("PATCH", f"/v1/whitelist/{WALLET}", {"GET", "DELETE"}),
+    ],
+)
+def test_405_keeps_its_allow_header(
+    service: Service, method: str, path: str, allowed: set[str]
+) -> None:
+    response = service.client.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["content-type"] == PROBLEM
+    assert {m.strip() for m in response.headers["allow"].split(",")} == allowed
+
+
+@pytest.mark.parametrize(
+    ("address", "status"),
+    [
+        (WALLET.lower() + "%0A", 422),  # a trailing newline
+        (WALLET[:-1] + WALLET[-1].swapcase(), 400),  # one letter's case flipped
+        (WALLET.upper().replace("0X", "0x") + "%0A", 422),
+    ],
+)
+def test_odd_wallet_addresses_are_4xx_everywhere(
+    service: Service, address: str, status: int
+) -> None:
+    for method in ("GET", "DELETE"):
+        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"} if method == "DELETE" else {}
+        response = service.client.request(method, f"/v1/whitelist/{address}", headers=headers)
+        assert response.status_code == status, (method, response.text)
+        assert response.headers["content-type"] == PROBLEM
+    challenge = service.challenge()
+    presentation = service.presentation(challenge)
+    decoded = address.replace("%0A", "\n")
+    response = service.submit(challenge, {**presentation, "wallet_address": decoded})
+    assert 400 <= response.status_code < 500, response.text
+    assert response.headers["content-type"] == PROBLEM
