@@ -621,7 +621,7 @@ def check_admissions(
         admitted.append(item.wallet)
     with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
         for wallet in admitted[:: max(1, len(admitted) // 10)]:
-            response = client.get(f"/v1/whitelist/{wallet}")
+            response = client.get(f"/v1/whitelist/{wallet}", params={"circuit_id": circuit_id})
             if response.status_code != 200:
                 problems.append(f"admitted {wallet} is not whitelisted: {response.status_code}")
     return problems

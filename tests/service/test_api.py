@@ -55,7 +55,8 @@ def test_full_flow_with_receipts(service: Service) -> None:
     assert typed["message"]["wallet"].lower() == WALLET.lower()
     assert typed["message"]["expiry"] == claims["exp"]
 
-    listed = service.client.get(f"/v1/whitelist/{WALLET}")
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    listed = service.client.get(f"/v1/whitelist/{WALLET}", headers=admin)
     assert listed.status_code == 200
     assert [a["admission_id"] for a in listed.json()["admissions"]] == [admission["admission_id"]]
 
@@ -176,7 +177,8 @@ def test_malformed_presentations(service: Service) -> None:
 
 
 def test_whitelist_and_admin(service: Service) -> None:
-    _problem(service.client.get(f"/v1/whitelist/{WALLET}"), 404, "not-whitelisted")
+    named = {"circuit_id": "accredited_investor_506c"}
+    _problem(service.client.get(f"/v1/whitelist/{WALLET}", params=named), 404, "not-whitelisted")
     _problem(service.client.get("/v1/whitelist/0xnothex"), 422, "invalid-request")
     _problem(service.client.get(f"/v1/whitelist/{WALLET[:-1]}D"), 400, "invalid-wallet-address")
     challenge = service.challenge()
@@ -191,7 +193,7 @@ def test_whitelist_and_admin(service: Service) -> None:
     response = service.client.delete(f"/v1/whitelist/{WALLET}", headers=admin)
     assert response.status_code == 200
     assert response.json()["revoked"] == 1
-    _problem(service.client.get(f"/v1/whitelist/{WALLET}"), 404, "not-whitelisted")
+    _problem(service.client.get(f"/v1/whitelist/{WALLET}", params=named), 404, "not-whitelisted")
 
 
 def test_issuers_circuits_health_metrics(service: Service) -> None:

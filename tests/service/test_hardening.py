@@ -141,3 +141,53 @@ def test_odd_wallet_addresses_are_4xx_everywhere(
     response = service.submit(challenge, {**presentation, "wallet_address": decoded})
     assert 400 <= response.status_code < 500, response.text
     assert response.headers["content-type"] == PROBLEM
+
+
+# -- 9. the whitelist does not publish eligibility ----------------------------------------
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def test_anonymous_callers_learn_only_yes_or_no_for_a_circuit_they_name(service: Service) -> None:
+    challenge = service.challenge("accredited_investor_506c")
+    assert service.submit(challenge, service.presentation(challenge)).status_code == 201
+    client = service.client
+
+    named = client.get(f"/v1/whitelist/{WALLET}", params={"circuit_id": "accredited_investor_506c"})
+    assert named.status_code == 200
+    assert named.json() == {
+        "wallet_address": WALLET.lower(),
+        "circuit_id": "accredited_investor_506c",
+        "admitted": True,
+    }
+    other = client.get(f"/v1/whitelist/{WALLET}", params={"circuit_id": "kyc_adult"})
+    assert other.status_code == 404
+    assert other.json()["type"] == "urn:zkattest:problem:not-whitelisted"
+
+    # no circuit named: the record (circuits, issuer, times) is for the admin only
+    anonymous = client.get(f"/v1/whitelist/{WALLET}")
+    assert anonymous.status_code == 401
+    assert anonymous.headers["content-type"] == PROBLEM
+    assert "accredited_investor_506c" not in anonymous.text
+    unknown = client.get(f"/v1/whitelist/{WALLET}", params={"circuit_id": "no_such_circuit"})
+    assert unknown.status_code == 404
+    assert unknown.json()["type"] == "urn:zkattest:problem:unknown-circuit"
+
+    full = client.get(f"/v1/whitelist/{WALLET}", headers=ADMIN)
+    assert full.status_code == 200
+    (record,) = full.json()["admissions"]
+    assert record["circuit_id"] == "accredited_investor_506c"
+    assert record["issuer_key_id"] == service.issuer.public_key().key_id
+    wrong = client.get(f"/v1/whitelist/{WALLET}", headers={"Authorization": "Bearer " + "w" * 40})
+    assert wrong.status_code == 401
+
+
+def test_the_whitelist_lookup_documents_its_optional_admin_token(service: Service) -> None:
+    operation = service.client.get("/openapi.json").json()["paths"][
+        "/v1/whitelist/{wallet_address}"
+    ]
+    get = operation["get"]
+    assert {"adminBearer": []} in get["security"]
+    assert {} in get["security"]  # anonymous, with a circuit named
+    (query,) = [p for p in get["parameters"] if p["in"] == "query"]
+    assert query["name"] == "circuit_id"

@@ -184,7 +184,8 @@ def test_no_personal_data_in_database_or_logs(tmp_path: Path) -> None:
         payload = _challenge_and_presentation(base, cred)
         payload["presentation"]["proof"] = base64.b64encode(b"\x01" * 300).decode()
         assert httpx.post(f"{base}/v1/presentations", json=payload).status_code == 403
-        assert httpx.get(f"{base}/v1/whitelist/{WALLET}").status_code == 200
+        named = {"circuit_id": "accredited_investor_506c"}
+        assert httpx.get(f"{base}/v1/whitelist/{WALLET}", params=named).status_code == 200
     blobs = {
         "database": b"".join(p.read_bytes() for p in tmp_path.glob("privacy.sqlite3*")),
         "logs": log.read_bytes(),

@@ -133,8 +133,18 @@ class AdmissionCreated(BaseModel):
 
 
 class WhitelistPublic(BaseModel):
+    """The live admissions of an address (admin)."""
+
     wallet_address: str
     admissions: list[AdmissionPublic]
+
+
+class WhitelistStatus(BaseModel):
+    """The answer to anyone: the address is admitted for the circuit named."""
+
+    wallet_address: str
+    circuit_id: str
+    admitted: Literal[True]
 
 
 class RevokedPublic(BaseModel):

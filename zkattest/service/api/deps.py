@@ -21,7 +21,7 @@ from zkattest.service.problems import Problem
 from zkattest.service.receipts import ReceiptKeys
 from zkattest.service.storage.repository import Store
 
-__all__ = ["AdminDep", "ServiceState", "StateDep"]
+__all__ = ["AdminDep", "OptionalAdminDep", "ServiceState", "StateDep"]
 
 
 #: Seconds a process keeps its copy of the trusted issuers (others may add some).
@@ -111,3 +111,21 @@ async def _admin(
 
 
 AdminDep = Annotated[None, Depends(_admin)]
+
+
+async def _admin_if_asked(
+    request: Request,
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_admin_bearer)],
+) -> bool:
+    """True for a request with the admin token, False for one with no
+    ``Authorization`` header; any other header is refused as :func:`_admin` does
+    (401, counted against the client's budget of failures)."""
+    if "authorization" not in request.headers:
+        return False
+    await _admin(request, state, credentials)
+    return True
+
+
+#: An endpoint open to anyone that shows more to the admin.
+OptionalAdminDep = Annotated[bool, Depends(_admin_if_asked)]

@@ -6,11 +6,12 @@ import datetime as dt
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
+from zkattest.circuits import builtin_circuit_ids
 from zkattest.context import normalize_wallet_address
 from zkattest.errors import InvalidInputError
-from zkattest.service.api.deps import AdminDep, StateDep
+from zkattest.service.api.deps import AdminDep, OptionalAdminDep, StateDep
 from zkattest.service.api.routes.presentations import admission_public
 from zkattest.service.problems import Problem, problem_responses
 from zkattest.service.schemas import (
@@ -18,6 +19,7 @@ from zkattest.service.schemas import (
     WALLET_EXAMPLE,
     RevokedPublic,
     WhitelistPublic,
+    WhitelistStatus,
 )
 
 router = APIRouter(prefix="/v1/whitelist", tags=["whitelist"])
@@ -43,24 +45,64 @@ def _wallet(wallet_address: str) -> str:
         raise Problem("invalid-wallet-address", str(exc)) from None
 
 
+#: Which circuit an anonymous caller asks about.
+CircuitQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="the circuit to ask about; required without the admin token",
+        examples=["accredited_investor_506c"],
+    ),
+]
+
+
 @router.get(
     "/{wallet_address}",
-    response_model=WhitelistPublic,
+    response_model=WhitelistStatus | WhitelistPublic,
     responses=problem_responses(
         {
             400: "the address's EIP-55 checksum is wrong",
-            404: "no live admission",
-            422: "the address is not 0x and 40 hex digits",
+            401: "no circuit named and no admin token, or a wrong admin token",
+            404: "not admitted for the circuit (or at all), or no such circuit",
+            422: "the address is not 0x and 40 hex digits, or a malformed circuit id",
+            429: "too many failed admin attempts from this client; see Retry-After",
         }
     ),
+    # Open to anyone who names a circuit ({}: no credentials); the admin token,
+    # which the dependency declares, shows the whole record.
+    openapi_extra={"security": [{}]},
 )
-def get_whitelist(wallet_address: WalletPath, state: StateDep) -> Any:
-    """The address's live admissions: circuit and expiry of each."""
+def get_whitelist(
+    wallet_address: WalletPath,
+    state: StateDep,
+    admin: OptionalAdminDep,
+    circuit_id: CircuitQuery = None,
+) -> Any:
+    """Is the address admitted for ``circuit_id``? Anyone may ask, and learns
+    only that (200, or 404). With the admin token: its live admissions, circuit,
+    issuer and times of each, for every circuit or the one named."""
     wallet = _wallet(wallet_address)
-    admissions = state.store.live_admissions(wallet, dt.datetime.now(dt.UTC))
+    if circuit_id is None and not admin:
+        problem = Problem(
+            "unauthorized",
+            "name a circuit (?circuit_id=...); the full record needs the admin token",
+        )
+        problem.headers = {"WWW-Authenticate": "Bearer"}
+        raise problem
+    if circuit_id is not None and circuit_id not in builtin_circuit_ids():
+        raise Problem("unknown-circuit", f"no circuit {circuit_id!r}")
+    admissions = [
+        a
+        for a in state.store.live_admissions(wallet, dt.datetime.now(dt.UTC))
+        if circuit_id is None or a.circuit_id == circuit_id
+    ]
     if not admissions:
         raise Problem("not-whitelisted")
-    return {"wallet_address": wallet, "admissions": [admission_public(a) for a in admissions]}
+    if admin:
+        return {"wallet_address": wallet, "admissions": [admission_public(a) for a in admissions]}
+    return {"wallet_address": wallet, "circuit_id": circuit_id, "admitted": True}
 
 
 @router.delete(
