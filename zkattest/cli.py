@@ -122,6 +122,10 @@ _SERVICE_SETTINGS: Final = (
         "      1 to 1000000 (default 600)",
     ),
     (
+        "ZKATTEST_TRUSTED_PROXIES",
+        "proxies (IPs or networks, comma-separated) whose X-Forwarded-For is believed (none)",
+    ),
+    (
         "ZKATTEST_ADMIN_FAILURES_PER_MINUTE",
         "failed admin attempts per client per minute before 429, 1 to 10000 (default 10)",
     ),

@@ -191,3 +191,56 @@ def test_the_whitelist_lookup_documents_its_optional_admin_token(service: Servic
     assert {} in get["security"]  # anonymous, with a circuit named
     (query,) = [p for p in get["parameters"] if p["in"] == "query"]
     assert query["name"] == "circuit_id"
+
+
+# -- 6. abuse costs the attacker: who a client is ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("client", "key"),
+    [
+        (("203.0.113.7", 1), "203.0.113.7"),
+        (("2001:db8:1:2:aaaa::1", 1), "2001:db8:1:2::/64"),
+        (("2001:db8:1:2:ffff:ffff:ffff:ffff", 1), "2001:db8:1:2::/64"),
+        (("2001:db8:1:3::1", 1), "2001:db8:1:3::/64"),
+        (("::ffff:203.0.113.7", 1), "203.0.113.7"),  # an IPv4 client on a dual stack
+        (None, "unknown"),
+    ],
+)
+def test_clients_are_keyed_by_address_and_ipv6_by_64(client: object, key: str) -> None:
+    from zkattest.service.core.limits import client_key
+
+    assert client_key({"type": "http", "client": client}) == key
+
+
+def test_trusted_proxies_setting(tmp_path: Path) -> None:
+    settings = load_settings({"ZKATTEST_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16,fd00::/8"})
+    assert settings.trusted_proxies == ["10.0.0.1", "192.168.0.0/16", "fd00::/8"]
+    assert load_settings({}).trusted_proxies == []
+    with pytest.raises(ConfigError, match=r"ZKATTEST_TRUSTED_PROXIES: .*not-an-ip"):
+        load_settings({"ZKATTEST_TRUSTED_PROXIES": "not-an-ip"})
+    with pytest.raises(ConfigError, match=r"ZKATTEST_TRUSTED_PROXIES: .*everyone"):
+        load_settings({"ZKATTEST_TRUSTED_PROXIES": "*"})
+
+
+def test_forwarded_headers_are_not_trusted_by_default(tmp_path: Path) -> None:
+    """Over loopback (which uvicorn trusts by default) a client that makes up
+    X-Forwarded-For for each request still shares one rate-limit bucket."""
+    import sys
+
+    import httpx
+
+    from tests.servers import running_server
+
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("ZKATTEST_")} | {
+        "ZKATTEST_RATE_LIMIT_PER_MINUTE": "3"
+    }
+    command = [sys.executable, "-m", "zkattest.cli", "serve", "--host", "127.0.0.1"]
+    body = {"circuit_id": "kyc_adult", "wallet_address": WALLET, "chain_id": 1}
+    with running_server(command, env=env, log=tmp_path / "serve.log", cwd=tmp_path) as base:
+        statuses = []
+        for i in range(5):
+            forged = {"X-Forwarded-For": f"198.51.100.{i}", "Forwarded": f"for=198.51.100.{i}"}
+            response = httpx.post(f"{base}/v1/challenges", json=body, headers=forged, timeout=10)
+            statuses.append(response.status_code)
+    assert statuses == [201, 201, 201, 429, 429]

@@ -69,6 +69,10 @@ def serve(host: str, port: int, workers: int) -> None:
             port=port,
             workers=workers,
             log_config=logging_config(settings.log_level, settings.log_format),
+            # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default:
+            # only the configured proxies may say who the client is.
+            proxy_headers=bool(settings.trusted_proxies),
+            forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
             access_log=False,  # zkattest.access logs each request, with its id
         )
     finally:

@@ -14,6 +14,7 @@ naming the variable and what is wrong (never echoing a secret), and
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import json
 import os
 import re
@@ -92,6 +93,10 @@ class Settings(BaseSettings):
     #: Failed admin attempts a client may make per minute before its admin
     #: requests are answered 429 (right token or not) until the budget refills.
     admin_failures_per_minute: int = Field(default=10, ge=1, le=10_000)
+    #: Proxies whose X-Forwarded-For / Forwarded headers name the client (IP
+    #: addresses or networks, comma-separated); none by default: the client is
+    #: the address the connection came from.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     #: ``text`` or ``json`` (one object per line).
     log_format: LogFormat = "text"
     #: ``debug``, ``info``, ``warning`` or ``error``.
@@ -103,6 +108,25 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             parts = [p.strip() for chunk in value.split(",") for p in chunk.split(os.pathsep)]
             return [p for p in parts if p]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [p.strip() for p in value.split(",") if p.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: list[str]) -> list[str]:
+        for proxy in value:
+            if proxy == "*":
+                raise ValueError("'*' would trust everyone to say who the client is")
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"{proxy!r} is not an IP address or network") from None
         return value
 
     @field_validator("trusted_issuers")

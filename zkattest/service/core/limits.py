@@ -7,6 +7,7 @@ per process; behind a load balancer each process enforces its own share.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -98,9 +99,24 @@ class RateLimiter:
 
 
 def client_key(scope: Scope) -> str:
-    """The key a client is limited by: its address as the server saw it."""
+    """The key a client is limited by: its address as the server saw it, an IPv6
+    address by its /64 (one end site holds a whole /64, so a single client could
+    otherwise take a fresh address, and a fresh bucket, for each request); an
+    IPv4 client on a dual-stack socket by its IPv4 address. Forwarding headers
+    count only where the server was told to trust the proxy (``ZKATTEST_TRUSTED_PROXIES``)."""
     client = scope.get("client")
-    return str(client[0]) if client else "unknown"
+    if not client:
+        return "unknown"
+    host = str(client[0])
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host  # not an IP address (a Unix socket, a test client's name)
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 class RateLimit:
