@@ -32,6 +32,7 @@ import pytest
 import zkattest
 from tests.servers import running_server
 from zkattest.cli import _parser
+from zkattest.service.storage.schema import HEAD_REVISION
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -240,5 +241,5 @@ def test_service_extra_serves_on_sqlite_with_migrations(installed: Env, wheel: P
     with sqlite3.connect(database) as db:
         (revision,) = db.execute("SELECT version_num FROM alembic_version").fetchone()
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert revision == "0001"
+    assert revision == HEAD_REVISION
     assert {"challenges", "admissions", "issuers"} <= tables

@@ -6,6 +6,7 @@ Each test here failed on the code before its fix.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -244,3 +245,53 @@ def test_forwarded_headers_are_not_trusted_by_default(tmp_path: Path) -> None:
             response = httpx.post(f"{base}/v1/challenges", json=body, headers=forged, timeout=10)
             statuses.append(response.status_code)
     assert statuses == [201, 201, 201, 429, 429]
+
+
+# -- 6. /healthz is cheap; /readyz tells whether the database takes writes ----------------
+
+
+def test_healthz_does_not_touch_the_database(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = service.client.app.state.zkattest.store  # type: ignore[attr-defined]
+
+    def no_database(*_: object, **__: object) -> None:
+        raise AssertionError("a liveness check must not query the database")
+
+    monkeypatch.setattr(store, "counts", no_database)
+    monkeypatch.setattr(store, "check_writable", no_database)
+    response = service.client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_readyz_writes_to_the_database(service: Service) -> None:
+    response = service.client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "database": "writable"}
+
+
+def test_readyz_reports_a_database_that_refuses_writes(service: Service) -> None:
+    """SQLite's query_only mode on every new connection: the database answers
+    reads and refuses every write (the tests run as root, to whom a read-only
+    file is still writable)."""
+    from sqlalchemy import event
+
+    store = service.client.app.state.zkattest.store  # type: ignore[attr-defined]
+
+    def refuse_writes(dbapi_connection: Any, _: object) -> None:
+        dbapi_connection.execute("PRAGMA query_only = ON")
+
+    event.listen(store.engine, "connect", refuse_writes)
+    store.dispose()  # the pooled connections go; new ones refuse writes
+    try:
+        assert service.client.get("/healthz").status_code == 200  # alive all the same
+        response = service.client.get("/readyz")
+        assert response.status_code == 503
+        assert response.headers["content-type"] == PROBLEM
+        assert response.json()["type"] == "urn:zkattest:problem:not-ready"
+        assert int(response.headers["retry-after"]) >= 1
+    finally:
+        event.remove(store.engine, "connect", refuse_writes)
+        store.dispose()
+    assert service.client.get("/readyz").status_code == 200

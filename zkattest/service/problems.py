@@ -55,6 +55,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "method-not-allowed": (405, "Method not allowed"),
     "unsupported-media-type": (415, "Send application/json"),
     "storage-unavailable": (503, "The database is unavailable; try again"),
+    "not-ready": (503, "The service cannot take writes now; try again"),
     "internal": (500, "Internal error"),
 }
 

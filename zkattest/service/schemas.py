@@ -185,9 +185,17 @@ class IssuerCreate(_Strict):
 
 
 class Health(BaseModel):
+    """Liveness."""
+
     status: Literal["ok"]
-    database: Literal["ok"]
     version: str
+
+
+class Ready(BaseModel):
+    """Readiness: the database took a write."""
+
+    status: Literal["ready"]
+    database: Literal["writable"]
 
 
 class ProblemDetails(BaseModel):

@@ -149,3 +149,12 @@ class Issuer(Base):
     public_key: Mapped[str] = mapped_column(String(512))
     added_at: Mapped[datetime]
     source: Mapped[str] = mapped_column(String(16))
+
+
+class ReadinessProbe(Base):
+    """The one row ``GET /readyz`` rewrites to learn that the database takes writes."""
+
+    __tablename__ = "readiness_probe"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    checked_at: Mapped[datetime]

@@ -74,7 +74,13 @@ from zkattest.service.storage.errors import (
     IssuerExists,
     StorageError,
 )
-from zkattest.service.storage.models import Admission, AuditEvent, Challenge, Issuer
+from zkattest.service.storage.models import (
+    Admission,
+    AuditEvent,
+    Challenge,
+    Issuer,
+    ReadinessProbe,
+)
 from zkattest.service.storage.records import (
     AUDIT_EVENTS,
     ISSUER_SOURCES,
@@ -562,6 +568,19 @@ class Store:
         with self._transaction("listing issuers") as conn:
             rows = conn.execute(select(Issuer.__table__).order_by(Issuer.key_id)).all()
         return [IssuerRecord(**row._mapping) for row in rows]
+
+    # -- readiness ------------------------------------------------------------------
+
+    def check_writable(self, now: datetime | None = None) -> None:
+        """Rewrite the readiness row and commit: :class:`StorageError` if the
+        database refuses (read-only, full, a standby, unreachable)."""
+        at = _now(now)
+        with self._transaction("checking that the database takes writes", write=True) as conn:
+            updated = conn.execute(
+                update(ReadinessProbe).where(ReadinessProbe.id == 1).values(checked_at=at)
+            ).rowcount
+            if not updated:
+                conn.execute(insert(ReadinessProbe).values(id=1, checked_at=at))
 
     # -- plumbing -------------------------------------------------------------------
 

@@ -15,7 +15,8 @@ from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import ZkAttestError
 from zkattest.service.api.deps import AdminDep, StateDep
 from zkattest.service.problems import Problem, problem_responses
-from zkattest.service.schemas import CircuitPublic, Health, IssuerCreate, IssuerPublic
+from zkattest.service.schemas import CircuitPublic, Health, IssuerCreate, IssuerPublic, Ready
+from zkattest.service.storage.errors import StorageError
 
 router = APIRouter()
 log = logging.getLogger("zkattest.service")
@@ -87,10 +88,28 @@ def add_issuer(body: IssuerCreate, state: StateDep, _: AdminDep) -> Any:
 
 
 @router.get("/healthz", response_model=Health, tags=["meta"])
-def health(state: StateDep) -> Any:
-    """Liveness and database reachability."""
-    state.store.counts()
-    return {"status": "ok", "database": "ok", "version": __version__}
+def health() -> Any:
+    """Liveness: the process answers. It touches no database (a load balancer
+    polls it often); readiness is ``/readyz``."""
+    return {"status": "ok", "version": __version__}
+
+
+@router.get(
+    "/readyz",
+    response_model=Ready,
+    tags=["meta"],
+    responses=problem_responses({503: "the database does not take writes now"}),
+)
+def ready(state: StateDep) -> Any:
+    """Readiness: the database takes a write (one probe row, rewritten)."""
+    try:
+        state.store.check_writable()
+    except StorageError as exc:
+        log.warning("not ready: %s", exc)
+        problem = Problem("not-ready", "the database does not take writes")
+        problem.headers = {"Retry-After": "5"}
+        raise problem from None
+    return {"status": "ready", "database": "writable"}
 
 
 @router.get(

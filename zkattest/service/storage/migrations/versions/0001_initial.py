@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-05-20
 
-Written by hand to match ``service/storage/models.py``; constraint and index
+Written by hand to match ``zkattest/service/storage/models.py``; constraint and index
 names follow ``models.NAMING_CONVENTION`` so they are the same on SQLite and
 PostgreSQL. ``tests/service/test_storage.py`` checks that the migrated schema
 and the models agree.
