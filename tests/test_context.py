@@ -131,3 +131,41 @@ def test_every_field_is_bound(field: str, value: object) -> None:
 
 def test_address_case_does_not_change_the_binding() -> None:
     assert _challenge(context()) == _challenge(context(wallet_address=CHECKSUMMED[0].lower()))
+
+
+def test_one_parser_each_with_the_same_bounds_everywhere() -> None:
+    """Library, settings, storage and API take chain ids and domains through
+    zkattest.context's parsers: the same bound (2^53 - 1) and the same host rule."""
+    from zkattest.context import MAX_CHAIN_ID, parse_chain_id, parse_verifier_domain
+    from zkattest.service import schemas
+    from zkattest.service.core import config
+    from zkattest.service.storage import repository
+
+    assert MAX_CHAIN_ID == 2**53 - 1
+    assert parse_chain_id(MAX_CHAIN_ID) == MAX_CHAIN_ID
+    for bad in (0, -1, MAX_CHAIN_ID + 1, 2**63, 2**64, True, 1.0, "1"):
+        with pytest.raises(InvalidInputError, match="chain id"):
+            parse_chain_id(bad)
+    assert repository._chain_id is parse_chain_id
+    assert repository._address is normalize_wallet_address
+    field = schemas.ChallengeCreate.model_json_schema()["properties"]["chain_id"]
+    assert field["maximum"] == MAX_CHAIN_ID
+
+    for good in ("localhost", "exchange.example", "a-b.c9.example", "x" * 63 + ".example"):
+        assert parse_verifier_domain(good) == good
+        assert config.load_settings({"ZKATTEST_VERIFIER_DOMAIN": good}).verifier_domain == good
+    for bad in (
+        "exchange.example:443",
+        "Exchange.example",
+        "exchange..example",
+        "-exchange.example",
+        "exchange-.example",
+        "x" * 64 + ".example",
+        "exchange.example\n",
+        "https://exchange.example",
+        "",
+    ):
+        with pytest.raises(InvalidInputError, match="lower-case host name"):
+            parse_verifier_domain(bad)
+        with pytest.raises(config.ConfigError, match="ZKATTEST_VERIFIER_DOMAIN"):
+            config.load_settings({"ZKATTEST_VERIFIER_DOMAIN": bad})

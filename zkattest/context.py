@@ -25,17 +25,23 @@ from zkattest.hazmat import labels
 from zkattest.hazmat.transcript import Transcript
 
 __all__ = [
+    "MAX_CHAIN_ID",
     "PROTOCOL_VERSION",
     "PresentationContext",
     "checksum_address",
     "keccak256",
     "normalize_wallet_address",
+    "parse_chain_id",
+    "parse_verifier_domain",
 ]
 
 PROTOCOL_VERSION = 1
-_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
-_DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?$")
-_MAX_CHAIN_ID = 2**64 - 1
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+_DOMAIN = re.compile(rf"(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*")
+#: The largest chain id accepted anywhere (library, settings, storage, API):
+#: 2^53 - 1, which every JSON parser reads exactly and the database's BIGINT holds.
+MAX_CHAIN_ID = 2**53 - 1
 
 
 def keccak256(data: bytes) -> bytes:
@@ -63,6 +69,24 @@ def normalize_wallet_address(address: object) -> str:
     return "0x" + lower
 
 
+def parse_chain_id(chain_id: object) -> int:
+    """An EIP-155 chain id: an ``int`` (not a bool) from 1 to :data:`MAX_CHAIN_ID`."""
+    if type(chain_id) is not int or not 0 < chain_id <= MAX_CHAIN_ID:
+        raise InvalidInputError(f"chain id must be an integer from 1 to 2^53 - 1 ({MAX_CHAIN_ID})")
+    return chain_id
+
+
+def parse_verifier_domain(domain: object) -> str:
+    """A verifier domain: a lower-case DNS host name (labels of letters, digits and
+    inner hyphens, 253 characters at most), with no scheme, port or path."""
+    if not isinstance(domain, str) or _DOMAIN.fullmatch(domain) is None:
+        raise InvalidInputError(
+            "verifier domain must be a lower-case host name such as exchange.example "
+            "(no scheme, port, path or spaces)"
+        )
+    return domain
+
+
 def checksum_address(address: object) -> str:
     """The EIP-55 (mixed-case checksum) form of an EVM address, validated as
     :func:`normalize_wallet_address` does."""
@@ -86,13 +110,11 @@ class PresentationContext:
             raise InvalidInputError("circuit id must be a non-empty string")
         if not isinstance(self.circuit_hash, bytes) or len(self.circuit_hash) != 32:
             raise InvalidInputError("circuit hash must be 32 bytes")
-        if not isinstance(self.verifier_domain, str) or not _DOMAIN.fullmatch(self.verifier_domain):
-            raise InvalidInputError("verifier domain must be a lower-case host name")
+        parse_verifier_domain(self.verifier_domain)
         if not isinstance(self.nonce, bytes) or not 16 <= len(self.nonce) <= 64:
             raise InvalidInputError("nonce must be 16 to 64 bytes")
         object.__setattr__(self, "wallet_address", normalize_wallet_address(self.wallet_address))
-        if type(self.chain_id) is not int or not 0 < self.chain_id <= _MAX_CHAIN_ID:
-            raise InvalidInputError("chain id must be a positive 64-bit integer")
+        parse_chain_id(self.chain_id)
         if type(self.today) is not dt.date:
             raise InvalidInputError("today must be a date")
 

@@ -225,7 +225,7 @@ def test_duplicate_challenge_id_is_refused(store: Store) -> None:
         {"created_at": NOW.replace(tzinfo=None)},
         {"wallet_address": "0x1234"},
         {"chain_id": 0},
-        {"chain_id": 2**63},
+        {"chain_id": 2**53},
         {"challenge_id": "x" * 65},
         {"consumed_at": NOW},
     ],

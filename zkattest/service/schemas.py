@@ -8,14 +8,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from zkattest.context import MAX_CHAIN_ID
+
 WALLET_EXAMPLE = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 #: An EVM address as the API takes it: any case; a mixed-case one must also pass
 #: its EIP-55 checksum, which a pattern cannot say (a wrong one is a 400 problem).
 ADDRESS_PATTERN = r"^0x[0-9a-fA-F]{40}$"
 _HEX32 = r"^[0-9a-f]{64}$"
-#: Largest chain id the API takes: the largest integer every JSON parser reads
-#: exactly (RFC 7493 §2.2), so the schema's bound means the same to every client.
-MAX_CHAIN_ID = 2**53 - 1
+# MAX_CHAIN_ID (zkattest.context): the largest integer every JSON parser reads
+# exactly (RFC 7493 §2.2), and the bound of the library and storage as well.
 #: The BBS ciphersuites an issuer key may name (``zkattest.hazmat.bbs.SUITES``).
 SuiteName = Literal["BLS12-381-SHA-256", "BLS12-381-SHAKE-256"]
 

@@ -30,8 +30,9 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from zkattest.context import parse_verifier_domain
 from zkattest.credentials import IssuerPublicKey
-from zkattest.errors import ZkAttestError
+from zkattest.errors import InvalidInputError, ZkAttestError
 from zkattest.service.core.logs import LogFormat, LogLevel
 from zkattest.service.storage.engine import parse_database_url
 from zkattest.service.storage.errors import StorageError
@@ -55,9 +56,6 @@ LIBRARY_VARIABLES: Final = frozenset({"ZKATTEST_BACKEND", "ZKATTEST_CIRCUITS_DIR
 #: Settings whose value is not repeated in an error message: secrets (a database
 #: URL may hold a password) and file lists (the message names the file).
 _QUIET_FIELDS: Final = frozenset({"admin_token", "database_url", "trusted_issuers"})
-# A DNS host name: labels of letters, digits and inner hyphens, lower-case.
-_LABEL: Final = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
-_HOST: Final = re.compile(rf"(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*")
 _MAX_KEY_FILE: Final = 64 * 1024
 
 
@@ -148,12 +146,10 @@ class Settings(BaseSettings):
     @field_validator("verifier_domain")
     @classmethod
     def _domain(cls, value: str) -> str:
-        if _HOST.fullmatch(value) is None:
-            raise ValueError(
-                "must be a lower-case host name such as exchange.example "
-                "(no scheme, port, path or spaces)"
-            )
-        return value
+        try:
+            return parse_verifier_domain(value)
+        except InvalidInputError as exc:
+            raise ValueError(str(exc).removeprefix("verifier domain ")) from None
 
     @field_validator("eip712_verifying_contract")
     @classmethod

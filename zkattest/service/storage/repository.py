@@ -62,6 +62,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 
+from zkattest.context import normalize_wallet_address, parse_chain_id
 from zkattest.errors import InvalidInputError
 from zkattest.service.storage import schema
 from zkattest.service.storage.engine import create_store_engine, parse_database_url, writer
@@ -96,9 +97,7 @@ from zkattest.service.storage.records import (
 
 __all__ = ["Store"]
 
-_ADDRESS: Final = re.compile(r"0x[0-9a-fA-F]{40}")
 _OUTCOME: Final = re.compile(r"[a-z][a-z0-9_]{0,31}")
-_MAX_CHAIN_ID: Final = 2**63 - 1  # BIGINT
 _DB_ERRORS: Final = (SQLAlchemyError, sqlite3.Error, psycopg.Error)
 
 
@@ -724,16 +723,9 @@ def _now(value: datetime | None) -> datetime:
     return datetime.now(UTC) if value is None else _utc(value, "now")
 
 
-def _address(value: str) -> str:
-    if not isinstance(value, str) or not _ADDRESS.fullmatch(value):
-        raise InvalidInputError("wallet address must be 0x followed by 40 hex digits")
-    return value.lower()
-
-
-def _chain_id(value: int) -> int:
-    if type(value) is not int or not 0 < value <= _MAX_CHAIN_ID:
-        raise InvalidInputError("chain id must be a positive integer below 2**63")
-    return value
+# The library's parsers, so that the bounds are the same everywhere.
+_address = normalize_wallet_address
+_chain_id = parse_chain_id
 
 
 def _check_lengths(model: type[DeclarativeBase], values: Mapping[str, Any]) -> None:
