@@ -122,6 +122,10 @@ _SERVICE_SETTINGS: Final = (
         "      1 to 1000000 (default 600)",
     ),
     (
+        "ZKATTEST_MAX_REFUSED_PRESENTATIONS",
+        "refused presentations that burn a challenge, 1 to 100 (default 3)",
+    ),
+    (
         "ZKATTEST_TRUSTED_PROXIES",
         "proxies (IPs or networks, comma-separated) whose X-Forwarded-For is believed (none)",
     ),

@@ -295,3 +295,59 @@ def test_readyz_reports_a_database_that_refuses_writes(service: Service) -> None
         event.remove(store.engine, "connect", refuse_writes)
         store.dispose()
     assert service.client.get("/readyz").status_code == 200
+
+
+# -- 6. one challenge buys a few verifications, not unlimited ones --------------------------
+
+
+def _tampered(presentation: dict[str, Any]) -> dict[str, Any]:
+    import base64
+
+    proof = bytearray(base64.b64decode(presentation["proof"]))
+    proof[-1] ^= 1
+    return {**presentation, "proof": base64.b64encode(bytes(proof)).decode()}
+
+
+def test_a_challenge_is_burned_after_three_refused_presentations(service: Service) -> None:
+    challenge = service.challenge()
+    honest = service.presentation(challenge)
+    for _ in range(3):
+        refused = service.submit(challenge, _tampered(honest))
+        assert refused.status_code == 403
+        assert refused.json()["type"] == "urn:zkattest:problem:presentation-refused"
+    burned = service.submit(challenge, honest)  # even an honest one, now
+    assert burned.status_code == 409
+    assert burned.headers["content-type"] == PROBLEM
+    assert burned.json()["type"] == "urn:zkattest:problem:challenge-burned"
+    named = {"circuit_id": "accredited_investor_506c"}
+    assert service.client.get(f"/v1/whitelist/{WALLET}", params=named).status_code == 404
+    # a fresh challenge works
+    fresh = service.challenge()
+    assert service.submit(fresh, service.presentation(fresh)).status_code == 201
+
+
+def test_fewer_refusals_do_not_burn_and_the_limit_is_a_setting(tmp_path: Path) -> None:
+    from tests.conftest import sample_attributes
+    from tests.service.conftest import Service as Svc
+    from zkattest.credentials import issue_credential
+    from zkattest.schema import get_schema
+
+    issuer = IssuerSecretKey.generate()
+    settings = make_settings(tmp_path, issuer, max_refused_presentations=1)
+    credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    with TestClient(create_app(settings)) as client:
+        service = Svc(client, settings, issuer, credential, tmp_path)
+        challenge = service.challenge()
+        honest = service.presentation(challenge)
+        assert service.submit(challenge, _tampered(honest)).status_code == 403
+        assert service.submit(challenge, honest).status_code == 409
+    with pytest.raises(ConfigError, match="ZKATTEST_MAX_REFUSED_PRESENTATIONS"):
+        load_settings({"ZKATTEST_MAX_REFUSED_PRESENTATIONS": "0"})
+
+
+def test_two_refusals_leave_the_challenge_usable(service: Service) -> None:
+    challenge = service.challenge()
+    honest = service.presentation(challenge)
+    for _ in range(2):
+        assert service.submit(challenge, _tampered(honest)).status_code == 403
+    assert service.submit(challenge, honest).status_code == 201

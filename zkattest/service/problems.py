@@ -56,6 +56,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "unsupported-media-type": (415, "Send application/json"),
     "storage-unavailable": (503, "The database is unavailable; try again"),
     "not-ready": (503, "The service cannot take writes now; try again"),
+    "challenge-burned": (409, "Too many refused presentations burned this challenge"),
     "internal": (500, "Internal error"),
 }
 

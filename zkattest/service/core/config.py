@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
     #: Requests per minute per client on the challenge and presentation endpoints.
     rate_limit_per_minute: int = Field(default=600, ge=1, le=1_000_000)
+    #: Refused presentations after which a challenge is burned (consumed with no
+    #: admission): one challenge buys this many verifications, not unlimited ones.
+    max_refused_presentations: int = Field(default=3, ge=1, le=100)
     #: Failed admin attempts a client may make per minute before its admin
     #: requests are answered 429 (right token or not) until the budget refills.
     admin_failures_per_minute: int = Field(default=10, ge=1, le=10_000)

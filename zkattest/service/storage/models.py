@@ -102,6 +102,8 @@ class Challenge(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
     consumed_at: Mapped[datetime | None]
+    #: Presentations refused for this challenge (it is burned at the service's limit).
+    refusals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Admission(Base):

@@ -52,6 +52,9 @@ class ChallengeRecord:
     expires_at: datetime
     circuit_params: str = "{}"
     consumed_at: datetime | None = None
+    #: Presentations refused for it; at the service's limit it is burned
+    #: (consumed, with no admission).
+    refusals: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -181,10 +181,11 @@ class Store:
                 return None
             return ChallengeRecord(
                 **dict(zip(_SQLITE_CHALLENGE_COLUMNS, raw[:8], strict=True)),
-                today=date.fromisoformat(raw[-4]),
-                created_at=_from_sqlite_time(raw[-3]),
-                expires_at=_from_sqlite_time(raw[-2]),
-                consumed_at=None if raw[-1] is None else _from_sqlite_time(raw[-1]),
+                today=date.fromisoformat(raw[8]),
+                created_at=_from_sqlite_time(raw[9]),
+                expires_at=_from_sqlite_time(raw[10]),
+                consumed_at=None if raw[11] is None else _from_sqlite_time(raw[11]),
+                refusals=raw[12],
             )
         with self._transaction("reading a challenge") as conn:
             row = conn.execute(_GET_CHALLENGE, {"b_challenge_id": challenge_id}).first()
@@ -420,8 +421,14 @@ class Store:
         wallet_address: str | None = None,
         proof_digest: str | None = None,
         now: datetime | None = None,
-    ) -> None:
-        """Audit a refused presentation. The challenge is not consumed (see module docs).
+        burn_after: int | None = None,
+    ) -> bool:
+        """Audit a refused presentation; return whether it burned the challenge.
+
+        With ``burn_after``, the refusal also counts against the challenge (one
+        not yet consumed): the refusal that brings its count to ``burn_after``
+        consumes it without an admission, in the same transaction. Without it
+        (a replay, an expired challenge) the challenge is left as it is.
 
         ``outcome`` is a short code such as ``"invalid"``, ``"expired"``,
         ``"replayed"``, ``"untrusted_issuer"`` or ``"context_mismatch"``.
@@ -449,6 +456,24 @@ class Store:
                 wallet_address=wallet,
                 proof_digest=proof_digest,
             )
+            if challenge_id is None or burn_after is None:
+                return False
+            if type(burn_after) is not int or burn_after < 1:
+                raise InvalidInputError("burn_after must be a positive integer")
+            count = conn.execute(
+                update(Challenge)
+                .where(Challenge.challenge_id == challenge_id, Challenge.consumed_at.is_(None))
+                .values(refusals=Challenge.refusals + 1)
+                .returning(Challenge.refusals)
+            ).scalar_one_or_none()
+            if count is None or count < burn_after:
+                return False
+            conn.execute(
+                update(Challenge)
+                .where(Challenge.challenge_id == challenge_id)
+                .values(consumed_at=at)
+            )
+            return True
 
     def record_event(
         self,
@@ -642,7 +667,7 @@ _SQLITE_CHALLENGE_COLUMNS = (
 )
 _SQLITE_GET_CHALLENGE = (
     "SELECT challenge_id, nonce, verifier_domain, circuit_id, circuit_hash, wallet_address, "
-    "chain_id, circuit_params, today, created_at, expires_at, consumed_at "
+    "chain_id, circuit_params, today, created_at, expires_at, consumed_at, refusals "
     "FROM challenges WHERE challenge_id = ?"
 )
 _SQLITE_CONSUME = (

@@ -66,7 +66,7 @@ def _trusted(state: StateDep) -> dict[str, IssuerPublicKey]:
             400: "malformed presentation, or the body is not valid JSON",
             403: "the presentation does not prove the circuit",
             404: "unknown challenge",
-            409: "challenge already used",
+            409: "challenge already used, or burned by too many refused presentations",
             410: "challenge expired",
             413: "the body is too large",
             422: "the body does not match the schema",
@@ -91,10 +91,16 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
     if record is None:
         raise Problem("challenge-not-found")
     if record.consumed_at is not None:
+        burned = record.refusals >= state.settings.max_refused_presentations
         _refused(
-            state, record.challenge_id, "replayed", record.circuit_id, record.wallet_address, digest
+            state,
+            record.challenge_id,
+            "burned" if burned else "replayed",
+            record.circuit_id,
+            record.wallet_address,
+            digest,
         )
-        raise Problem("challenge-used")
+        raise Problem("challenge-burned" if burned else "challenge-used")
     if record.expires_at <= now:
         _refused(
             state, record.challenge_id, "expired", record.circuit_id, record.wallet_address, digest
@@ -106,7 +112,13 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
         result = verify(presentation, challenge, _trusted(state), now=now)
     except VerificationError as exc:
         _refused(
-            state, record.challenge_id, exc.reason, record.circuit_id, record.wallet_address, digest
+            state,
+            record.challenge_id,
+            exc.reason,
+            record.circuit_id,
+            record.wallet_address,
+            digest,
+            burn_after=state.settings.max_refused_presentations,
         )
         raise Problem("presentation-refused", reason=exc.reason) from None
     finally:
@@ -163,10 +175,29 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
 
 
 def _refused(
-    state: StateDep, challenge_id: str, reason: str, circuit_id: str, wallet: str, digest: str
+    state: StateDep,
+    challenge_id: str,
+    reason: str,
+    circuit_id: str,
+    wallet: str,
+    digest: str,
+    *,
+    burn_after: int | None = None,
 ) -> None:
     state.metrics.refusals.labels(reason).inc()
-    state.store.record_refusal(
-        challenge_id, reason, circuit_id=circuit_id, wallet_address=wallet, proof_digest=digest
+    burned = state.store.record_refusal(
+        challenge_id,
+        reason,
+        circuit_id=circuit_id,
+        wallet_address=wallet,
+        proof_digest=digest,
+        burn_after=burn_after,
     )
     log.info("refused circuit=%s wallet=%s reason=%s", circuit_id, wallet, reason)
+    if burned:
+        log.info(
+            "challenge burned circuit=%s wallet=%s after %s refusals",
+            circuit_id,
+            wallet,
+            burn_after,
+        )
