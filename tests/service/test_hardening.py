@@ -351,3 +351,48 @@ def test_two_refusals_leave_the_challenge_usable(service: Service) -> None:
     for _ in range(2):
         assert service.submit(challenge, _tampered(honest)).status_code == 403
     assert service.submit(challenge, honest).status_code == 201
+
+
+# -- 8. an admission's status can be looked up by its id ----------------------------------
+
+
+def test_an_admissions_status_by_its_id(service: Service) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from zkattest.service.storage.models import Admission
+
+    challenge = service.challenge()
+    created = service.submit(challenge, service.presentation(challenge))
+    assert created.status_code == 201
+    admission = created.json()["admission"]
+    admission_id = admission["admission_id"]
+    client = service.client
+
+    live = client.get(f"/v1/admissions/{admission_id}")
+    assert live.status_code == 200
+    assert live.json() == {
+        "admission_id": admission_id,
+        "status": "live",
+        "expires_at": admission["expires_at"],
+    }
+    assert client.delete(f"/v1/whitelist/{WALLET}", headers=ADMIN).status_code == 200
+    assert client.get(f"/v1/admissions/{admission_id}").json()["status"] == "revoked"
+
+    again = service.challenge()
+    second = service.submit(again, service.presentation(again)).json()["admission"]
+    store = client.app.state.zkattest.store  # type: ignore[attr-defined]
+    past = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(Admission).where(Admission.id == second["admission_id"]).values(expires_at=past)
+        )
+    assert client.get(f"/v1/admissions/{second['admission_id']}").json()["status"] == "expired"
+
+    unknown = client.get("/v1/admissions/00000000-0000-4000-8000-000000000000")
+    assert unknown.status_code == 404
+    assert unknown.json()["type"] == "urn:zkattest:problem:admission-not-found"
+    malformed = client.get("/v1/admissions/not-an-id")
+    assert malformed.status_code == 422
+    assert malformed.headers["content-type"] == PROBLEM

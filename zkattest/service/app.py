@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from zkattest import __version__
 from zkattest.errors import ZkAttestError
 from zkattest.service.api.deps import ServiceState
-from zkattest.service.api.routes import challenges, meta, presentations, whitelist
+from zkattest.service.api.routes import admissions, challenges, meta, presentations, whitelist
 from zkattest.service.core.config import (
     ConfigError,
     Settings,
@@ -179,7 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(DocsContentSecurityPolicy, paths=("/docs", "/redoc"))
     install_problem_handlers(app)
-    for module in (challenges, presentations, whitelist, meta):
+    for module in (challenges, presentations, admissions, whitelist, meta):
         app.include_router(module.router)
     limiter = RateLimiter(settings.rate_limit_per_minute)
     app.add_middleware(RateLimit, limiter=limiter, paths=("/v1/challenges", "/v1/presentations"))

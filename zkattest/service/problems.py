@@ -57,6 +57,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "storage-unavailable": (503, "The database is unavailable; try again"),
     "not-ready": (503, "The service cannot take writes now; try again"),
     "challenge-burned": (409, "Too many refused presentations burned this challenge"),
+    "admission-not-found": (404, "No such admission"),
     "internal": (500, "Internal error"),
 }
 

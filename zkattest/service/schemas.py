@@ -114,6 +114,14 @@ class AdmissionPublic(BaseModel):
     expires_at: str
 
 
+class AdmissionStatus(BaseModel):
+    """Where an admission stands: what a receipt's holder may ask at any time."""
+
+    admission_id: str
+    status: Literal["live", "expired", "revoked"]
+    expires_at: str
+
+
 class Eip712Receipt(BaseModel):
     domain: dict[str, Any]
     types: dict[str, Any]
