@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 
 from zkattest.service.api.deps import StateDep
 from zkattest.service.problems import Problem, problem_responses
-from zkattest.service.schemas import AdmissionStatus
+from zkattest.service.schemas import AdmissionStatus, utc_text
 
 router = APIRouter(prefix="/v1", tags=["admissions"])
 
@@ -44,5 +44,5 @@ def admission_status(admission_id: AdmissionIdPath, state: StateDep) -> Any:
     return {
         "admission_id": record.id,
         "status": status_,
-        "expires_at": record.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "expires_at": utc_text(record.expires_at),
     }

@@ -19,7 +19,12 @@ from zkattest.service.api.deps import StateDep
 from zkattest.service.api.json_body import JSONBodyRoute
 from zkattest.service.api.routes.challenges import challenge_from_record
 from zkattest.service.problems import Problem, problem_responses
-from zkattest.service.schemas import AdmissionCreated, AdmissionPublic, PresentationCreate
+from zkattest.service.schemas import (
+    AdmissionCreated,
+    AdmissionPublic,
+    PresentationCreate,
+    utc_text,
+)
 from zkattest.service.storage.errors import (
     ChallengeAlreadyUsed,
     ChallengeExpired,
@@ -42,8 +47,8 @@ def admission_public(record: AdmissionRecord) -> AdmissionPublic:
         circuit_id=record.circuit_id,
         circuit_hash=record.circuit_hash,
         issuer_key_id=record.issuer_key_id,
-        admitted_at=record.admitted_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        expires_at=record.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        admitted_at=utc_text(record.admitted_at),
+        expires_at=utc_text(record.expires_at),
     )
 
 
