@@ -36,10 +36,10 @@ REPO_CIRCUITS = Path(__file__).resolve().parent.parent / "circuits"
 
 # Pinned: changing a shipped circuit (or the schema it names) is a deliberate act.
 PINNED_HASHES = {
-    "accredited_investor_506c": "9d1f96c6406c01700174177cbe12ad6b60f1e1644566e120a3d558b6ffb1236b",
-    "kyc_adult": "acbf56aae29b5bd00650239179e190b35982a5dd46956d1c4adac027958b501e",
-    "qib_144a": "7c0d86f4a72f0f17c8d5b0529451d5d0b3d5b666c7b41a79a5850c21bdffefe6",
-    "reg_s_non_us": "33f1e4d6e66f0c29ef504c3d8ee936ed1c07a2581819834e8d95dfb5cfb46926",
+    "accredited_investor_506c": "8a5b88ba73480a82df6fcff4efd1de0e264193e238d9e29fdbc2d853cdaabdff",
+    "kyc_adult": "fe40e5f9d27d8f1d3e7331c4a27703f1825a5b5ed6b79ad2470d7833ecefbb3b",
+    "qib_144a": "5e4d3649989fc18d092121e18f94bc9560f1b3cd4576e3962fa4cb7054d6ddcb",
+    "reg_s_non_us": "d3b45337e5f72f172ba96cf946850f2666978731a0a1965cd1c4da7a4f01a811",
 }
 
 HEAD = """

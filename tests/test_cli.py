@@ -587,8 +587,8 @@ def _utc_today() -> dt.date:
             "the credential would already be expired",
         ),
         (
-            {"issuance_date": "2099-01-01", "expiry_date": "2100-01-01"},
-            "issuance_date (2099-01-01) is after today ({today}, UTC): "
+            {"issuance_date": "2078-01-01", "expiry_date": "2079-01-01"},
+            "issuance_date (2078-01-01) is after today ({today}, UTC): "
             "the credential would not be valid yet",
         ),
         (

@@ -18,7 +18,7 @@ from zkattest.circuits import get_circuit
 from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
 from zkattest.errors import DecodeError, PolicyError, VerificationError, ZkAttestError
 from zkattest.presentation import Challenge, Presentation, prove, verify
-from zkattest.schema import DATE_EPOCH, get_schema
+from zkattest.schema import DATE_EPOCH, DateType, get_schema
 
 SCHEMA = get_schema("investor/v1")
 WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
@@ -236,6 +236,26 @@ def test_between_and_cds_membership(
         )
         with pytest.raises(VerificationError):
             verify(prove(lying, ch), ch, issuer.public_key())
+
+
+# -- every date the schema accepts can be proven -----------------------------------------
+
+LATEST = DateType().max_date  # the last date the schema encodes
+
+
+def test_the_latest_date_the_schema_accepts_is_provable(issuer: IssuerSecretKey) -> None:
+    """An expiry date the issuer may sign is one the holder can prove unexpired:
+    its distance from any encodable `today` fits the date range proofs."""
+    ch = challenge_for("kyc_adult")
+    cred = credential(issuer, expiry_date=LATEST.isoformat())
+    assert verify(prove(cred, ch), ch, issuer.public_key()).valid_through == TODAY
+
+
+def test_the_earliest_birth_date_is_provable_on_the_latest_day(issuer: IssuerSecretKey) -> None:
+    """The widest gap a date predicate can meet: born on the epoch, asked on the last day."""
+    ch = challenge_for("kyc_adult", today=LATEST)
+    cred = credential(issuer, birth_date=DATE_EPOCH.isoformat(), expiry_date=LATEST.isoformat())
+    assert verify(prove(cred, ch), ch, issuer.public_key()).valid_through == LATEST
 
 
 # -- privacy ------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from zkattest.schema import (
 SUITES = [BLS12_381_SHA_256, BLS12_381_SHAKE_256]
 
 # Pinned: changing the schema definition is a deliberate act (it changes every header).
-INVESTOR_V1_HASH = "0297df122ab521695c468285929b8dc1483cda70be0677a4232154e649d8d2d5"
+INVESTOR_V1_HASH = "4e1e181ab08aaac80d6ed0d94fe7c6393947677529cd537aa7773cbd1f10399b"
 
 ADA: dict[str, Any] = {
     "holder_ref": "cust-000123",
@@ -164,13 +164,24 @@ def test_date_encoding_preserves_order(a: date, b: date) -> None:
 def test_date_bounds() -> None:
     attribute = INVESTOR_V1.attribute("issuance_date")
     assert attribute.encode("1900-01-01", BLS12_381_SHA_256) == 0
-    assert DATE.max_date == date(2258, 11, 11) == MAX_DATE
-    assert attribute.encode(MAX_DATE.isoformat(), BLS12_381_SHA_256) == 2**17 - 1
-    assert DATE.max_scalar == 2**17 - 1
+    assert DATE.max_date == date(2079, 6, 6) == MAX_DATE
+    assert attribute.encode(MAX_DATE.isoformat(), BLS12_381_SHA_256) == 2**16 - 1
+    assert DATE.max_scalar == 2**16 - 1
     with pytest.raises(IssuanceError, match=r"issuance_date: 1899-12-31 is outside"):
         attribute.normalize("1899-12-31")
-    with pytest.raises(IssuanceError, match=r"issuance_date: 2258-11-12 is outside"):
-        attribute.normalize("2258-11-12")
+    with pytest.raises(
+        IssuanceError, match=r"^expiry_date: 2079-06-07 is outside 1900-01-01 \.\. 2079-06-06$"
+    ):
+        INVESTOR_V1.attribute("expiry_date").normalize("2079-06-07")
+
+
+def test_every_two_encodable_dates_are_within_a_date_range_proof() -> None:
+    """The date span is what the range proofs on date differences can show:
+    whatever the schema accepts, a circuit can prove."""
+    from zkattest.circuits import DATE_RANGE_BITS
+
+    assert DATE_BITS <= DATE_RANGE_BITS
+    assert (MAX_DATE - DATE_EPOCH).days < 2**DATE_RANGE_BITS
 
 
 @given(st.sampled_from(sorted(ISO_3166_1_NUMERIC)), st.sampled_from(sorted(ISO_3166_1_NUMERIC)))
@@ -254,7 +265,7 @@ def test_text_cannot_be_decoded() -> None:
     [
         ("net_worth_usd", 2**48),
         ("net_worth_usd", -1),
-        ("birth_date", 2**17),
+        ("birth_date", 2**16),
         ("country", 841),
         ("investor_type", 0),
         ("licence_series_7", 2),
@@ -418,7 +429,7 @@ def test_schema_hash_follows_the_documented_rule() -> None:
     # docs/notes/encoding.md: SHA-256 of json.dumps(definition, sort_keys=True,
     # separators=(",", ":"), ensure_ascii=False) in UTF-8; descriptions excluded.
     usd = {"kind": "uint", "bits": 48}
-    day = {"kind": "date", "epoch": "1900-01-01", "bits": 17}
+    day = {"kind": "date", "epoch": "1900-01-01", "bits": 16}
     flag = {"kind": "bool"}
     text = {"kind": "text", "max_bytes": 1024}
 

@@ -28,7 +28,7 @@ verifier fixes at challenge time, the predicates are::
     "not_in"   m not in S      one inequality per element of S
 
 with ``n`` the smallest of 8, 16, 32, 64 bits that holds every value of the
-attribute (uint(48) -> 64, dates -> 32, KYC level -> 8). Because every
+attribute (uint(48) -> 64, dates -> 16, KYC level -> 8). Because every
 scalar and bound is below ``2^n`` and ``2^64`` is far below ``r``, ``m - t mod
 r`` lies in ``[0, 2^n)`` exactly when ``m >= t``.
 
@@ -75,6 +75,7 @@ from typing import Final, TypeAlias
 
 from zkattest.errors import InvalidInputError
 from zkattest.schema import (
+    DATE_BITS,
     EXPIRY_ATTRIBUTE,
     AttributeType,
     BoolType,
@@ -138,11 +139,14 @@ class _ProblemError(Exception):
 
 
 #: Range-proof width for date predicates. Sound for any width, since every
-#: encoded date is below 2^17, far below r: ``m − t ∈ [0, 2^16)`` (mod r) means
-#: exactly ``t <= m < t + 2^16``. Complete while the two dates are less than
-#: 2^16 days (179 years) apart, which holds for any real expiry or birth date
-#: and costs half the proving time of 32 bits.
+#: encoded date is far below r: ``m − t ∈ [0, 2^16)`` (mod r) means exactly
+#: ``t <= m < t + 2^16``. Complete because every encoded date is below
+#: ``2^DATE_BITS`` = 2^16 (the schema's span, 1900-01-01 to 2079-06-06), so two
+#: dates the schema accepts are always less than 2^16 days apart: a date the
+#: issuer may sign is a date the holder can prove a predicate on.
 DATE_RANGE_BITS: Final = 16
+if DATE_BITS > DATE_RANGE_BITS:  # pragma: no cover - a check on the two constants
+    raise AssertionError("dates the schema accepts must be provable: DATE_BITS <= DATE_RANGE_BITS")
 
 
 def range_bits(max_scalar: int) -> int:

@@ -5,7 +5,7 @@ is its BBS message index. Each type maps a value to a scalar ``m`` of the BBS
 message vector, deterministically and injectively::
 
     uint(bits)   n                    ->  m = n,                       0 <= n < 2^bits
-    date         d (YYYY-MM-DD)       ->  m = d - 1900-01-01 in days,  0 <= m < 2^17
+    date         d (YYYY-MM-DD)       ->  m = d - 1900-01-01 in days,  0 <= m < 2^16
     enum         name                 ->  m = code(name),              a fixed small integer
     bool         false / true         ->  m = 0 / 1
     text         s                    ->  m = hash_to_scalar(UTF-8(s), text_dst)
@@ -76,8 +76,11 @@ JsonValue: TypeAlias = bool | int | str
 
 #: Day 0 of the date encoding.
 DATE_EPOCH: Final = date(1900, 1, 1)
-#: Encoded dates are below ``2^DATE_BITS`` (up to 2258-11-11).
-DATE_BITS: Final = 17
+#: Encoded dates are below ``2^DATE_BITS`` (1900-01-01 to 2079-06-06). Any two
+#: such dates are less than ``2^16`` days apart, so every predicate comparing
+#: dates the schema accepts fits the 16-bit date range proofs
+#: (:data:`zkattest.circuits.DATE_RANGE_BITS`, which checks this).
+DATE_BITS: Final = 16
 #: Every circuit must show that this attribute is ``>= today``.
 EXPIRY_ATTRIBUTE: Final = "expiry_date"
 
@@ -238,7 +241,7 @@ class DateType(AttributeType):
 
     Input: an ISO ``YYYY-MM-DD`` string or a :class:`datetime.date` (not a
     ``datetime``, whose time zone would make the day ambiguous). Dates from
-    1900-01-01 to 2258-11-11 (``2^17 - 1`` days later) are accepted.
+    1900-01-01 to 2079-06-06 (``2^16 - 1`` days later) are accepted.
     """
 
     kind: ClassVar[str] = "date"
