@@ -11,7 +11,10 @@ What it does beyond ``uvicorn --factory zkattest.service.app:create_app``:
   instead (with any number of workers), cleared of prometheus_client's old
   value files first;
 - hands uvicorn the service's logging configuration, so the supervisor's lines
-  look like the workers'.
+  look like the workers';
+- bounds what a worker spends on connections: the size of a request head, the
+  time it may take to arrive, the connections and requests held at once, the
+  keep-alive and shut-down waits (:mod:`zkattest.service.core.connections`).
 
 prometheus_client picks its value store when first imported, from the
 variable: uvicorn's workers are fresh processes that import it after
@@ -20,6 +23,7 @@ variable: uvicorn's workers are fresh processes that import it after
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -29,6 +33,14 @@ from pathlib import Path
 from typing import Final
 
 from zkattest.errors import InvalidInputError
+from zkattest.service.core.connections import (
+    GRACEFUL_SHUTDOWN_SECONDS,
+    HEADER_TIMEOUT_SECONDS,
+    KEEP_ALIVE_SECONDS,
+    MAX_CONCURRENCY,
+    MAX_HEADER_BYTES,
+    HeaderTimeoutH11Protocol,
+)
 from zkattest.service.core.logs import logging_config
 
 __all__ = ["MULTIPROCESS_ENV", "clear_metrics_dir", "serve"]
@@ -39,8 +51,22 @@ MULTIPROCESS_ENV: Final = "PROMETHEUS_MULTIPROC_DIR"
 _METRICS_FILE: Final = re.compile(r"(counter|histogram|summary|gauge_[a-z]+)_\d+\.db")
 
 
-def serve(host: str, port: int, workers: int) -> None:
-    """Run the service until interrupted."""
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    *,
+    header_timeout: float = HEADER_TIMEOUT_SECONDS,
+    max_header_bytes: int = MAX_HEADER_BYTES,
+    max_concurrency: int = MAX_CONCURRENCY,
+    keep_alive_timeout: int = KEEP_ALIVE_SECONDS,
+    graceful_shutdown_timeout: int = GRACEFUL_SHUTDOWN_SECONDS,
+) -> None:
+    """Run the service until interrupted.
+
+    The keyword arguments are the connection limits of
+    :mod:`zkattest.service.core.connections`, each per worker; tests shorten them.
+    """
     import uvicorn
 
     # Reads and checks the settings, the database and the receipt keys; exits 2
@@ -74,6 +100,19 @@ def serve(host: str, port: int, workers: int) -> None:
             proxy_headers=bool(settings.trusted_proxies),
             forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
             access_log=False,  # zkattest.access logs each request, with its id
+            # h11 (not httptools, uvicorn's choice when installed) caps the request
+            # head; the subclass adds a deadline for it. uvicorn calls the partial
+            # as it would the class (its type says class, hence the ignore).
+            http=functools.partial(  # type: ignore[arg-type]
+                HeaderTimeoutH11Protocol, header_timeout=header_timeout
+            ),
+            h11_max_incomplete_event_size=max_header_bytes,
+            limit_concurrency=max_concurrency,
+            timeout_keep_alive=keep_alive_timeout,
+            timeout_graceful_shutdown=graceful_shutdown_timeout,
+            # backlog stays uvicorn's 2048 (the kernel caps it at somaxconn): a
+            # worker accepts whatever is queued each time round its loop, so the
+            # queue stays short, and the limits above apply once accepted.
         )
     finally:
         if private_dir is not None:
