@@ -803,3 +803,59 @@ def test_resolution_uses_the_verifiers_today_only() -> None:
     day = date(2024, 5, 17)
     assert circuit.resolve(day) == circuit.resolve(day)
     assert circuit.resolve(day) != circuit.resolve(day + timedelta(days=1))
+
+
+# ---------------------------------------------------------------------------
+# The admission horizon
+# ---------------------------------------------------------------------------
+
+
+def test_a_horizon_raises_the_expiry_bound_and_nothing_else() -> None:
+    circuit = get_circuit("kyc_adult")
+    today = date(2026, 11, 21)
+    plain = {p.attribute: p for p in circuit.resolve(today)}
+    assert circuit.resolve(today, horizon_days=0) == circuit.resolve(today)
+    raised = {p.attribute: p for p in circuit.resolve(today, horizon_days=30)}
+    assert raised["expiry_date"] == ResolvedPredicate(
+        "expiry_date", 16, ">=", (days(date(2026, 12, 21)),), 16
+    )
+    assert {k: v for k, v in raised.items() if k != "expiry_date"} == {
+        k: v for k, v in plain.items() if k != "expiry_date"
+    }
+
+
+def test_a_horizon_is_a_floor_under_the_circuits_own_bound() -> None:
+    """The bound is the later of the circuit's and today + horizon, for >= and between."""
+    circuit = parse_circuit(
+        HEAD
+        + EXPIRY.replace('"today"', '"today + 60d"')
+        + predicate("expiry_date", "between", '[2020-01-01, "today + 5y"]')
+    )
+    today = date(2026, 1, 1)
+    for horizon, floor in [(0, today), (30, date(2026, 1, 31)), (90, date(2026, 4, 1))]:
+        at_least, band = circuit.resolve(today, horizon_days=horizon)
+        assert at_least.values == (days(max(floor, date(2026, 3, 2))),)
+        assert band.values == (days(floor), days(date(2031, 1, 1)))
+
+
+def test_a_horizon_past_a_between_is_an_empty_range() -> None:
+    circuit = parse_circuit(
+        HEAD + EXPIRY + predicate("expiry_date", "between", '[2020-01-01, "today + 10d"]')
+    )
+    circuit.resolve(date(2026, 1, 1), horizon_days=10)
+    with pytest.raises(InvalidInputError, match="empty range"):
+        circuit.resolve(date(2026, 1, 1), horizon_days=11)
+
+
+@pytest.mark.parametrize("horizon", [-1, 366, True, "30", 30.0, None])
+def test_resolve_refuses_a_bad_horizon(horizon: Any) -> None:
+    with pytest.raises(InvalidInputError, match="admission horizon must be"):
+        get_circuit("kyc_adult").resolve(date(2026, 1, 1), horizon_days=horizon)
+
+
+def test_a_horizon_past_the_last_encodable_date_is_refused() -> None:
+    last = DATE_EPOCH + timedelta(days=2**16 - 1)
+    circuit = get_circuit("kyc_adult")
+    circuit.resolve(last)
+    with pytest.raises(InvalidInputError, match=r"expiry_date >= today \+ 1 days.*is outside"):
+        circuit.resolve(last, horizon_days=1)

@@ -764,3 +764,44 @@ def test_library_refuses_a_challenge_lifetime_out_of_bounds(lifetime: dt.timedel
             chain_id=1,
             lifetime=lifetime,
         )
+
+
+def _challenge_command(out: Path, *extra: str) -> list[str]:
+    return [
+        "verifier",
+        "challenge",
+        "--circuit",
+        "kyc_adult",
+        "--domain",
+        "exchange.example",
+        "--wallet",
+        WALLET,
+        "--chain-id",
+        "1",
+        "--out",
+        str(out),
+        *extra,
+    ]
+
+
+def test_challenge_horizon(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(_challenge_command(tmp_path / "plain.json"), capsys)[0] == 0
+    assert Challenge.from_json((tmp_path / "plain.json").read_text()).horizon_days == 0
+    out = tmp_path / "horizon.json"
+    assert _run(_challenge_command(out, "--horizon-days", "30"), capsys)[0] == 0
+    challenge = Challenge.from_json(out.read_text())
+    assert challenge.horizon_days == 30
+    assert json.loads(out.read_text())["horizon_days"] == 30
+
+
+@pytest.mark.parametrize("horizon", ["-1", "366"])
+def test_challenge_horizon_is_bounded(
+    horizon: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "challenge.json"
+    status, _, err = _run(_challenge_command(out, "--horizon-days", horizon), capsys)
+    assert status == 2
+    assert err == (
+        "zkattest: error: the admission horizon must be a whole number of days from 0 to 365\n"
+    )
+    assert not out.exists()

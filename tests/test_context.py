@@ -99,6 +99,10 @@ def test_bad_addresses_are_refused(bad: object) -> None:
         {"chain_id": 2**64},
         {"today": dt.datetime(2026, 11, 21, 12, 0)},
         {"today": "2026-11-21"},
+        {"horizon_days": -1},
+        {"horizon_days": 366},
+        {"horizon_days": True},
+        {"horizon_days": "30"},
     ],
 )
 def test_bad_context_fields_are_refused(overrides: dict[str, Any]) -> None:
@@ -122,6 +126,7 @@ def _challenge(ctx: PresentationContext) -> int:
         ("wallet_address", CHECKSUMMED[1]),
         ("chain_id", 137),
         ("today", dt.date(2026, 11, 22)),
+        ("horizon_days", 30),
     ],
 )
 def test_every_field_is_bound(field: str, value: object) -> None:
@@ -169,3 +174,31 @@ def test_one_parser_each_with_the_same_bounds_everywhere() -> None:
             parse_verifier_domain(bad)
         with pytest.raises(config.ConfigError, match="ZKATTEST_VERIFIER_DOMAIN"):
             config.load_settings({"ZKATTEST_VERIFIER_DOMAIN": bad})
+
+
+def test_the_horizon_is_bound_right_after_the_verifier_date() -> None:
+    """Context order (docs/notes/transcript.md): ..., VERIFIER_DATE, ADMISSION_HORIZON."""
+    ctx = context(horizon_days=30)
+    expected = Transcript(b"test")
+    expected.append_u64(labels.PROTOCOL_VERSION, 1)
+    expected.append_message(labels.CIRCUIT_ID, b"kyc_adult")
+    expected.append_message(labels.CIRCUIT_HASH, bytes(range(32)))
+    expected.append_message(labels.VERIFIER_DOMAIN, b"exchange.example")
+    expected.append_message(labels.NONCE, b"n" * 32)
+    expected.append_message(labels.WALLET_ADDRESS, CHECKSUMMED[0].lower().encode())
+    expected.append_u64(labels.CHAIN_ID, 1)
+    expected.append_message(labels.VERIFIER_DATE, b"2026-11-21")
+    expected.append_u64(labels.ADMISSION_HORIZON, 30)
+    assert _challenge(ctx) == expected.challenge_scalar(labels.CHALLENGE)
+
+
+def test_horizon_bounds() -> None:
+    from zkattest.context import MAX_HORIZON_DAYS, parse_horizon_days
+
+    assert MAX_HORIZON_DAYS == 365
+    assert context().horizon_days == 0
+    assert context(horizon_days=MAX_HORIZON_DAYS).horizon_days == MAX_HORIZON_DAYS
+    assert parse_horizon_days(0) == 0
+    for bad in (-1, MAX_HORIZON_DAYS + 1, True, 30.0, "30", None):
+        with pytest.raises(InvalidInputError, match="admission horizon must be"):
+            parse_horizon_days(bad)

@@ -80,7 +80,7 @@ def test_every_circuit_round_trips(
     # the verifier knows the exact size before touching any point
     from zkattest.presentation import _plan, _proof_length
 
-    assert len(presentation.proof) == _proof_length(_plan(get_circuit(circuit_id), TODAY))
+    assert len(presentation.proof) == _proof_length(_plan(get_circuit(circuit_id), TODAY, 0))
     wire = Presentation.from_json(presentation.to_json())
     assert wire == presentation
     result = verify(wire, ch, issuer.public_key())
@@ -110,6 +110,7 @@ BINDING = {
     "wallet_address": {"wallet_address": OTHER_WALLET},
     "chain_id": {"chain_id": 137},
     "today": {"today": TODAY - dt.timedelta(days=1)},
+    "horizon_days": {"horizon_days": 30},
 }
 
 
@@ -151,6 +152,160 @@ def test_wrong_issuer_and_expired_challenge(
             credential(issuer),
             challenge_for("kyc_adult", expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)),
         )
+
+
+# -- the admission horizon: the proof shows expiry_date >= today + horizon_days ----------
+
+
+def _expiring_in(issuer: IssuerSecretKey, days: int) -> Credential:
+    return credential(issuer, expiry_date=(TODAY + dt.timedelta(days=days)).isoformat())
+
+
+def deviating_prove(
+    cred: Credential, ch: Challenge, monkeypatch: pytest.MonkeyPatch, *, ignore_horizon: bool
+) -> Presentation:
+    """A holder that skips the library's checks and runs the real proving steps
+    anyway, with its own randomness: a range proof of a value out of range uses
+    the value's low bits, and with ``ignore_horizon`` the plan is made as if the
+    horizon were 0 while the transcript still binds the challenge's."""
+    import random
+
+    from zkattest import presentation as module
+    from zkattest.hazmat import bulletproofs
+    from zkattest.hazmat.curve import R, get_backend
+
+    own = random.Random(1)
+
+    def draw() -> int:
+        return own.randrange(1, R)
+
+    def forced_range_proof(
+        transcript: Any, V: Any, values: Any, blinds: Any, n_bits: int, *, rng: Any
+    ) -> bulletproofs.RangeProof:
+        scalars = [rng() for _ in range(2 * n_bits * len(values) + 4)]
+        values = [v % R for v in values]
+        return bulletproofs._prove_range_core(
+            transcript, V, values, blinds, n_bits, scalars, get_backend()
+        )
+
+    honest_plan = module._plan
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "_holds", lambda p, m: True)
+        patch.setattr(bulletproofs, "prove_range_for_commitments", forced_range_proof)
+        if ignore_horizon:
+            patch.setattr(module, "_plan", lambda c, today, horizon: honest_plan(c, today, 0))
+        return prove(cred, ch, rng=draw)
+
+
+def test_a_horizon_admits_a_credential_valid_beyond_it(issuer: IssuerSecretKey) -> None:
+    ch = challenge_for("kyc_adult", horizon_days=30)
+    result = verify(prove(_expiring_in(issuer, 40), ch), ch, issuer.public_key())
+    assert result.valid_through == TODAY + dt.timedelta(days=30)  # the admission lasts to here
+    at_the_horizon = prove(_expiring_in(issuer, 30), ch)
+    assert verify(at_the_horizon, ch, issuer.public_key()).valid_through == TODAY + dt.timedelta(
+        days=30
+    )
+
+
+def test_the_holder_refuses_a_credential_expiring_within_the_horizon(
+    issuer: IssuerSecretKey,
+) -> None:
+    ch = challenge_for("kyc_adult", horizon_days=30)
+    with pytest.raises(
+        PolicyError,
+        match=r"^the credential does not satisfy expiry_date >= today"
+        r" \+ 30 days \(the challenge's admission horizon\)$",
+    ):
+        prove(_expiring_in(issuer, 29), ch)
+
+
+@pytest.mark.parametrize("ignore_horizon", [False, True])
+def test_a_deviating_prover_cannot_shorten_the_horizon(
+    issuer: IssuerSecretKey, monkeypatch: pytest.MonkeyPatch, ignore_horizon: bool
+) -> None:
+    ch = challenge_for("kyc_adult", horizon_days=30)
+    forged = deviating_prove(
+        _expiring_in(issuer, 20), ch, monkeypatch, ignore_horizon=ignore_horizon
+    )
+    with pytest.raises(VerificationError):
+        verify(forged, ch, issuer.public_key())
+    # the same steps on a credential that does satisfy the horizon verify: the
+    # refusal above is the false statement's, not the deviation's
+    honest = deviating_prove(_expiring_in(issuer, 40), ch, monkeypatch, ignore_horizon=False)
+    verify(honest, ch, issuer.public_key())
+
+
+def test_a_presentation_for_horizon_0_does_not_answer_horizon_30(issuer: IssuerSecretKey) -> None:
+    short = _expiring_in(issuer, 20)
+    now_only = challenge_for("kyc_adult")
+    presentation = prove(short, now_only)
+    verify(presentation, now_only, issuer.public_key())  # valid today, for horizon 0
+    with pytest.raises(VerificationError):
+        verify(presentation, dataclasses.replace(now_only, horizon_days=30), issuer.public_key())
+
+
+def test_valid_through_is_the_later_of_horizon_and_circuit_bound(
+    issuer: IssuerSecretKey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ahead.toml").write_text(
+        'id = "ahead"\nversion = 1\nschema = "investor/v1"\ndescription = "test"\n'
+        '[[predicate]]\nattribute = "expiry_date"\nop = ">="\nvalue = "today + 60d"\n'
+    )
+    monkeypatch.setenv("ZKATTEST_CIRCUITS_DIR", str(tmp_path))
+    cred = _expiring_in(issuer, 100)
+    for horizon, through in [(0, 60), (30, 60), (90, 90)]:
+        ch = challenge_for("ahead", horizon_days=horizon)
+        result = verify(prove(cred, ch), ch, issuer.public_key())
+        assert result.valid_through == TODAY + dt.timedelta(days=through)
+
+
+def test_the_challenge_carries_its_horizon() -> None:
+    from zkattest.presentation import MAX_HORIZON_DAYS
+
+    assert MAX_HORIZON_DAYS == 365
+    circuit = get_circuit("kyc_adult")
+    made = Challenge.create(
+        circuit,
+        verifier_domain="exchange.example",
+        wallet_address=WALLET,
+        chain_id=1,
+        horizon_days=30,
+    )
+    assert made.horizon_days == 30
+    assert json.loads(made.to_json())["horizon_days"] == 30
+    assert Challenge.from_json(made.to_json()) == made
+    default = Challenge.create(
+        circuit, verifier_domain="exchange.example", wallet_address=WALLET, chain_id=1
+    )
+    assert default.horizon_days == 0
+    assert json.loads(default.to_json())["horizon_days"] == 0
+    assert challenge_for("kyc_adult", horizon_days=MAX_HORIZON_DAYS).horizon_days == 365
+
+
+@pytest.mark.parametrize("horizon", [-1, 366, True, "30"])
+def test_a_horizon_out_of_bounds_is_refused(horizon: object) -> None:
+    from zkattest.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="admission horizon must be"):
+        challenge_for("kyc_adult", horizon_days=horizon)
+    with pytest.raises(InvalidInputError, match="admission horizon must be"):
+        Challenge.create(
+            get_circuit("kyc_adult"),
+            verifier_domain="exchange.example",
+            wallet_address=WALLET,
+            chain_id=1,
+            horizon_days=horizon,  # type: ignore[arg-type]
+        )
+    document = json.loads(challenge_for("kyc_adult").to_json())
+    with pytest.raises(DecodeError, match="admission horizon must be"):
+        Challenge.from_json(json.dumps({**document, "horizon_days": horizon}))
+
+
+def test_the_challenge_json_requires_the_horizon() -> None:
+    document = json.loads(challenge_for("kyc_adult").to_json())
+    del document["horizon_days"]
+    with pytest.raises(DecodeError, match=r"missing fields \['horizon_days'\]"):
+        Challenge.from_json(json.dumps(document))
 
 
 # -- soundness at and just past the boundary, per predicate kind ----------------------

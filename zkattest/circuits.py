@@ -42,8 +42,11 @@ day of that month (29 February minus 18 years is 28 February).
 :meth:`Circuit.resolve` turns all of it into scalars for a given ``today``.
 
 Every circuit must require ``expiry_date >= today`` (or a later relative
-date). Text attributes are hashed: no predicate may name them and they cannot
-be disclosed.
+date). A challenge's admission horizon raises every lower bound on
+``expiry_date`` to at least ``today + horizon_days`` when the circuit is
+resolved, so a presentation shows the credential valid for as long as the
+admission it earns lasts. Text attributes are hashed: no predicate may name
+them and they cannot be disclosed.
 
 The circuit hash, SHA-256 of :meth:`Circuit.canonical_json`, identifies the
 statement and goes into every proof. The canonical form (sorted keys, no
@@ -73,6 +76,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Final, TypeAlias
 
+from zkattest.context import parse_horizon_days
 from zkattest.errors import InvalidInputError
 from zkattest.schema import (
     DATE_BITS,
@@ -405,15 +409,22 @@ class Circuit:
             "circuit_hash": self.circuit_hash.hex(),
         }
 
-    def resolve(self, today: date) -> list[ResolvedPredicate]:
+    def resolve(self, today: date, *, horizon_days: int = 0) -> list[ResolvedPredicate]:
         """Every predicate as scalars, with relative dates taken from ``today``.
 
-        Raises :class:`InvalidInputError` if ``today`` is not a date, or a
-        date comes out outside the encodable range, or a ``between`` range
-        comes out empty.
+        ``horizon_days`` is the challenge's admission horizon: the lower bound
+        of every ``>=`` and ``between`` on ``expiry_date`` becomes the later of
+        the circuit's bound and ``today + horizon_days``. The result is one
+        :class:`ResolvedPredicate` per predicate, in the circuit's order.
+
+        Raises :class:`InvalidInputError` if ``today`` is not a date, the
+        horizon is not a whole number of days from 0 to
+        :data:`~zkattest.context.MAX_HORIZON_DAYS`, a date comes out outside
+        the encodable range, or a ``between`` range comes out empty.
         """
         if isinstance(today, datetime) or not isinstance(today, date):
             raise InvalidInputError("today must be a datetime.date")
+        parse_horizon_days(horizon_days)
         params = dict(self.params)
         resolved = []
         for p in self.predicates:
@@ -425,6 +436,8 @@ class Circuit:
                 raise InvalidInputError(
                     f"circuit {self.id}: {_describe(p)} on {today}: {exc}"
                 ) from None
+            if p.attribute == EXPIRY_ATTRIBUTE and p.op in (">=", "between"):
+                scalars[0] = max(scalars[0], self._expiry_floor(today, horizon_days))
             if p.op in _SET_OPS:
                 scalars = sorted(set(scalars))
             elif p.op == "between" and scalars[0] > scalars[1]:
@@ -444,6 +457,16 @@ class Circuit:
                 )
             )
         return resolved
+
+    def _expiry_floor(self, today: date, horizon_days: int) -> int:
+        """The scalar of ``today + horizon_days``, the least expiry date a challenge admits."""
+        try:
+            return _DATE.date_to_scalar(today + timedelta(days=horizon_days))
+        except (_BadValueError, OverflowError) as exc:
+            raise InvalidInputError(
+                f"circuit {self.id}: {EXPIRY_ATTRIBUTE} >= today + {horizon_days} days"
+                f" on {today}: {exc}"
+            ) from None
 
 
 # ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@
     zkattest issuer issue --key issuer.secret.json --attributes attrs.json --out credential.json
     zkattest holder check --credential credential.json --issuer issuer.json
     zkattest verifier challenge --circuit kyc_adult --domain exchange.example \\
-        --wallet 0x... --chain-id 1 --out challenge.json
+        --wallet 0x... --chain-id 1 [--horizon-days 30] --out challenge.json
     zkattest holder prove --credential credential.json --challenge challenge.json \\
         --wallet 0x... --out presentation.json
     zkattest verify --presentation presentation.json --challenge challenge.json --issuer issuer.json
@@ -55,7 +55,7 @@ from zkattest.credentials import (
 from zkattest.errors import InvalidInputError, PolicyError, VerificationError, ZkAttestError
 from zkattest.hazmat import bbs
 from zkattest.hazmat.curve import BACKEND_NAMES, ENV_VAR, set_backend
-from zkattest.presentation import Challenge, Presentation, prove, verify
+from zkattest.presentation import MAX_HORIZON_DAYS, Challenge, Presentation, prove, verify
 from zkattest.schema import get_schema
 
 _SUITES = {"sha256": bbs.BLS12_381_SHA_256, "shake256": bbs.BLS12_381_SHAKE_256}
@@ -298,6 +298,7 @@ def cmd_challenge(args: argparse.Namespace) -> None:
         wallet_address=args.wallet,
         chain_id=args.chain_id,
         lifetime=_lifetime(args.lifetime),
+        horizon_days=args.horizon_days,
     )
     _write(args.out, challenge.to_json(), force=args.force)
 
@@ -575,6 +576,14 @@ def _parser() -> argparse.ArgumentParser:
         default=300,
         metavar="SECONDS",
         help="how long the challenge may be answered, 1 to 86400 (default: 300)",
+    )
+    challenge.add_argument(
+        "--horizon-days",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="admission horizon: the credential must be proven valid this many days past "
+        f"today, 0 to {MAX_HORIZON_DAYS} (default: 0, valid today)",
     )
     challenge.add_argument(
         "--param",

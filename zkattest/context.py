@@ -2,8 +2,9 @@
 
 Every presentation commits, before anything else enters its transcript, to
 the protocol version, the circuit id and hash, the verifier domain, the
-verifier's nonce, the wallet address to be whitelisted, the chain id and the
-date the verifier asserted as "today". Verifying against any other value of
+verifier's nonce, the wallet address to be whitelisted, the chain id, the
+date the verifier asserted as "today" and the admission horizon (the days past
+today the credential is proven valid for). Verifying against any other value of
 any of these fails, so a presentation lifted from one platform, one address
 or one challenge is useless elsewhere.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from Crypto.Hash import keccak as _keccak
 
@@ -26,12 +28,14 @@ from zkattest.hazmat.transcript import Transcript
 
 __all__ = [
     "MAX_CHAIN_ID",
+    "MAX_HORIZON_DAYS",
     "PROTOCOL_VERSION",
     "PresentationContext",
     "checksum_address",
     "keccak256",
     "normalize_wallet_address",
     "parse_chain_id",
+    "parse_horizon_days",
     "parse_verifier_domain",
 ]
 
@@ -42,6 +46,9 @@ _DOMAIN = re.compile(rf"(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*")
 #: The largest chain id accepted anywhere (library, settings, storage, API):
 #: 2^53 - 1, which every JSON parser reads exactly and the database's BIGINT holds.
 MAX_CHAIN_ID = 2**53 - 1
+#: The longest admission horizon a challenge may carry, in days: a presentation
+#: shows the credential valid for at most this long past the verifier's date.
+MAX_HORIZON_DAYS: Final = 365
 
 
 def keccak256(data: bytes) -> bytes:
@@ -76,6 +83,19 @@ def parse_chain_id(chain_id: object) -> int:
     return chain_id
 
 
+def parse_horizon_days(horizon_days: object) -> int:
+    """An admission horizon: an ``int`` (not a bool) from 0 to :data:`MAX_HORIZON_DAYS`.
+
+    The number of days past the verifier's date for which a presentation shows
+    the credential valid (``expiry_date >= today + horizon_days``).
+    """
+    if type(horizon_days) is not int or not 0 <= horizon_days <= MAX_HORIZON_DAYS:
+        raise InvalidInputError(
+            f"the admission horizon must be a whole number of days from 0 to {MAX_HORIZON_DAYS}"
+        )
+    return horizon_days
+
+
 def parse_verifier_domain(domain: object) -> str:
     """A verifier domain: a lower-case DNS host name (labels of letters, digits and
     inner hyphens, 253 characters at most), with no scheme, port or path."""
@@ -95,7 +115,11 @@ def checksum_address(address: object) -> str:
 
 @dataclass(frozen=True)
 class PresentationContext:
-    """The public inputs a presentation is bound to."""
+    """The public inputs a presentation is bound to.
+
+    ``horizon_days`` is the admission horizon: the circuit's expiry bound is
+    raised to ``today + horizon_days`` (:meth:`zkattest.circuits.Circuit.resolve`).
+    """
 
     circuit_id: str
     circuit_hash: bytes
@@ -104,6 +128,7 @@ class PresentationContext:
     wallet_address: str
     chain_id: int
     today: dt.date
+    horizon_days: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.circuit_id, str) or not 0 < len(self.circuit_id) <= 128:
@@ -117,6 +142,7 @@ class PresentationContext:
         parse_chain_id(self.chain_id)
         if type(self.today) is not dt.date:
             raise InvalidInputError("today must be a date")
+        parse_horizon_days(self.horizon_days)
 
     def bind(self, transcript: Transcript) -> None:
         """Append every field, labelled, in a fixed order: the first thing a proof absorbs."""
@@ -128,3 +154,4 @@ class PresentationContext:
         transcript.append_message(labels.WALLET_ADDRESS, self.wallet_address.encode())
         transcript.append_u64(labels.CHAIN_ID, self.chain_id)
         transcript.append_message(labels.VERIFIER_DATE, self.today.isoformat().encode())
+        transcript.append_u64(labels.ADMISSION_HORIZON, self.horizon_days)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zkattest.circuits import Circuit, ResolvedPredicate, get_circuit
-from zkattest.context import PresentationContext, normalize_wallet_address
+from zkattest.context import MAX_HORIZON_DAYS, PresentationContext, normalize_wallet_address
 from zkattest.credentials import (
     FORMAT_VERSION,
     Credential,
@@ -64,9 +64,23 @@ from zkattest.hazmat.sigma import (
     verify_set_membership,
 )
 from zkattest.hazmat.transcript import Transcript
-from zkattest.schema import EnumType, canonical_json, typed_api_id
+from zkattest.schema import (
+    DATE_EPOCH,
+    EXPIRY_ATTRIBUTE,
+    DateType,
+    EnumType,
+    canonical_json,
+    typed_api_id,
+)
 
-__all__ = ["Challenge", "Presentation", "VerifiedPresentation", "prove", "verify"]
+__all__ = [
+    "MAX_HORIZON_DAYS",
+    "Challenge",
+    "Presentation",
+    "VerifiedPresentation",
+    "prove",
+    "verify",
+]
 
 PROOF_FORMAT = 1
 _TRANSCRIPT_PROTOCOL = b"zkattest/presentation/v1"
@@ -124,7 +138,15 @@ def _keys(obj: Mapping[str, Any], required: set[str], what: str) -> None:
 
 @dataclass(frozen=True)
 class Challenge:
-    """What a verifier hands a wallet: everything the presentation must be bound to."""
+    """What a verifier hands a wallet: everything the presentation must be bound to.
+
+    ``today`` is the verifier's date for relative-date predicates.
+    ``horizon_days`` is the admission horizon, 0 to :data:`MAX_HORIZON_DAYS`:
+    the presentation shows ``expiry_date >= today + horizon_days`` (or the
+    circuit's own bound, if later), so an admission granted on it can last
+    through that date (:attr:`VerifiedPresentation.valid_through`). 0, the
+    default, asks for a credential valid today only.
+    """
 
     challenge_id: str
     nonce: bytes
@@ -136,6 +158,7 @@ class Challenge:
     today: dt.date
     expires_at: dt.datetime
     circuit_params: Mapping[str, int] = field(default_factory=dict)
+    horizon_days: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.challenge_id, str) or not 0 < len(self.challenge_id) <= 64:
@@ -155,9 +178,11 @@ class Challenge:
         chain_id: int,
         lifetime: dt.timedelta = dt.timedelta(minutes=5),
         now: dt.datetime | None = None,
+        horizon_days: int = 0,
     ) -> Challenge:
         """A fresh challenge with a random 32-byte nonce, valid for ``lifetime``
-        (1 second to 1 day)."""
+        (1 second to 1 day), asking for a credential valid ``horizon_days``
+        (0 to :data:`MAX_HORIZON_DAYS`) past today."""
         if not isinstance(lifetime, dt.timedelta) or not (
             _MIN_LIFETIME <= lifetime <= _MAX_LIFETIME
         ):
@@ -174,6 +199,7 @@ class Challenge:
             today=now.astimezone(dt.UTC).date(),
             expires_at=(now + lifetime).replace(microsecond=0),
             circuit_params=dict(circuit.params),
+            horizon_days=horizon_days,
         )
 
     def context(self) -> PresentationContext:
@@ -185,6 +211,7 @@ class Challenge:
             wallet_address=self.wallet_address,
             chain_id=self.chain_id,
             today=self.today,
+            horizon_days=self.horizon_days,
         )
 
     def circuit(self) -> Circuit:
@@ -208,6 +235,7 @@ class Challenge:
                 "wallet_address": self.wallet_address,
                 "chain_id": self.chain_id,
                 "today": self.today.isoformat(),
+                "horizon_days": self.horizon_days,
                 "expires_at": _utc(self.expires_at),
             }
         ).decode()
@@ -229,6 +257,7 @@ class Challenge:
                 "wallet_address",
                 "chain_id",
                 "today",
+                "horizon_days",
                 "expires_at",
             },
             _CHALLENGE_TYPE,
@@ -253,6 +282,7 @@ class Challenge:
                 today=_parse_date(obj["today"], "today"),
                 expires_at=_parse_utc(obj["expires_at"], "expires_at"),
                 circuit_params=params,
+                horizon_days=obj["horizon_days"],
             )
         except InvalidInputError as exc:
             if isinstance(exc, DecodeError):
@@ -356,7 +386,10 @@ class VerifiedPresentation:
     chain_id: int
     issuer_key_id: str
     disclosed: Mapping[str, Any]
-    #: The latest date the credential is proven unexpired on (expiry_date >= this).
+    #: The latest date the credential is proven unexpired on (expiry_date >= this):
+    #: the later of the circuit's expiry bound and the challenge's ``today +
+    #: horizon_days``. An admission granted on this presentation should end with
+    #: this day.
     valid_through: dt.date
 
 
@@ -396,23 +429,24 @@ class _Plan:
         return by_width if cost(by_width) < cost(single) else single
 
 
-_plans: dict[tuple[str, bytes, dt.date], _Plan] = {}
+_plans: dict[tuple[str, bytes, dt.date, int], _Plan] = {}
 
 
-def _plan(circuit: Circuit, today: dt.date) -> _Plan:
-    """The plan for ``circuit`` on ``today``, memoized (plans are never modified)."""
-    key = (circuit.id, circuit.circuit_hash, today)
+def _plan(circuit: Circuit, today: dt.date, horizon_days: int) -> _Plan:
+    """The plan for ``circuit`` on ``today`` with an admission horizon, memoized
+    (plans are never modified)."""
+    key = (circuit.id, circuit.circuit_hash, today, horizon_days)
     plan = _plans.get(key)
     if plan is None:
         if len(_plans) >= 1024:
             _plans.clear()
-        plan = _plans[key] = _make_plan(circuit, today)
+        plan = _plans[key] = _make_plan(circuit, today, horizon_days)
     return plan
 
 
-def _make_plan(circuit: Circuit, today: dt.date) -> _Plan:
+def _make_plan(circuit: Circuit, today: dt.date, horizon_days: int) -> _Plan:
     schema = circuit.schema
-    resolved = circuit.resolve(today)
+    resolved = circuit.resolve(today, horizon_days=horizon_days)
     disclosed: dict[int, int | None] = {i: None for i in circuit.disclosed_indexes}
     for p in resolved:
         if p.op == "==":
@@ -474,15 +508,27 @@ def _holds(p: ResolvedPredicate, m: int) -> bool:
     }[p.op]()
 
 
-def _expiry_bound(circuit: Circuit, today: dt.date) -> dt.date:
-    from zkattest.schema import DATE_EPOCH, EXPIRY_ATTRIBUTE
-
+def _expiry_bound(circuit: Circuit, today: dt.date, horizon_days: int) -> dt.date:
+    """The latest lower bound the circuit, resolved with the horizon, puts on the expiry date."""
     bounds = [
         p.values[0]
-        for p in circuit.resolve(today)
+        for p in circuit.resolve(today, horizon_days=horizon_days)
         if p.attribute == EXPIRY_ATTRIBUTE and p.op in (">=", "between")
     ]
     return DATE_EPOCH + dt.timedelta(days=max(bounds))
+
+
+def _unsatisfied(p: ResolvedPredicate, challenge: Challenge) -> str:
+    """Why the holder refuses: the predicate, never the credential's value."""
+    horizon = challenge.horizon_days
+    if horizon and p.attribute == EXPIRY_ATTRIBUTE and p.lower is not None:
+        floor = challenge.today + dt.timedelta(days=horizon)
+        if p.lower == DateType().date_to_scalar(floor):
+            return (
+                f"the credential does not satisfy {EXPIRY_ATTRIBUTE} >= today + {horizon} days"
+                " (the challenge's admission horizon)"
+            )
+    return f"the credential does not satisfy {p.attribute} {p.op} the circuit's value"
 
 
 def _transcript(
@@ -527,12 +573,10 @@ def prove(credential: Credential, challenge: Challenge, *, rng: Rng | None = Non
     if dt.datetime.now(dt.UTC) > challenge.expires_at:
         raise PolicyError("the challenge has expired")
     messages = credential.message_scalars()
-    for p in circuit.resolve(challenge.today):
+    for p in circuit.resolve(challenge.today, horizon_days=challenge.horizon_days):
         if not _holds(p, messages[p.index]):
-            raise PolicyError(
-                f"the credential does not satisfy {p.attribute} {p.op} the circuit's value"
-            )
-    plan = _plan(circuit, challenge.today)
+            raise PolicyError(_unsatisfied(p, challenge))
+    plan = _plan(circuit, challenge.today, challenge.horizon_days)
     backend = get_backend()
     G, H = pedersen_generators(backend)
     suite = credential.issuer.suite
@@ -708,7 +752,7 @@ def _verify(
         raise VerificationError("presentation refused")
     circuit = challenge.circuit()
     schema = circuit.schema
-    plan = _plan(circuit, challenge.today)
+    plan = _plan(circuit, challenge.today, challenge.horizon_days)
     suite = issuer.suite
     api_id = typed_api_id(suite)
 
@@ -798,5 +842,5 @@ def _verify(
         chain_id=challenge.chain_id,
         issuer_key_id=issuer.key_id,
         disclosed=dict(presentation.disclosed),
-        valid_through=_expiry_bound(circuit, challenge.today),
+        valid_through=_expiry_bound(circuit, challenge.today, challenge.horizon_days),
     )

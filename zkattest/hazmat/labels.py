@@ -17,8 +17,8 @@ Groups:
 - the protocol name, absorbed first by ``Transcript(protocol)``;
 - the presentation context, bound next, before any commitment: protocol
   version, circuit id and hash, verifier domain, verifier nonce, wallet address
-  and chain id, and the date the verifier asserted (DESIGN.md, "Context
-  binding");
+  and chain id, the date the verifier asserted and the admission horizon
+  (DESIGN.md, "Context binding");
 - generic labels for sigma protocols and range proofs;
 - derived outputs: challenges and the digest bound into a BBS
   ``presentation_header``;
@@ -29,6 +29,7 @@ Groups:
 from __future__ import annotations
 
 __all__ = [
+    "ADMISSION_HORIZON",
     "CHAIN_ID",
     "CHALLENGE",
     "CIRCUIT_HASH",
@@ -91,6 +92,9 @@ WALLET_ADDRESS = b"wallet-address"
 CHAIN_ID = b"chain-id"
 #: The date the verifier asserted as "today" for relative-date predicates.
 VERIFIER_DATE = b"verifier-date"
+#: The admission horizon in days: the credential is proven valid through the
+#: verifier's date plus this many days.
+ADMISSION_HORIZON = b"admission-horizon"
 #: The issuer public key a presentation is checked against.
 ISSUER_PUBLIC_KEY = b"issuer-public-key"
 #: The hash of the credential schema (its encoding tables).
