@@ -707,6 +707,20 @@ def test_holder_prove_refuses_an_expired_credential(
     )
 
 
+def test_holder_prove_refuses_a_challenge_dated_far_from_the_clock(
+    files: Files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = json.loads(files.challenge.read_text())
+    moved = _utc_today() - dt.timedelta(days=3)
+    files.challenge.write_text(json.dumps({**document, "today": moved.isoformat()}))
+    status, out, err = _run(_prove(files), capsys)
+    assert (status, out) == (1, "")
+    assert err == (
+        f"zkattest: error: the challenge's date ({moved}) is more than one day from this"
+        f" wallet's clock ({_utc_today()}, UTC)\n"
+    )
+
+
 def test_verify_accepts_and_refuses(files: Files, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _run(_verify(files), capsys)
     assert status == 0

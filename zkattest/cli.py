@@ -23,7 +23,8 @@ JSON is named with the line and column of the fault. The exit status::
       1  refused, a verdict on well-formed input: verify refuses the
          presentation; holder check finds the credential invalid, untrusted,
          expired or not yet valid; holder prove finds it untrusted or not
-         satisfying the circuit, or the challenge expired
+         satisfying the circuit, or refuses the challenge (expired, valid for
+         more than a day, or dated more than a day from the wallet's clock)
       2  usage or input error: bad arguments; a file that cannot be read, is
          not valid JSON, is malformed or too large; an invalid attribute value;
          an issuance refused for its dates; an unknown circuit or schema; the
@@ -72,7 +73,8 @@ exit status:
   1  refused, a verdict on well-formed input: verify refuses the
      presentation; holder check finds the credential invalid, untrusted,
      expired or not yet valid; holder prove finds it untrusted or not
-     satisfying the circuit, or the challenge expired
+     satisfying the circuit, or refuses the challenge (expired, valid for
+     more than a day, or dated more than a day from the wallet's clock)
   2  usage or input error: bad arguments; a file that cannot be read, is
      not valid JSON, is malformed or too large; an invalid attribute value;
      an issuance refused for its dates; an unknown circuit or schema; the

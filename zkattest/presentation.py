@@ -78,6 +78,7 @@ __all__ = [
     "Challenge",
     "Presentation",
     "VerifiedPresentation",
+    "accept_challenge",
     "prove",
     "verify",
 ]
@@ -88,6 +89,9 @@ _CHALLENGE_TYPE = "zkattest/challenge"
 _PRESENTATION_TYPE = "zkattest/presentation"
 _MIN_LIFETIME = dt.timedelta(seconds=1)
 _MAX_LIFETIME = dt.timedelta(days=1)
+# How far a challenge's `today` may be from the holder's UTC date: time zones,
+# and a challenge issued just before midnight and answered just after.
+_MAX_DATE_SKEW = dt.timedelta(days=1)
 #: Presentations larger than this are refused before any curve arithmetic.
 MAX_PROOF_BYTES = 64 * 1024
 
@@ -560,18 +564,60 @@ def _linear_relations(plan: _Plan, C: Mapping[int, G1], G: G1, H: G1) -> list[Li
 # ---------------------------------------------------------------------------
 
 
-def prove(credential: Credential, challenge: Challenge, *, rng: Rng | None = None) -> Presentation:
+def accept_challenge(challenge: Challenge, *, now: dt.datetime | None = None) -> Circuit:
+    """The holder's checks on a challenge before anything is proven; the circuit to prove.
+
+    A wallet that proved whatever it was asked would be an oracle: a verifier
+    choosing ``today`` and the circuit's parameters can bisect a hidden date
+    (a birth date falls in about 14 challenges on ``majority_age`` and
+    ``today``). So the holder answers only what an honest verifier sends, by
+    its own clock ``now`` (timezone-aware; default: the system clock). It
+    refuses with :class:`PolicyError` a challenge that has expired, that is
+    valid for more than one day from ``now`` (the longest lifetime
+    :meth:`Challenge.create` gives), or whose ``today`` is more than one day
+    from ``now``'s UTC date; and, as :meth:`Challenge.circuit` does, an unknown
+    circuit or parameters outside the circuit's declared bounds
+    (:class:`InvalidInputError`) or a circuit hash that does not match
+    (:class:`PolicyError`).
+    """
+    if now is None:
+        now = dt.datetime.now(dt.UTC)
+    elif not isinstance(now, dt.datetime) or now.utcoffset() is None:
+        raise InvalidInputError("now must be a timezone-aware datetime")
+    if now > challenge.expires_at:
+        raise PolicyError("the challenge has expired")
+    if challenge.expires_at - now > _MAX_LIFETIME:
+        raise PolicyError(
+            f"the challenge is valid for more than 1 day from now (until"
+            f" {_utc(challenge.expires_at)}); a wallet answers only short-lived challenges"
+        )
+    clock_date = now.astimezone(dt.UTC).date()
+    if abs(challenge.today - clock_date) > _MAX_DATE_SKEW:
+        raise PolicyError(
+            f"the challenge's date ({challenge.today}) is more than one day from this wallet's"
+            f" clock ({clock_date}, UTC)"
+        )
+    return challenge.circuit()
+
+
+def prove(
+    credential: Credential,
+    challenge: Challenge,
+    *,
+    rng: Rng | None = None,
+    now: dt.datetime | None = None,
+) -> Presentation:
     """The holder's recipe: prove the challenge's circuit on ``credential``.
 
-    Refuses with :class:`PolicyError` (naming the predicate, never a value)
-    when the credential does not satisfy the circuit or the challenge expired.
+    ``now`` is the holder's clock (timezone-aware; default: the system
+    clock). Refuses a challenge :func:`accept_challenge` refuses, and with
+    :class:`PolicyError` (naming the predicate, never a value) a credential
+    that does not satisfy the circuit.
     """
     draw = rng or random_scalar
-    circuit = challenge.circuit()
+    circuit = accept_challenge(challenge, now=now)
     if circuit.schema.id != credential.schema.id:
         raise PolicyError("the circuit is for another credential schema")
-    if dt.datetime.now(dt.UTC) > challenge.expires_at:
-        raise PolicyError("the challenge has expired")
     messages = credential.message_scalars()
     for p in circuit.resolve(challenge.today, horizon_days=challenge.horizon_days):
         if not _holds(p, messages[p.index]):
