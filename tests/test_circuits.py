@@ -36,10 +36,10 @@ REPO_CIRCUITS = Path(__file__).resolve().parent.parent / "circuits"
 
 # Pinned: changing a shipped circuit (or the schema it names) is a deliberate act.
 PINNED_HASHES = {
-    "accredited_investor_506c": "8a5b88ba73480a82df6fcff4efd1de0e264193e238d9e29fdbc2d853cdaabdff",
-    "kyc_adult": "fe40e5f9d27d8f1d3e7331c4a27703f1825a5b5ed6b79ad2470d7833ecefbb3b",
-    "qib_144a": "5e4d3649989fc18d092121e18f94bc9560f1b3cd4576e3962fa4cb7054d6ddcb",
-    "reg_s_non_us": "d3b45337e5f72f172ba96cf946850f2666978731a0a1965cd1c4da7a4f01a811",
+    "accredited_investor_506c": "0ec89c0d1ce1e7165c46f558b17e5a377f45809aef5dbdb73dee0ec6d782230d",
+    "kyc_adult": "186e3bd17bfe9338e315a10e9fbf03636d68096392643e9b37c5c4b229d8a030",
+    "qib_144a": "877e8d81c7a567fa048cfae144a272d53b786edcc8b461e584fac10f348d51ae",
+    "reg_s_non_us": "4ae9ea1b9b5b75259182b4a4914187c9410143237164b1465a93b42ec5e1f1db",
 }
 
 HEAD = """
@@ -58,6 +58,13 @@ value = "today"
 
 def predicate(attribute: str, op: str, value: str) -> str:
     return f'\n[[predicate]]\nattribute = "{attribute}"\nop = "{op}"\nvalue = {value}\n'
+
+
+def param(name: str, default: object, low: object, high: object) -> str:
+    return f"\n[params.{name}]\ndefault = {default}\nmin = {low}\nmax = {high}\n"
+
+
+AGE = predicate("birth_date", "<=", '"today - {age}y"')
 
 
 def days(d: date) -> int:
@@ -153,6 +160,7 @@ def test_circuit_hash_follows_the_documented_rule(circuit_id: str) -> None:
         "schema",
         "disclose",
         "params",
+        "param_bounds",
         "predicates",
     }
     assert definition["format"] == "zkattest/circuit/v1"
@@ -174,6 +182,8 @@ def test_kyc_adult() -> None:
     circuit = get_circuit("kyc_adult")
     assert circuit.params == (("majority_age", 18),)
     assert circuit.param("majority_age") == 18
+    assert circuit.param_bounds == (("majority_age", 18, 21),)
+    assert circuit.definition()["param_bounds"] == {"majority_age": {"min": 18, "max": 21}}
     today = date(2024, 2, 29)
     resolved = {p.attribute: p for p in circuit.resolve(today)}
     assert resolved["birth_date"] == ResolvedPredicate(
@@ -220,6 +230,9 @@ def test_majority_age_override() -> None:
         ({"majority_age": "21"}, "majority_age must be an integer from 0"),
         ({"majority_age": 21.0}, "majority_age must be an integer from 0"),
         ({"majority_age": True}, "majority_age must be an integer from 0"),
+        ({"majority_age": 17}, "majority_age = 17 is outside its declared bounds 18 to 21"),
+        ({"majority_age": 22}, "majority_age = 22 is outside its declared bounds 18 to 21"),
+        ({"majority_age": 99}, "majority_age = 99 is outside its declared bounds 18 to 21"),
     ],
 )
 def test_bad_params_override(params: dict[str, Any], message: str) -> None:
@@ -312,7 +325,7 @@ def test_descriptions_are_not_hashed_but_everything_else_is() -> None:
 def test_canonical_spelling_of_values() -> None:
     circuit = parse_circuit(
         HEAD
-        + "[params]\nage = 18\n"
+        + param("age", 18, 16, 21)
         + predicate("birth_date", "<=", '"today-{age}y"')
         + predicate("issuance_date", "between", '[1990-01-01, "2030-12-31"]')
         + predicate("expiry_date", ">=", '" today + 0d "')
@@ -551,18 +564,49 @@ REJECTED = [
     ),
     (
         "unused parameter",
-        HEAD + "[params]\nmajority_age = 18\n" + EXPIRY,
+        HEAD + param("majority_age", 18, 18, 21) + EXPIRY,
         r"parameter\(s\) majority_age declared but not used",
     ),
     (
         "non-integer parameter",
-        HEAD
-        + '[params]\nage = "18"\n'
-        + EXPIRY
-        + predicate("birth_date", "<=", '"today - {age}y"'),
+        HEAD + param("age", '"18"', 18, 21) + EXPIRY + AGE,
         "age must be an integer",
     ),
     ("params not a table", HEAD + "params = 3\n" + EXPIRY, "params must be a table"),
+    # every parameter declares the bounds a wallet accepts for it
+    (
+        "parameter without bounds",
+        HEAD + "[params]\nage = 18\n" + EXPIRY + AGE,
+        r"params: age must be a table of default, min and max",
+    ),
+    (
+        "parameter without max",
+        HEAD + "[params.age]\ndefault = 18\nmin = 18\n" + EXPIRY + AGE,
+        r"params: age must be a table of default, min and max \(missing max\)",
+    ),
+    (
+        "parameter with an unknown key",
+        HEAD + param("age", 18, 18, 21) + "step = 1\n" + EXPIRY + AGE,
+        r"params: age must be a table of default, min and max \(unknown step\)",
+    ),
+    ("bounds reversed", HEAD + param("age", 18, 21, 18) + EXPIRY + AGE, r"age: min 21 > max 18"),
+    (
+        "default below the bounds",
+        HEAD + param("age", 17, 18, 21) + EXPIRY + AGE,
+        r"params: age = 17 is outside its declared bounds 18 to 21",
+    ),
+    (
+        "default above the bounds",
+        HEAD + param("age", 22, 18, 21) + EXPIRY + AGE,
+        r"params: age = 22 is outside its declared bounds 18 to 21",
+    ),
+    (
+        "bound not an integer",
+        HEAD + param("age", 18, 18, '"21"') + EXPIRY + AGE,
+        "age: max must be",
+    ),
+    ("bound a bool", HEAD + param("age", 1, "false", 21) + EXPIRY + AGE, "age: min must be"),
+    ("negative bound", HEAD + param("age", 1, -1, 21) + EXPIRY + AGE, "age: min must be"),
 ]
 
 
@@ -669,7 +713,7 @@ def test_years_back_is_calendar_arithmetic(today: date, years: int) -> None:
 def test_age_predicate_matches_age_in_years(birth: date, today: date, majority: int) -> None:
     circuit = parse_circuit(
         HEAD
-        + f"[params]\nage = {majority}\n"
+        + param("age", majority, 16, 21)
         + predicate("birth_date", "<=", '"today - {age}y"')
         + EXPIRY
     )
@@ -859,3 +903,56 @@ def test_a_horizon_past_the_last_encodable_date_is_refused() -> None:
     circuit.resolve(last)
     with pytest.raises(InvalidInputError, match=r"expiry_date >= today \+ 1 days.*is outside"):
         circuit.resolve(last, horizon_days=1)
+
+
+# ---------------------------------------------------------------------------
+# Parameter bounds
+# ---------------------------------------------------------------------------
+
+
+def test_every_shipped_parameter_declares_bounds() -> None:
+    for circuit in load_builtin_circuits().values():
+        assert [name for name, _ in circuit.params] == [name for name, *_ in circuit.param_bounds]
+        for (_, value), (_, low, high) in zip(circuit.params, circuit.param_bounds, strict=True):
+            assert low <= value <= high
+
+
+def test_every_value_within_the_bounds_is_a_circuit() -> None:
+    hashes = {
+        get_circuit("kyc_adult", params={"majority_age": age}).circuit_hash
+        for age in (18, 19, 20, 21)
+    }
+    assert len(hashes) == 4
+
+
+def test_bounds_are_hashed() -> None:
+    narrow = parse_circuit(HEAD + param("age", 18, 18, 21) + EXPIRY + AGE)
+    wide = parse_circuit(HEAD + param("age", 18, 0, 99) + EXPIRY + AGE)
+    assert narrow.params == wide.params
+    assert narrow.circuit_hash != wide.circuit_hash
+
+
+def test_direct_construction_needs_bounds_for_every_parameter() -> None:
+    expiry = Predicate("expiry_date", ">=", RelativeDate(1, 0, "d"))
+    age = Predicate("birth_date", "<=", RelativeDate(-1, "age", "y"))
+    ok = Circuit(
+        "direct", 1, INVESTOR_V1, "d", (), (expiry, age), (("age", 18),), (("age", 18, 21),)
+    )
+    assert ok.param_bounds == (("age", 18, 21),)
+    with pytest.raises(InvalidInputError, match="params: age has no declared bounds"):
+        Circuit("direct", 1, INVESTOR_V1, "d", (), (expiry, age), (("age", 18),))
+    with pytest.raises(InvalidInputError, match="param_bounds: bounds for undeclared parameter x"):
+        Circuit(
+            "direct",
+            1,
+            INVESTOR_V1,
+            "d",
+            (),
+            (expiry, age),
+            (("age", 18),),
+            (("age", 18, 21), ("x", 0, 1)),
+        )
+    with pytest.raises(InvalidInputError, match="age = 30 is outside its declared bounds 18 to 21"):
+        Circuit(
+            "direct", 1, INVESTOR_V1, "d", (), (expiry, age), (("age", 30),), (("age", 18, 21),)
+        )

@@ -471,6 +471,47 @@ def test_a_verifier_cannot_search_for_a_birth_date_by_moving_today(
     assert probes >= 14
 
 
+def test_a_verifier_cannot_sweep_the_age_of_majority(issuer: IssuerSecretKey) -> None:
+    """The other half of the attack: vary `majority_age` until `birth_date <=
+    today - {majority_age}y` flips. The wallet proves only the ages kyc_adult
+    declares (18 to 21) and refuses the rest before proving, whatever circuit
+    hash the verifier computed from its own, wider copy of the circuit."""
+    from zkattest.circuits import circuits_dir, parse_circuit
+    from zkattest.errors import InvalidInputError
+
+    text = (circuits_dir() / "kyc_adult.toml").read_text(encoding="utf-8")
+    wide = text.replace("min = 18", "min = 0").replace("max = 21", "max = 150")
+    assert wide != text
+    cred = credential(issuer, birth_date="1987-03-14")  # 39 on TODAY
+    for age in (0, 17, 22, 30, 39, 40, 150):
+        forged = parse_circuit(wide, params={"majority_age": age})
+        ch = challenge_for(
+            "kyc_adult", circuit_hash=forged.circuit_hash, circuit_params={"majority_age": age}
+        )
+        with pytest.raises(
+            InvalidInputError, match=f"majority_age = {age} is outside its declared bounds 18 to 21"
+        ):
+            prove(cred, ch, now=NOW)
+        with pytest.raises(VerificationError):  # nor would the verifier's own library accept it
+            verify(
+                prove(cred, challenge_for("kyc_adult"), now=NOW), ch, issuer.public_key(), now=NOW
+            )
+    for age in (18, 21):
+        circuit = get_circuit("kyc_adult", params={"majority_age": age})
+        ch = challenge_for(
+            "kyc_adult", circuit_hash=circuit.circuit_hash, circuit_params={"majority_age": age}
+        )
+        verify(prove(cred, ch, now=NOW), ch, issuer.public_key(), now=NOW)
+    # the declared bounds are in the hash: a wide circuit's hash never passes for a bounded age
+    ch = challenge_for(
+        "kyc_adult",
+        circuit_hash=parse_circuit(wide).circuit_hash,
+        circuit_params={"majority_age": 18},
+    )
+    with pytest.raises(PolicyError, match="circuit hash does not match"):
+        prove(cred, ch, now=NOW)
+
+
 # -- every date the schema accepts can be proven -----------------------------------------
 
 LATEST = DateType().max_date  # the last date the schema encodes

@@ -9,8 +9,10 @@ none). Written as TOML, one file per circuit in ``circuits/``::
     schema = "investor/v1"
     description = "..."
     disclose = []                       # attribute names disclosed
-    [params]
-    majority_age = 18                   # overridable when loading
+    [params.majority_age]               # a parameter: its default and the
+    default = 18                        # bounds a challenge may set it within
+    min = 18
+    max = 21
     [[predicate]]
     attribute = "birth_date"
     op = "<="
@@ -48,12 +50,18 @@ resolved, so a presentation shows the credential valid for as long as the
 admission it earns lasts. Text attributes are hashed: no predicate may name
 them and they cannot be disclosed.
 
+Every parameter declares the least and greatest value a challenge may give
+it, and a value outside them is refused, so a wallet proves only the
+statements the circuit's author published: a verifier cannot sweep a
+parameter (``majority_age``) to search for a hidden value (a birth date).
+
 The circuit hash, SHA-256 of :meth:`Circuit.canonical_json`, identifies the
 statement and goes into every proof. The canonical form (sorted keys, no
 whitespace, UTF-8) holds the id, version, schema id and schema hash,
-disclosed attributes, parameters and predicates; set members, predicates and
-disclosed attributes are put in a canonical order first, so reordering a file
-does not change the hash, while changing a threshold or a parameter does.
+disclosed attributes, parameters and their bounds, and predicates; set
+members, predicates and disclosed attributes are put in a canonical order
+first, so reordering a file does not change the hash, while changing a
+threshold, a parameter or its bounds does.
 The description is documentation and is not hashed. See
 ``docs/notes/encoding.md``.
 """
@@ -135,6 +143,7 @@ _TOP_KEYS: Final = frozenset(
     {"id", "version", "schema", "description", "disclose", "params", "predicate"}
 )
 _PREDICATE_KEYS: Final = frozenset({"attribute", "op", "value"})
+_PARAM_KEYS: Final = ("default", "min", "max")
 _DATE = DateType()
 
 
@@ -288,7 +297,9 @@ class Circuit:
     disclosed attributes and parameters are sorted), raising
     :class:`InvalidInputError` for anything a loader would refuse; usually
     built by :func:`load_circuit` / :func:`parse_circuit`. ``params`` holds
-    ``(name, value)`` pairs.
+    ``(name, value)`` pairs and ``param_bounds`` one ``(name, min, max)``
+    triple per parameter: the values a challenge may set it to, inclusive,
+    which the value must lie within.
     """
 
     id: str
@@ -298,6 +309,7 @@ class Circuit:
     disclose: tuple[str, ...]
     predicates: tuple[Predicate, ...]
     params: tuple[tuple[str, int], ...] = ()
+    param_bounds: tuple[tuple[str, int, int], ...] = ()
 
     def __post_init__(self) -> None:
         try:
@@ -317,6 +329,7 @@ class Circuit:
             raise _ProblemError("description must be a string")
         schema = self.schema
         params = _check_params(self.params)
+        bounds = _check_param_bounds(self.param_bounds, params)
         # Disclosed attributes: known, not text, once each; in message order.
         disclose = _string_list(self.disclose, "disclose")
         for name in disclose:
@@ -362,6 +375,9 @@ class Circuit:
         if unused := sorted(params.keys() - used):
             raise _ProblemError(f"parameter(s) {', '.join(unused)} declared but not used")
         object.__setattr__(self, "params", tuple(sorted(params.items())))
+        object.__setattr__(
+            self, "param_bounds", tuple((name, *bounds[name]) for name in sorted(bounds))
+        )
         # The credential must not be expired.
         if not any(_is_expiry_check(p) for p in keyed):
             raise _ProblemError(
@@ -389,6 +405,9 @@ class Circuit:
             "schema": {"id": self.schema.id, "sha256": self.schema.schema_hash.hex()},
             "disclose": list(self.disclose),
             "params": dict(self.params),
+            "param_bounds": {
+                name: {"min": low, "max": high} for name, low, high in self.param_bounds
+            },
             "predicates": [p.to_json() for p in self.predicates],
         }
 
@@ -513,6 +532,39 @@ def _check_params(params: object) -> dict[str, int]:
         if type(value) is not int or not 0 <= value <= _MAX_OFFSET:
             raise _ProblemError(f"params: {name} must be an integer from 0 to {_MAX_OFFSET}")
         out[name] = value
+    return out
+
+
+def _check_param_bounds(bounds: object, params: Mapping[str, int]) -> dict[str, tuple[int, int]]:
+    """``{name: (min, max)}``, one entry per parameter, each holding its value."""
+    if not isinstance(bounds, (tuple, list)):
+        raise _ProblemError("param_bounds must be (name, min, max) triples")
+    out: dict[str, tuple[int, int]] = {}
+    for triple in bounds:
+        if not isinstance(triple, tuple) or len(triple) != 3:
+            raise _ProblemError("param_bounds must be (name, min, max) triples")
+        name, low, high = triple
+        if not isinstance(name, str) or name not in params:
+            shown = name if isinstance(name, str) and _IDENT.fullmatch(name) else _short(name)
+            raise _ProblemError(f"param_bounds: bounds for undeclared parameter {shown}")
+        if name in out:
+            raise _ProblemError(f"param_bounds: {name} is given twice")
+        for which, bound in (("min", low), ("max", high)):
+            if type(bound) is not int or not 0 <= bound <= _MAX_OFFSET:
+                raise _ProblemError(
+                    f"params: {name}: {which} must be an integer from 0 to {_MAX_OFFSET}"
+                )
+        if low > high:
+            raise _ProblemError(f"params: {name}: min {low} > max {high}")
+        out[name] = (low, high)
+    for name, value in params.items():
+        if name not in out:
+            raise _ProblemError(f"params: {name} has no declared bounds (min and max)")
+        low, high = out[name]
+        if not low <= value <= high:
+            raise _ProblemError(
+                f"params: {name} = {value} is outside its declared bounds {low} to {high}"
+            )
     return out
 
 
@@ -643,12 +695,14 @@ def parse_circuit(
 ) -> Circuit:
     """The circuit the TOML document ``text`` defines.
 
-    ``params`` overrides values of the circuit's ``[params]`` (each must be
-    declared there); the override is part of the circuit, so it changes the
-    hash. Raises :class:`InvalidInputError`, prefixed with ``source``, for
-    anything malformed: bad TOML, unknown or missing keys, unknown schema,
-    attribute or operator, a value of the wrong type or shape, a predicate or
-    disclosure on a text attribute, no predicates, or no expiry check.
+    ``params`` overrides the defaults of the circuit's ``[params.<name>]``
+    tables (each must be declared there and lie within its ``min`` and
+    ``max``); the override is part of the circuit, so it changes the hash.
+    Raises :class:`InvalidInputError`, prefixed with ``source``, for anything
+    malformed: bad TOML, unknown or missing keys, unknown schema, attribute or
+    operator, a value of the wrong type or shape, a parameter without bounds
+    or outside them, a predicate or disclosure on a text attribute, no
+    predicates, or no expiry check.
     """
     if not isinstance(text, str):
         raise InvalidInputError(f"{source}: circuit text must be a string")
@@ -734,7 +788,12 @@ def builtin_circuit_ids() -> list[str]:
 
 
 def get_circuit(circuit_id: str, *, params: Mapping[str, int] | None = None) -> Circuit:
-    """The built-in circuit ``circuit_id``, with optional parameter overrides."""
+    """The built-in circuit ``circuit_id``, with optional parameter overrides.
+
+    An override outside the bounds the circuit file declares for the
+    parameter is refused (:class:`InvalidInputError`), so a challenge naming
+    one is refused by the holder before anything is proven.
+    """
     if not isinstance(circuit_id, str) or _IDENT.fullmatch(circuit_id) is None:
         raise InvalidInputError(f"bad circuit id {_short(circuit_id)}")
     files = _circuit_files()
@@ -788,10 +847,7 @@ def _circuit_from_toml(data: dict[str, object], overrides: Mapping[str, int] | N
     if not isinstance(description, str) or not description.strip():
         raise _ProblemError("description must be a non-empty string")
     disclose = _string_list(data.get("disclose", []), "disclose")
-    raw_params = data.get("params", {})
-    if not isinstance(raw_params, dict):
-        raise _ProblemError("params must be a table of integers ([params])")
-    params = dict(raw_params)
+    params, bounds = _params_from_toml(data.get("params", {}))
     if overrides is not None:
         if not isinstance(overrides, Mapping):
             raise _ProblemError("params override must be a mapping of name to integer")
@@ -821,5 +877,33 @@ def _circuit_from_toml(data: dict[str, object], overrides: Mapping[str, int] | N
         description=description.strip(),
         disclose=tuple(disclose),
         predicates=tuple(predicates),
-        params=tuple(params.items()),
+        params=tuple(params.items()),  # type: ignore[arg-type]  # Circuit checks them
+        param_bounds=tuple(bounds),  # type: ignore[arg-type]
     )
+
+
+def _params_from_toml(raw: object) -> tuple[dict[str, object], list[tuple[str, object, object]]]:
+    """``[params.<name>]`` tables of ``default``, ``min`` and ``max``: the values and the
+    bounds (checked by :class:`Circuit`)."""
+    if not isinstance(raw, dict):
+        raise _ProblemError("params must be a table of [params.<name>] tables")
+    values: dict[str, object] = {}
+    bounds: list[tuple[str, object, object]] = []
+    for name, spec in raw.items():
+        if _IDENT.fullmatch(name) is None:
+            raise _ProblemError(f"params: bad parameter name {_short(name)}")
+        problems = []
+        if isinstance(spec, dict):
+            if missing := [key for key in _PARAM_KEYS if key not in spec]:
+                problems.append(f"missing {', '.join(missing)}")
+            if unknown := sorted(spec.keys() - set(_PARAM_KEYS)):
+                problems.append(f"unknown {', '.join(unknown)}")
+        if not isinstance(spec, dict) or problems:
+            detail = f" ({'; '.join(problems)})" if problems else ""
+            raise _ProblemError(
+                f"params: {name} must be a table of default, min and max{detail}:"
+                f" [params.{name}] default = ..., min = ..., max = ..."
+            )
+        values[name] = spec["default"]
+        bounds.append((name, spec["min"], spec["max"]))
+    return values, bounds
