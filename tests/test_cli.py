@@ -10,6 +10,7 @@ import os
 import stat
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -689,8 +690,9 @@ def test_holder_prove_refuses_a_credential_that_does_not_satisfy_the_circuit(
     status, out, err = _run(_prove(files), capsys)
     assert status == 1
     assert out == ""
-    assert err == (
-        "zkattest: error: the credential does not satisfy kyc_level >= the circuit's value\n"
+    assert err.startswith("zkattest: about to prove\n")  # what was asked, then the refusal
+    assert err.endswith(
+        "\nzkattest: error: the credential does not satisfy kyc_level >= the circuit's value\n"
     )
 
 
@@ -702,8 +704,8 @@ def test_holder_prove_refuses_an_expired_credential(
     )
     status, _, err = _run(_prove(files), capsys)
     assert status == 1
-    assert err == (
-        "zkattest: error: the credential does not satisfy expiry_date >= the circuit's value\n"
+    assert err.endswith(
+        "\nzkattest: error: the credential does not satisfy expiry_date >= the circuit's value\n"
     )
 
 
@@ -819,3 +821,145 @@ def test_challenge_horizon_is_bounded(
         "zkattest: error: the admission horizon must be a whole number of days from 0 to 365\n"
     )
     assert not out.exists()
+
+
+# -- holder prove: what is about to be proven --------------------------------------------
+
+
+def _horizon_challenge(f: Files, **create: object) -> Challenge:
+    challenge = Challenge.create(
+        get_circuit("kyc_adult"),
+        verifier_domain="exchange.example",
+        wallet_address=WALLET,
+        chain_id=1,
+        horizon_days=30,
+        **create,  # type: ignore[arg-type]
+    )
+    f.challenge.write_text(challenge.to_json())
+    return challenge
+
+
+def _summary(challenge: Challenge) -> str:
+    """What holder prove prints for a kyc_adult challenge with a 30-day horizon."""
+    today = challenge.today
+    try:
+        of_age = today.replace(year=today.year - 18)
+    except ValueError:  # 29 February: the last day of February 18 years before
+        of_age = today.replace(year=today.year - 18, day=28)
+    description = get_circuit("kyc_adult").description.splitlines()[0]
+    circuit = textwrap.fill(
+        f"kyc_adult: {description}",
+        width=80,
+        initial_indent="  circuit    ",
+        subsequent_indent=" " * 13,
+    )
+    return (
+        "zkattest: about to prove\n"
+        "  to         exchange.example\n"
+        f"  wallet     {WALLET} on chain 1\n"
+        f"{circuit}\n"
+        f"  statement  birth_date <= {of_age} (today - 18y)\n"
+        "             investor_type == individual\n"
+        "             kyc_level >= 2\n"
+        "             sanctions_screening == clear\n"
+        f"             expiry_date >= {today + dt.timedelta(days=30)}"
+        " (today + 30 days, the admission horizon)\n"
+        "  disclosed  nothing more\n"
+        f"  today      {today} (the verifier's date), admission horizon 30 days\n"
+        f"  expires    {challenge.expires_at.strftime('%Y-%m-%dT%H:%M:%SZ')} (the challenge)\n"
+    )
+
+
+def test_holder_prove_says_what_it_proves(files: Files, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not on a terminal: the summary goes to stderr and the proof is made."""
+    challenge = _horizon_challenge(files)
+    out_file = files.presentation.parent / "new.json"
+    status, out, err = _run([*_prove(files), "--out", str(out_file)], capsys)
+    assert (status, out) == (0, "")
+    assert err == _summary(challenge)
+    assert out_file.exists()
+
+
+def test_holder_prove_summary_of_set_predicates(
+    files: Files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    challenge = Challenge.create(
+        get_circuit("reg_s_non_us"),
+        verifier_domain="exchange.example",
+        wallet_address=WALLET,
+        chain_id=1,
+    )
+    files.challenge.write_text(challenge.to_json())
+    status, _, err = _run(
+        [*_prove(files), "--out", str(files.presentation.parent / "n.json")], capsys
+    )
+    assert status == 0
+    assert "  statement  country is none of AS, GU, MP, PR, UM, US, VI\n" in err
+    assert f"             expiry_date >= {challenge.today} (today)\n" in err
+    assert f"today      {challenge.today} (the verifier's date), admission horizon 0 days" in err
+
+
+class _Terminal:
+    """A stdin that is a terminal, answering the prompt with ``answer``."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+        self.asked = 0
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        self.asked += 1
+        return self.answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "proven"),
+    [("y\n", True), ("yes\n", True), ("n\n", False), ("\n", False), ("", False)],
+)
+def test_holder_prove_asks_on_a_terminal(
+    files: Files,
+    answer: str,
+    proven: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    challenge = _horizon_challenge(files)
+    terminal = _Terminal(answer)
+    monkeypatch.setattr(sys, "stdin", terminal)
+    out_file = files.presentation.parent / "new.json"
+    status, out, err = _run([*_prove(files), "--out", str(out_file)], capsys)
+    assert terminal.asked == 1
+    assert err.startswith(_summary(challenge) + "Prove this to exchange.example? [y/N] ")
+    assert out_file.exists() == proven
+    if proven:
+        assert status == 0
+    else:
+        assert (status, out) == (1, "")
+        assert err.endswith("zkattest: error: not proven: declined at the prompt\n")
+
+
+def test_holder_prove_yes_does_not_ask(
+    files: Files, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    challenge = _horizon_challenge(files)
+    terminal = _Terminal("n\n")
+    monkeypatch.setattr(sys, "stdin", terminal)
+    out_file = files.presentation.parent / "new.json"
+    status, _, err = _run([*_prove(files), "--yes", "--out", str(out_file)], capsys)
+    assert (status, terminal.asked) == (0, 0)
+    assert err == _summary(challenge)
+    assert out_file.exists()
+
+
+def test_holder_prove_checks_the_challenge_before_the_summary(
+    files: Files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = json.loads(files.challenge.read_text())
+    document["circuit_params"] = {"majority_age": 30}
+    files.challenge.write_text(json.dumps(document))
+    status, _, err = _run(_prove(files), capsys)
+    assert status == 2
+    assert "about to prove" not in err
+    assert err.endswith("majority_age = 30 is outside its declared bounds 18 to 21\n")

@@ -8,7 +8,7 @@
     zkattest verifier challenge --circuit kyc_adult --domain exchange.example \\
         --wallet 0x... --chain-id 1 [--horizon-days 30] --out challenge.json
     zkattest holder prove --credential credential.json --challenge challenge.json \\
-        --wallet 0x... --out presentation.json
+        --wallet 0x... [--yes] --out presentation.json
     zkattest verify --presentation presentation.json --challenge challenge.json --issuer issuer.json
     zkattest demo [--circuit accredited_investor_506c]
     zkattest serve [--host 127.0.0.1] [--port 8000] [--workers 1]
@@ -24,7 +24,8 @@ JSON is named with the line and column of the fault. The exit status::
          presentation; holder check finds the credential invalid, untrusted,
          expired or not yet valid; holder prove finds it untrusted or not
          satisfying the circuit, or refuses the challenge (expired, valid for
-         more than a day, or dated more than a day from the wallet's clock)
+         more than a day, or dated more than a day from the wallet's clock),
+         or is not confirmed at its prompt
       2  usage or input error: bad arguments; a file that cannot be read, is
          not valid JSON, is malformed or too large; an invalid attribute value;
          an issuance refused for its dates; an unknown circuit or schema; the
@@ -38,14 +39,15 @@ import datetime as dt
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Final, TextIO, TypeVar
 
 from zkattest import __version__
-from zkattest.circuits import CIRCUITS_DIR_ENV, get_circuit
-from zkattest.context import normalize_wallet_address
+from zkattest.circuits import CIRCUITS_DIR_ENV, Circuit, RelativeDate, get_circuit
+from zkattest.context import checksum_address, normalize_wallet_address
 from zkattest.credentials import (
     Credential,
     IssuerPublicKey,
@@ -56,8 +58,15 @@ from zkattest.credentials import (
 from zkattest.errors import InvalidInputError, PolicyError, VerificationError, ZkAttestError
 from zkattest.hazmat import bbs
 from zkattest.hazmat.curve import BACKEND_NAMES, ENV_VAR, set_backend
-from zkattest.presentation import MAX_HORIZON_DAYS, Challenge, Presentation, prove, verify
-from zkattest.schema import get_schema
+from zkattest.presentation import (
+    MAX_HORIZON_DAYS,
+    Challenge,
+    Presentation,
+    accept_challenge,
+    prove,
+    verify,
+)
+from zkattest.schema import EXPIRY_ATTRIBUTE, JsonValue, get_schema
 
 _SUITES = {"sha256": bbs.BLS12_381_SHA_256, "shake256": bbs.BLS12_381_SHAKE_256}
 _MAX_INPUT = 1024 * 1024
@@ -74,7 +83,8 @@ exit status:
      presentation; holder check finds the credential invalid, untrusted,
      expired or not yet valid; holder prove finds it untrusted or not
      satisfying the circuit, or refuses the challenge (expired, valid for
-     more than a day, or dated more than a day from the wallet's clock)
+     more than a day, or dated more than a day from the wallet's clock),
+     or is not confirmed at its prompt
   2  usage or input error: bad arguments; a file that cannot be read, is
      not valid JSON, is malformed or too large; an invalid attribute value;
      an issuance refused for its dates; an unknown circuit or schema; the
@@ -330,6 +340,13 @@ def cmd_prove(args: argparse.Namespace) -> None:
         named = _load(args.credential, Credential.from_json).issuer
         trusted = {named.key_id: named}
     credential = _load(args.credential, lambda text: accept_credential(text, trusted))
+    circuit = accept_challenge(challenge)
+    print(_summary(challenge, circuit), file=sys.stderr)
+    if sys.stdin.isatty() and not args.yes:
+        print(f"Prove this to {challenge.verifier_domain}? [y/N] ", end="", file=sys.stderr)
+        sys.stderr.flush()
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            raise PolicyError("not proven: declined at the prompt")
     presentation = prove(credential, challenge).to_json()
     if args.as_request:  # the body of POST /v1/presentations
         presentation = json.dumps(
@@ -337,6 +354,89 @@ def cmd_prove(args: argparse.Namespace) -> None:
             sort_keys=True,
         )
     _write(args.out, presentation, force=args.force)
+
+
+def _summary(challenge: Challenge, circuit: Circuit) -> str:
+    """What ``holder prove`` is about to prove, in plain words, with the values the
+    challenge resolves the circuit's predicates to."""
+    description = circuit.description.splitlines()[0]
+    lines = [
+        "zkattest: about to prove",
+        f"  to         {challenge.verifier_domain}",
+        f"  wallet     {checksum_address(challenge.wallet_address)} on chain {challenge.chain_id}",
+        textwrap.fill(
+            f"{circuit.id}: {description}",
+            width=80,
+            initial_indent="  circuit    ",
+            subsequent_indent=" " * 13,
+        ),
+    ]
+    for i, predicate in enumerate(_statement(challenge, circuit)):
+        lines.append(
+            textwrap.fill(
+                predicate,
+                width=80,
+                initial_indent="  statement  " if i == 0 else " " * 13,
+                subsequent_indent=" " * 15,
+                break_on_hyphens=False,
+            )
+        )
+    disclosed = ", ".join(circuit.disclose)
+    lines += [
+        "  disclosed  "
+        + (f"{disclosed} (their values go to the verifier)" if disclosed else "nothing more"),
+        f"  today      {challenge.today} (the verifier's date), admission horizon"
+        f" {challenge.horizon_days} days",
+        f"  expires    {challenge.expires_at.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
+        " (the challenge)",
+    ]
+    return "\n".join(lines)
+
+
+def _statement(challenge: Challenge, circuit: Circuit) -> list[str]:
+    """One line per predicate: attribute, operator and the values it resolves to today."""
+    today, horizon = challenge.today, challenge.horizon_days
+    resolved = circuit.resolve(today, horizon_days=horizon)
+    unraised = circuit.resolve(today)
+    params = dict(circuit.params)
+    lines = []
+    for p, r, base in zip(circuit.predicates, resolved, unraised, strict=True):
+        attribute = circuit.schema.attribute(p.attribute)
+        values = [_shown(attribute.decode_scalar(v)) for v in r.values]
+        text = _in_words(p.attribute, r.op, values)
+        if p.attribute == EXPIRY_ATTRIBUTE and r.values != base.values:
+            notes = [f"today + {horizon} days, the admission horizon"]
+        else:
+            operands = p.value if isinstance(p.value, tuple) else (p.value,)
+            notes = [_spelled(v, params) for v in operands if isinstance(v, RelativeDate)]
+        lines.append(f"{text} ({', '.join(notes)})" if notes else text)
+    return lines
+
+
+def _in_words(attribute: str, op: str, values: list[str]) -> str:
+    if op == "between":
+        return f"{attribute} between {values[0]} and {values[1]}"
+    if op == "in":
+        return f"{attribute} is one of {', '.join(sorted(values))}"
+    if op == "not_in":
+        return f"{attribute} is none of {', '.join(sorted(values))}"
+    return f"{attribute} {op} {values[0]}"
+
+
+def _spelled(relative: RelativeDate, params: dict[str, int]) -> str:
+    """A relative date with its parameter's value in place of its name."""
+    amount = relative.amount
+    count = params[amount] if isinstance(amount, str) else amount
+    return str(RelativeDate(relative.sign, count, relative.unit))
+
+
+def _shown(value: JsonValue) -> str:
+    """An attribute value as a person reads it: true/false, 1,000,000, names and dates."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return value
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -542,6 +642,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="trusted issuer public key file (repeatable; default: the key the credential "
         "names, which catches corruption but not a forged issuer)",
+    )
+    prove_cmd.add_argument(
+        "--yes",
+        action="store_true",
+        help="prove without asking; on a terminal, holder prove otherwise asks for"
+        " confirmation after showing what it will prove (shown on stderr in any case)",
     )
     prove_cmd.add_argument("--out", metavar="FILE", help="presentation file (default: stdout)")
     prove_cmd.add_argument(
