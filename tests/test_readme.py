@@ -56,5 +56,9 @@ def test_walkthrough_runs_as_written(tmp_path: Path) -> None:
         r'"circuit_id":"accredited_investor_506c","admitted":true\}'
     )
     assert re.search(status, out), out[-2000:]
-    assert "urn:zkattest:problem:challenge-used" in out
+    # the same presentation again: the same admission, answered 200, admitted once
+    admissions = re.findall(r'"admission_id":"([0-9a-f-]{36})"', out)
+    assert len(admissions) == 2, out[-2000:]
+    assert admissions[0] == admissions[1]
+    assert re.search(r"\} 200\n", out), out[-2000:]
     assert '"kty":"OKP"' in out

@@ -118,12 +118,29 @@ _SERVICE_SETTINGS: Final = (
     ),
     (
         "ZKATTEST_EIP712_VERIFYING_CONTRACT",
-        "whitelist contract address in the receipts' EIP-712 domain (default none)",
+        "the whitelist contract EIP-712 receipts are signed for (default none: no\n"
+        "      EIP-712 receipts)",
     ),
+    ("ZKATTEST_RECEIPT_AUDIENCE", "the JWS receipts' aud claim (default the verifier domain)"),
     (
         "ZKATTEST_CHALLENGE_LIFETIME_SECONDS",
         "how long a challenge may be answered, 10 to 3600 (default 300)",
     ),
+    (
+        "ZKATTEST_ADMISSION_HORIZON_DAYS",
+        "days an admission lasts; proofs show the credential valid that long,\n"
+        "      1 to 365 (default 30)",
+    ),
+    ("ZKATTEST_VERIFY_CONCURRENCY", "presentations verified at once, 1 to 64 (default 2)"),
+    (
+        "ZKATTEST_VERIFY_QUEUE",
+        "presentations waiting to be verified before 503, 0 to 10000 (default 16)",
+    ),
+    (
+        "ZKATTEST_PURGE_INTERVAL_SECONDS",
+        "seconds between purges of expired challenges and old audit events (default 3600)",
+    ),
+    ("ZKATTEST_AUDIT_RETENTION_DAYS", "days audit events are kept, 1 to 3650 (default 400)"),
     (
         "ZKATTEST_MAX_BODY_BYTES",
         "largest request body accepted, 1024 to 1048576 bytes (default 65536)",

@@ -20,6 +20,8 @@ from zkattest.service.core.config import Settings
 
 WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 ADMIN_TOKEN = "test-admin-token-0123456789-abcdefghijklmnop"  # noqa: S105 - a test fixture
+#: The whitelist contract the EIP-712 receipts are signed for.
+CONTRACT = "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"
 
 
 @dataclass
@@ -62,6 +64,7 @@ def make_settings(tmp: Path, issuer: IssuerSecretKey, **overrides: Any) -> Setti
         "admin_token": ADMIN_TOKEN,
         "verifier_domain": "exchange.example",
         "receipt_key_path": tmp / "receipt-keys.json",
+        "eip712_verifying_contract": CONTRACT,
     }
     fields.update(overrides)
     return Settings(**fields)

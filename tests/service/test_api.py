@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 
 import jwt
 import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
-from tests.service.conftest import ADMIN_TOKEN, WALLET, Service
+from tests.service.conftest import ADMIN_TOKEN, CONTRACT, WALLET, Service
 from zkattest.service.storage.records import ChallengeRecord
 
 PROBLEM = "application/problem+json"
@@ -40,7 +41,14 @@ def test_full_flow_with_receipts(service: Service) -> None:
     # (a) the JWS, verified with PyJWT against the published JWKS
     jwks = service.client.get("/.well-known/jwks.json").json()
     key = jwt.PyJWK(jwks["keys"][0])
-    claims = jwt.decode(body["receipt"]["jws"], key, algorithms=["EdDSA"])
+    claims = jwt.decode(
+        body["receipt"]["jws"],
+        key,
+        algorithms=["EdDSA"],
+        audience="exchange.example",
+        options={"require": ["aud", "iat", "exp", "jti", "iss", "sub"]},
+    )
+    assert claims["iss"] == "exchange.example"
     assert claims["sub"] == WALLET.lower()
     assert claims["jti"] == admission["admission_id"]
     assert claims["circuit_hash"] == "0x" + challenge["circuit_hash"]
@@ -54,6 +62,8 @@ def test_full_flow_with_receipts(service: Service) -> None:
     assert Account.recover_message(signable, signature=typed["signature"]) == typed["signer"]
     assert typed["message"]["wallet"].lower() == WALLET.lower()
     assert typed["message"]["expiry"] == claims["exp"]
+    assert typed["message"]["admissionId"] == "0x" + uuid.UUID(claims["jti"]).hex
+    assert typed["domain"]["verifyingContract"] == CONTRACT
 
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     listed = service.client.get(f"/v1/whitelist/{WALLET}", headers=admin)
@@ -64,16 +74,19 @@ def test_full_flow_with_receipts(service: Service) -> None:
 def test_admission_expires_no_later_than_the_proven_expiry(service: Service) -> None:
     challenge = service.challenge()
     body = service.submit(challenge, service.presentation(challenge)).json()
-    proven = dt.date.fromisoformat(challenge["today"])  # the circuits prove expiry >= today
+    # the presentation proves expiry >= today + the service's admission horizon
+    assert challenge["horizon_days"] == service.settings.admission_horizon_days == 30
+    proven = dt.date.fromisoformat(challenge["today"]) + dt.timedelta(days=30)
     expires = dt.datetime.fromisoformat(body["admission"]["expires_at"])
-    assert expires <= dt.datetime.combine(proven + dt.timedelta(days=1), dt.time(), dt.UTC)
+    assert expires == dt.datetime.combine(proven + dt.timedelta(days=1), dt.time(), dt.UTC)
 
 
 def test_replay_is_409_and_expired_is_410(service: Service) -> None:
     challenge = service.challenge()
     presentation = service.presentation(challenge)
     assert service.submit(challenge, presentation).status_code == 201
-    _problem(service.submit(challenge, presentation), 409, "challenge-used")
+    # another presentation for the used challenge (the same one again is answered 200)
+    _problem(service.submit(challenge, service.presentation(challenge)), 409, "challenge-used")
 
     store = service.client.app.state.zkattest.store  # type: ignore[attr-defined]
     old = service.challenge()

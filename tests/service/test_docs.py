@@ -68,6 +68,7 @@ def test_openapi_declares_the_admin_bearer_scheme(service: Service) -> None:
     optional = {("get", "/v1/whitelist/{wallet_address}")}
     assert admin == {
         ("post", "/v1/issuers"),
+        ("delete", "/v1/issuers/{key_id}"),
         ("delete", "/v1/whitelist/{wallet_address}"),
         *optional,
     }

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import stat
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,6 @@ from zkattest.service.receipts import (
     ADMISSION_TYPE,
     ADMISSION_TYPEHASH,
     EIP712_DOMAIN_TYPE,
-    EIP712_DOMAIN_TYPE_WITH_CONTRACT,
     SECP256K1_N,
     AdmissionTypedData,
     ReceiptKeys,
@@ -48,6 +48,7 @@ CIRCUIT_HASH = hashlib.sha256(b"kyc_adult circuit").digest()
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 EXPIRES = NOW + dt.timedelta(days=30)
 TYPED_DATA_KEYS = ("domain", "types", "primaryType", "message")
+ADMISSION_ID = "3f2b8c1e-5d4a-4b6e-9c7d-1a2b3c4d5e6f"
 
 # RFC 8037 Appendix A.1 (Ed25519 private key) and A.3 (its RFC 7638 thumbprint).
 RFC8037_D = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"
@@ -69,13 +70,14 @@ def keys() -> ReceiptKeys:
 def claims(**overrides: Any) -> dict[str, Any]:
     arguments: dict[str, Any] = {
         "issuer": "verifier.example.com",
+        "audience": "exchange.example",
         "wallet_address": WALLET,
         "chain_id": 1,
         "circuit_id": "kyc_adult",
         "circuit_hash": CIRCUIT_HASH,
         "issued_at": NOW,
         "expires_at": EXPIRES,
-        "admission_id": "adm_7Qk2f9",
+        "admission_id": ADMISSION_ID,
         "proof": b'{"type":"zkattest/presentation"}',
     }
     arguments.update(overrides)
@@ -312,6 +314,7 @@ def test_jws_verifies_with_pyjwt_against_the_jwks(keys: ReceiptKeys) -> None:
         key,
         algorithms=["EdDSA"],
         issuer="verifier.example.com",
+        audience="exchange.example",
         options={"require": ["iss", "sub", "iat", "exp", "jti"]},
     )
     assert decoded == payload
@@ -389,13 +392,14 @@ def test_admission_claims() -> None:
     payload = claims()
     assert payload == {
         "iss": "verifier.example.com",
+        "aud": "exchange.example",
         "sub": WALLET.lower(),
         "chain_id": 1,
         "circuit_id": "kyc_adult",
         "circuit_hash": "0x" + CIRCUIT_HASH.hex(),
         "iat": int(NOW.timestamp()),
         "exp": int(EXPIRES.timestamp()),
-        "jti": "adm_7Qk2f9",
+        "jti": ADMISSION_ID,
         "proof_digest": "0x" + hashlib.sha256(b'{"type":"zkattest/presentation"}').hexdigest(),
     }
 
@@ -403,14 +407,16 @@ def test_admission_claims() -> None:
 def test_receipts_carry_no_attribute_values(keys: ReceiptKeys) -> None:
     receipt = keys.sign_admission(
         issuer="verifier.example.com",
+        audience="exchange.example",
         wallet_address=WALLET,
         chain_id=1,
         circuit_id="kyc_adult",
         circuit_hash=CIRCUIT_HASH,
         issued_at=NOW,
         expires_at=EXPIRES,
-        admission_id="adm_7Qk2f9",
+        admission_id=ADMISSION_ID,
         proof=b"presentation bytes",
+        verifying_contract=CONTRACT,
     )
     payload = b64url_decode(receipt.jws.split(".")[1]).decode()
     published = payload + json.dumps(receipt.eip712)
@@ -437,7 +443,12 @@ def test_receipts_carry_no_attribute_values(keys: ReceiptKeys) -> None:
         {"circuit_id": ""},
         {"admission_id": "x" * 129},
         {"admission_id": "line\nbreak"},
+        {"admission_id": "adm_7Qk2f9"},
+        {"admission_id": ADMISSION_ID.upper()},
+        {"admission_id": ADMISSION_ID.replace("-", "")},
         {"issuer": " verifier.example.com"},
+        {"audience": ""},
+        {"audience": "two words"},
         {"proof": b""},
         {"proof": "not bytes"},
     ],
@@ -456,35 +467,33 @@ def admission(**overrides: Any) -> AdmissionTypedData:
         "chain_id": 1,
         "circuit_hash": CIRCUIT_HASH,
         "expires_at": EXPIRES,
+        "admission_id": ADMISSION_ID,
+        "verifying_contract": CONTRACT,
     }
     arguments.update(overrides)
     return AdmissionTypedData.create(**arguments)
 
 
 def test_typehash() -> None:
-    assert (
-        ADMISSION_TYPE
-        == "Admission(address wallet,uint256 chainId,bytes32 circuitHash,uint64 expiry)"
+    assert ADMISSION_TYPE == (
+        "Admission(address wallet,uint256 chainId,bytes32 circuitHash,uint64 expiry,"
+        "bytes16 admissionId)"
     )
     assert keccak(text=ADMISSION_TYPE) == ADMISSION_TYPEHASH
 
 
-@pytest.mark.parametrize("contract", [None, CONTRACT])
-def test_digest_matches_eth_account(contract: str | None) -> None:
-    message = admission(verifying_contract=contract)
+def test_digest_matches_eth_account() -> None:
+    message = admission()
     signable = encode_typed_data(full_message=message.typed_data())
     assert signable.version == b"\x01"
     assert signable.header == message.domain_separator()
     assert signable.body == message.hash_struct()
     assert eth_account_digest(message.typed_data()) == message.digest()
-    assert ("verifyingContract" in message.typed_data()["domain"]) is (contract is not None)
+    assert message.typed_data()["domain"]["verifyingContract"] == CONTRACT
 
 
-@pytest.mark.parametrize("contract", [None, CONTRACT])
-def test_eip712_signature_recovers_with_eth_account(
-    keys: ReceiptKeys, contract: str | None
-) -> None:
-    signed = keys.sign_typed_data(admission(verifying_contract=contract))
+def test_eip712_signature_recovers_with_eth_account(keys: ReceiptKeys) -> None:
+    signed = keys.sign_typed_data(admission())
     assert signed["signer"] == keys.verifier_address
     assert signed["primaryType"] == "Admission"
     assert signed["message"] == {
@@ -492,6 +501,7 @@ def test_eip712_signature_recovers_with_eth_account(
         "chainId": 1,
         "circuitHash": "0x" + CIRCUIT_HASH.hex(),
         "expiry": int(EXPIRES.timestamp()),
+        "admissionId": "0x" + uuid.UUID(ADMISSION_ID).hex,
     }
     assert recover(typed(signed), signed["signature"]) == keys.verifier_address
     # What a wallet library would be handed, after a JSON round trip.
@@ -511,6 +521,7 @@ def test_verifier_address_is_eip55(keys: ReceiptKeys) -> None:
         ("message", "chainId", 137),
         ("message", "circuitHash", "0x" + hashlib.sha256(b"other circuit").hexdigest()),
         ("message", "expiry", int(EXPIRES.timestamp()) + 1),
+        ("message", "admissionId", "0x" + uuid.uuid4().hex),
         ("domain", "name", "zkattest Whitelist 2"),
         ("domain", "version", "2"),
         ("domain", "chainId", 137),
@@ -527,9 +538,36 @@ def test_tampered_typed_data_recovers_another_address(
 
 
 def test_dropping_the_verifying_contract_recovers_another_address(keys: ReceiptKeys) -> None:
-    signed = keys.sign_typed_data(admission(verifying_contract=CONTRACT))
-    without = keys.sign_typed_data(admission())
-    assert recover(typed(without), signed["signature"]) != keys.verifier_address
+    signed = keys.sign_typed_data(admission())
+    forged = typed(signed)
+    forged["domain"] = {k: v for k, v in forged["domain"].items() if k != "verifyingContract"}
+    forged["types"] = {
+        **forged["types"],
+        "EIP712Domain": [
+            f for f in forged["types"]["EIP712Domain"] if f["name"] != "verifyingContract"
+        ],
+    }
+    assert recover(forged, signed["signature"]) != keys.verifier_address
+
+
+def test_receipts_without_a_contract_have_no_eip712_part(keys: ReceiptKeys) -> None:
+    receipt = keys.sign_admission(
+        issuer="verifier.example.com",
+        audience="exchange.example",
+        wallet_address=WALLET,
+        chain_id=1,
+        circuit_id="kyc_adult",
+        circuit_hash=CIRCUIT_HASH,
+        issued_at=NOW,
+        expires_at=EXPIRES,
+        admission_id=ADMISSION_ID,
+        proof=b"presentation bytes",
+        verifying_contract=None,
+    )
+    assert receipt.eip712 is None
+    assert receipt.jws.count(".") == 2
+    with pytest.raises(InvalidInputError):
+        admission(verifying_contract=None)
 
 
 @settings(max_examples=40, deadline=None)
@@ -538,17 +576,24 @@ def test_dropping_the_verifying_contract_recovers_another_address(keys: ReceiptK
     chain_id=st.integers(min_value=1, max_value=2**64 - 1),
     circuit_hash=st.binary(min_size=32, max_size=32),
     expiry=st.integers(min_value=1, max_value=2**64 - 1),
-    contract=st.none() | st.binary(min_size=20, max_size=20),
+    contract=st.binary(min_size=20, max_size=20),
+    admission_id=st.uuids(),
 )
 def test_random_admissions_match_eth_account_and_recover(
-    wallet: bytes, chain_id: int, circuit_hash: bytes, expiry: int, contract: bytes | None
+    wallet: bytes,
+    chain_id: int,
+    circuit_hash: bytes,
+    expiry: int,
+    contract: bytes,
+    admission_id: uuid.UUID,
 ) -> None:
     message = AdmissionTypedData(
         wallet_address="0x" + wallet.hex(),
         chain_id=chain_id,
         circuit_hash=circuit_hash,
         expiry=expiry,
-        verifying_contract=None if contract is None else "0x" + contract.hex(),
+        admission_id=str(admission_id),
+        verifying_contract="0x" + contract.hex(),
     )
     assert eth_account_digest(message.typed_data()) == message.digest()
     signed = _HYPOTHESIS_KEYS.sign_typed_data(message)
@@ -568,6 +613,9 @@ def test_random_admissions_match_eth_account_and_recover(
         {"circuit_hash": b"\x00" * 33},
         {"wallet_address": "0x1234"},
         {"verifying_contract": "0x" + "zz" * 20},
+        {"verifying_contract": None},
+        {"admission_id": "not-a-uuid"},
+        {"admission_id": ADMISSION_ID.upper()},
     ],
 )
 def test_admission_typed_data_refuses_bad_input(override: dict[str, Any]) -> None:
@@ -576,6 +624,8 @@ def test_admission_typed_data_refuses_bad_input(override: dict[str, Any]) -> Non
         "chain_id": 1,
         "circuit_hash": CIRCUIT_HASH,
         "expiry": 1,
+        "admission_id": ADMISSION_ID,
+        "verifying_contract": CONTRACT,
     }
     fields.update(override)
     with pytest.raises(InvalidInputError):
@@ -593,18 +643,26 @@ def test_sign_typed_data_refuses_other_objects(keys: ReceiptKeys) -> None:
 def test_sign_admission_binds_the_same_facts_twice(keys: ReceiptKeys) -> None:
     receipt = keys.sign_admission(
         issuer="verifier.example.com",
+        audience="exchange.example",
         wallet_address=WALLET,
         chain_id=11155111,
         circuit_id="kyc_adult",
         circuit_hash=CIRCUIT_HASH,
         issued_at=NOW,
         expires_at=EXPIRES,
-        admission_id="adm_7Qk2f9",
+        admission_id=ADMISSION_ID,
         proof=b"presentation bytes",
         verifying_contract=CONTRACT,
     )
-    decoded = jwt.decode(receipt.jws, jwt.PyJWK(keys.jwks()["keys"][0]), algorithms=["EdDSA"])
+    decoded = jwt.decode(
+        receipt.jws,
+        jwt.PyJWK(keys.jwks()["keys"][0]),
+        algorithms=["EdDSA"],
+        audience="exchange.example",
+    )
+    assert receipt.eip712 is not None
     message = receipt.eip712["message"]
+    assert message["admissionId"] == "0x" + uuid.UUID(decoded["jti"]).hex
     assert decoded["sub"] == message["wallet"].lower()
     assert decoded["chain_id"] == message["chainId"] == receipt.eip712["domain"]["chainId"]
     assert decoded["circuit_hash"] == message["circuitHash"]
@@ -623,23 +681,22 @@ def test_documented_example() -> None:
         chain_id=1,
         circuit_hash=hashlib.sha256(b"example").digest(),
         expiry=1_800_000_000,
+        admission_id="3f2b8c1e-5d4a-4b6e-9c7d-1a2b3c4d5e6f",
+        verifying_contract="0x8617E340B3D01FA5F11F306F4090FD50E238070D",
     )
     assert message.domain_separator().hex() == (
-        "376932324c2809ceb7dda4609e207d01721458a378ea3dae825748a7168d5105"
+        "14e3b3d1de019931b4419b044a6455959f62d26a564baa297e5607bb002b155e"
     )
     assert message.hash_struct().hex() == (
-        "a28b2f8ba6172fb0ecea4afad65d1085e5888a8e76425bb963cf2147956901c4"
+        "eae37b529e123ace3e21ff77e3ec6267f03c6faa00c8cea0b6f64c1f163b5ef3"
     )
     assert message.digest().hex() == (
-        "020da027d2444c424cd83f254b573fba84b8810ad29355c755f654080fd8fc34"
+        "2d53fa3591f12c5e38949c028d00323096b07ba7068dea64ee34ce0ec3f07f6b"
     )
     assert eth_account_digest(message.typed_data()) == message.digest()
     assert ADMISSION_TYPEHASH.hex() == (
-        "51c410ed489ce3125f20453fa1a2a39479e36aaaf2144b0a25b209da30571b04"
+        "d34d38ae10cfc58b19c57a28f3a73ad65b97dce46090be387214114822a97329"
     )
     assert keccak(text=EIP712_DOMAIN_TYPE).hex() == (
-        "c2f8787176b8ac6bf7215b4adcc1e069bf4ab82d9ab1df05a57a91d425935b6e"
-    )
-    assert keccak(text=EIP712_DOMAIN_TYPE_WITH_CONTRACT).hex() == (
         "8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f"
     )

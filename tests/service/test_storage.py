@@ -23,7 +23,7 @@ import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, text
 from sqlalchemy.engine import make_url
 
 from zkattest.errors import InvalidInputError, ZkAttestError
@@ -40,7 +40,8 @@ from zkattest.service.storage import (
     StorageError,
     Store,
 )
-from zkattest.service.storage.models import Base
+from zkattest.service.storage.errors import IssuerNotFound, IssuerNotTrusted, ReceiptSignerMismatch
+from zkattest.service.storage.models import Base, Issuer
 from zkattest.service.storage.schema import current_revision
 
 POSTGRES_URL = os.environ.get("ZKATTEST_TEST_POSTGRES_URL", "")
@@ -49,6 +50,7 @@ SKIP_POSTGRES = "set ZKATTEST_TEST_POSTGRES_URL (scripts/ci-postgres.sh)"
 
 NOW = datetime(2026, 5, 20, 12, 0, 0, 123456, tzinfo=UTC)
 WALLET = "0x52908400098527886E0F7030069857D2E4169EE7"  # EIP-55 mixed case
+ISSUER = "kyc-provider-1"
 OTHER_WALLET = "0x8617e340b3d01fa5f11f306f4090fd50e238070d"
 TABLES = {"admissions", "audit_events", "challenges", "issuers"}
 
@@ -96,8 +98,23 @@ def postgres_url() -> Iterator[str]:
 def store(database_url: str) -> Iterator[Store]:
     migrated = Store(database_url)
     migrated.migrate()
+    trust_test_issuer(migrated)
     yield migrated
     migrated.dispose()
+
+
+def trust_test_issuer(store: Store) -> None:
+    """Trust the issuer the admissions name, without an audit event (the tests count those)."""
+    with store.engine.begin() as conn:
+        conn.execute(
+            insert(Issuer).values(
+                key_id=ISSUER,
+                suite="BLS12381_SHA256",
+                public_key="ab" * 96,
+                source="config",
+                added_at=NOW,
+            )
+        )
 
 
 def make_challenge(
@@ -125,7 +142,8 @@ def make_challenge(
 
 def make_admission(n: int = 0, *, valid_for: timedelta = timedelta(days=90)) -> NewAdmission:
     return NewAdmission(
-        issuer_key_id="kyc-provider-1",
+        id=str(uuid.uuid4()),
+        issuer_key_id=ISSUER,
         proof_digest=f"{n:064x}",
         expires_at=NOW + valid_for,
         pseudonym=None,
@@ -409,6 +427,7 @@ def test_postgresql_runs_read_committed_whatever_the_server_default(postgres_url
     store = Store(strict_url)
     try:
         store.migrate()
+        trust_test_issuer(store)
         with store.engine.connect() as conn:
             assert conn.execute(text("SHOW transaction_isolation")).scalar_one() == "read committed"
         challenge = store.create_challenge(make_challenge())
@@ -506,7 +525,7 @@ def test_issuers(store: Store) -> None:
         store.add_issuer(key_id="kyc-3", suite="s", public_key="00", source="somewhere")  # type: ignore[arg-type]
     store.add_issuer(key_id="kyc-0", suite="BLS12-381-SHAKE-256", public_key="c3", source="api")
 
-    assert [i.key_id for i in store.list_issuers()] == ["kyc-0", "kyc-1"]
+    assert [i.key_id for i in store.list_issuers()] == ["kyc-0", "kyc-1", ISSUER]
     assert [e.event for e in store.audit_events()] == ["issuer_added", "issuer_added"]
 
 
@@ -566,3 +585,125 @@ def test_failure_mid_transaction_writes_nothing(store: Store) -> None:
     assert admission_count(store) == 0
     with pytest.raises(StorageError):
         store.counts(NOW)
+
+
+# -- issuers disabled, receipts kept, one receipt signer, one clock --------------------
+
+
+def test_disabling_an_issuer_revokes_its_live_admissions_at_once(store: Store) -> None:
+    other = "kyc-provider-2"
+    store.add_issuer(key_id=other, suite="BLS12381_SHA256", public_key="cd" * 96, source="api")
+    mine = [store.create_challenge(make_challenge()) for _ in range(3)]
+    for record in mine:
+        store.consume_and_admit(record.challenge_id, now=NOW, admission=make_admission())
+    theirs = store.create_challenge(make_challenge())
+    store.consume_and_admit(
+        theirs.challenge_id, now=NOW, admission=replace(make_admission(), issuer_key_id=other)
+    )
+    issuer, revoked = store.disable_issuer(ISSUER, NOW + timedelta(minutes=1))
+    assert revoked == 3
+    assert issuer.disabled_at == NOW + timedelta(minutes=1)
+    assert [i.key_id for i in store.list_issuers()] == [other]
+    assert [i.key_id for i in store.list_issuers(include_disabled=True)] == [ISSUER, other]
+    live = store.live_admissions(WALLET, NOW + timedelta(minutes=2))
+    assert [a.issuer_key_id for a in live] == [other]
+    assert store.disable_issuer(ISSUER, NOW + timedelta(minutes=3))[1] == 0
+    with pytest.raises(IssuerNotFound):
+        store.disable_issuer("never-stored", NOW)
+    fresh = store.create_challenge(make_challenge())
+    with pytest.raises(IssuerNotTrusted):
+        store.consume_and_admit(fresh.challenge_id, now=NOW, admission=make_admission())
+    assert reloaded(store, fresh.challenge_id).consumed_at is None  # nothing written
+    events = [(e.event, e.outcome) for e in store.audit_events(limit=50)]
+    assert ("issuer_disabled", "admin") in events
+    assert events.count(("revoked", "issuer_disabled")) == 3
+
+
+def test_concurrent_admissions_and_a_disable_leave_no_live_admission(store: Store) -> None:
+    challenges = [store.create_challenge(make_challenge()) for _ in range(12)]
+    barrier = threading.Barrier(len(challenges) + 1)
+    outcomes: list[str] = []
+
+    def admit(challenge_id: str) -> None:
+        barrier.wait()
+        try:
+            store.consume_and_admit(challenge_id, now=NOW, admission=make_admission())
+            outcomes.append("admitted")
+        except IssuerNotTrusted:
+            outcomes.append("untrusted")
+
+    threads = [threading.Thread(target=admit, args=(c.challenge_id,)) for c in challenges]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    store.disable_issuer(ISSUER, NOW)
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(outcomes) == len(challenges)
+    assert store.live_admissions(WALLET, NOW) == []
+
+
+def test_the_configuration_is_the_source_of_truth_for_configured_issuers(store: Store) -> None:
+    key = ("BLS12381_SHA256", "ef" * 96)
+    # the fixture's issuer came from the configuration and is not in this one
+    assert store.sync_config_issuers({"kyc-a": key, "kyc-b": key}, NOW) == []
+    assert {i.key_id for i in store.list_issuers()} == {"kyc-a", "kyc-b"}
+    store.add_issuer(key_id="kyc-api", suite=key[0], public_key=key[1], source="api")
+    # kyc-b leaves the configuration: disabled; the API's issuer stays
+    assert store.sync_config_issuers({"kyc-a": key}, NOW) == []
+    assert {i.key_id for i in store.list_issuers()} == {"kyc-a", "kyc-api"}
+    # listed again, a disabled issuer stays disabled, with a warning
+    warnings = store.sync_config_issuers({"kyc-a": key, "kyc-b": key}, NOW)
+    assert len(warnings) == 1
+    assert "kyc-b" in warnings[0]
+    assert "stays disabled" in warnings[0]
+    assert {i.key_id for i in store.list_issuers()} == {"kyc-a", "kyc-api"}
+    with pytest.raises(IssuerExists):
+        store.sync_config_issuers({"kyc-a": (key[0], "00" * 96)}, NOW)
+
+
+def test_an_admission_keeps_its_receipts(store: Store) -> None:
+    challenge = store.create_challenge(make_challenge())
+    admission = replace(make_admission(), receipt_jws="a.b.c", receipt_eip712='{"x":1}')
+    stored = store.consume_and_admit(challenge.challenge_id, now=NOW, admission=admission)
+    again = store.admission_for_challenge(challenge.challenge_id)
+    assert again == stored
+    assert (again.receipt_jws, again.receipt_eip712) == ("a.b.c", '{"x":1}')
+    assert store.admission_for_challenge("other") is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"id": "not-a-uuid"}, {"id": str(uuid.uuid4()).upper()}, {"expires_at": NOW}],
+)
+def test_a_bad_admission_is_refused_before_any_write(store: Store, change: dict[str, Any]) -> None:
+    challenge = store.create_challenge(make_challenge())
+    with pytest.raises(InvalidInputError):
+        store.consume_and_admit(
+            challenge.challenge_id, now=NOW, admission=replace(make_admission(), **change)
+        )
+    assert reloaded(store, challenge.challenge_id).consumed_at is None
+
+
+def test_one_receipt_signer_per_database(store: Store) -> None:
+    signer = "0x" + "11" * 20
+    store.bind_receipt_signer("kid-1", signer, NOW)
+    store.bind_receipt_signer("kid-1", signer.upper().replace("0X", "0x"), NOW)  # the same
+    with pytest.raises(ReceiptSignerMismatch) as info:
+        store.bind_receipt_signer("kid-2", signer, NOW)
+    assert "kid-1" in str(info.value)
+    assert "kid-2" in str(info.value)
+
+
+def test_the_clock_is_the_databases(store: Store) -> None:
+    clock = store.clock()
+    assert clock.tzinfo is not None
+    assert abs((clock - datetime.now(UTC)).total_seconds()) < 5
+    assert store.clock() >= clock
+
+
+def test_old_audit_events_are_purged(store: Store) -> None:
+    store.record_event("refused", "invalid", now=NOW - timedelta(days=500))
+    store.record_event("refused", "invalid", now=NOW)
+    assert store.purge_audit_events(NOW - timedelta(days=400)) == 1
+    assert [e.at for e in store.audit_events()] == [NOW]

@@ -7,6 +7,8 @@ set it runs on ``./zkattest.sqlite3`` and generates its receipt keys.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import gc
 import logging
 import multiprocessing
@@ -36,10 +38,11 @@ from zkattest.service.core.docs_policy import DocsContentSecurityPolicy
 from zkattest.service.core.limits import BodySizeLimit, RateLimit, RateLimiter
 from zkattest.service.core.logs import RequestLog, configure_logging, is_request_id
 from zkattest.service.core.metrics import Metrics
+from zkattest.service.core.pool import BoundedPool
 from zkattest.service.problems import install_problem_handlers
 from zkattest.service.receipts import ReceiptKeys
 from zkattest.service.server import MULTIPROCESS_ENV
-from zkattest.service.storage.errors import StorageError
+from zkattest.service.storage.errors import IssuerExists, ReceiptSignerMismatch, StorageError
 from zkattest.service.storage.repository import Store
 
 __all__ = ["check_startup", "create_app", "settings_from_environment"]
@@ -57,18 +60,21 @@ RFC 9457 `application/problem+json`.
 
 
 def _load_trusted_issuers(store: Store, paths: list[Path]) -> None:
+    """Make the configured issuers the trusted ones from the configuration:
+    those no longer listed are disabled and their live admissions revoked."""
+    configured: dict[str, tuple[str, str]] = {}
     for path in paths:
         try:
             key = read_issuer_key(path)
         except ValueError as exc:  # changed since the settings were checked
             raise ConfigError(f"ZKATTEST_TRUSTED_ISSUERS: {exc}") from None
-        store.add_issuer(
-            key_id=key.key_id,
-            suite=key.suite.name,
-            public_key=key.public_key.hex(),
-            source="config",
-            exist_ok=True,
-        )
+        configured[key.key_id] = (key.suite.name, key.public_key.hex())
+    try:
+        warnings = store.sync_config_issuers(configured, store.clock())
+    except IssuerExists as exc:
+        raise ConfigError(f"ZKATTEST_TRUSTED_ISSUERS: {exc}") from None
+    for warning in warnings:
+        log.warning("%s", warning)
 
 
 def check_startup(settings: Settings) -> None:
@@ -87,9 +93,42 @@ def check_startup(settings: Settings) -> None:
             f"{_root_cause(exc, settings.database_url)}"
         ) from None
     try:
-        ReceiptKeys.load_or_create(settings.receipt_key_path)
+        keys = ReceiptKeys.load_or_create(settings.receipt_key_path)
     except ZkAttestError as exc:
         raise ConfigError(f"ZKATTEST_RECEIPT_KEY_PATH: {exc}") from None
+    store = Store(settings.database_url)
+    try:
+        _bind_receipt_key(store, keys)
+    finally:
+        store.dispose()
+
+
+def _bind_receipt_key(store: Store, keys: ReceiptKeys) -> None:
+    """Every node on one database signs with one key: the first one recorded."""
+    try:
+        store.bind_receipt_signer(keys.kid, keys.verifier_address, store.clock())
+    except ReceiptSignerMismatch as exc:
+        raise ConfigError(f"ZKATTEST_RECEIPT_KEY_PATH: {exc}") from None
+
+
+async def _purge_forever(store: Store, settings: Settings) -> None:
+    """Delete expired challenges and old audit events every
+    ``ZKATTEST_PURGE_INTERVAL_SECONDS``, in a worker thread; a failure is logged
+    and retried at the next turn."""
+    while True:
+        await asyncio.sleep(settings.purge_interval_seconds)
+        try:
+            now = await asyncio.to_thread(store.clock)
+            challenges = await asyncio.to_thread(store.purge_expired_challenges, now)
+            events = await asyncio.to_thread(
+                store.purge_audit_events,
+                now - dt.timedelta(days=settings.audit_retention_days),
+            )
+        except StorageError as exc:
+            log.warning("purge failed: %s", exc)
+            continue
+        if challenges or events:
+            log.info("purged %d expired challenges and %d old audit events", challenges, events)
 
 
 def _root_cause(exc: BaseException, database_url: str) -> str:
@@ -154,7 +193,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store.migrate()
         _load_trusted_issuers(store, settings.trusted_issuers)
         keys = ReceiptKeys.load_or_create(settings.receipt_key_path)
-        app.state.zkattest = ServiceState(settings, store, keys, metrics)
+        _bind_receipt_key(store, keys)
+        if settings.eip712_verifying_contract is None:
+            log.warning(
+                "no EIP-712 receipts: set ZKATTEST_EIP712_VERIFYING_CONTRACT to the "
+                "whitelist contract they are for"
+            )
+        pool = BoundedPool(settings.verify_concurrency, settings.verify_queue)
+        app.state.zkattest = ServiceState(settings, store, keys, metrics, pool)
+        purger = asyncio.create_task(_purge_forever(store, settings))
         # What start-up loaded (modules, schemas, keys) lives as long as the process:
         # moved out of the collector's view, full collections stop re-walking it.
         gc.collect()
@@ -163,6 +210,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            purger.cancel()
+            pool.shutdown()
             store.dispose()
             gc.unfreeze()  # several apps in one process (tests): let the collector see them again
 

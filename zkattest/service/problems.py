@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from zkattest.errors import ZkAttestError
 from zkattest.service.schemas import ProblemDetails
 from zkattest.service.storage.errors import StorageError
 
@@ -58,6 +59,11 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "not-ready": (503, "The service cannot take writes now; try again"),
     "challenge-burned": (409, "Too many refused presentations burned this challenge"),
     "admission-not-found": (404, "No such admission"),
+    "issuer-not-found": (404, "No such issuer"),
+    "issuer-disabled": (409, "This issuer key was disabled; it is never trusted again"),
+    "issuer-conflict": (409, "Another issuer key is stored under this key id"),
+    "service-busy": (503, "Every verification slot is busy; try again shortly"),
+    "invalid-input": (400, "The request holds a value the service cannot use"),
     "internal": (500, "Internal error"),
 }
 
@@ -163,6 +169,14 @@ def install_problem_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(_allowed_methods(request))
         return problem_response(slug, instance=request.url.path, headers=headers or None)
+
+    @app.exception_handler(ZkAttestError)
+    async def _library(request: Request, exc: ZkAttestError) -> JSONResponse:
+        # A library error no route turned into a problem of its own: the input
+        # was unusable (the library checks its inputs; its messages name the
+        # field, never echo a secret). A 4xx, never a 500.
+        log.warning("unmapped %s on %s: %s", exc.__class__.__name__, request.url.path, exc)
+        return problem_response("invalid-input", str(exc), instance=request.url.path)
 
     @app.exception_handler(StorageError)
     async def _storage(request: Request, exc: StorageError) -> JSONResponse:

@@ -1,20 +1,25 @@
 """Admission receipts: a JWS for web back ends, an EIP-712 signature for contracts.
 
 Every admission the verifier grants is returned with two signatures over the
-same facts (wallet, chain, circuit, expiry), one per audience:
+same facts (admission id, wallet, chain, circuit, expiry), one per audience:
 
 * a compact JWS (RFC 7515) signed with the verifier's Ed25519 key, ``alg``
   ``EdDSA`` (RFC 8037 §3.1), ``kid`` the RFC 7638 thumbprint of the key.
   Any JOSE library verifies it against ``/.well-known/jwks.json``
   (:meth:`ReceiptKeys.jwks`). The claims (:func:`admission_claims`) name the
-  wallet, chain, circuit and proof digest, never an attribute value;
+  admission (``jti``), its audience (``aud``), wallet, chain, circuit, times
+  and proof digest, never an attribute value;
 * an EIP-712 typed-data signature with the verifier's secp256k1 key over::
 
-      Admission(address wallet,uint256 chainId,bytes32 circuitHash,uint64 expiry)
+      Admission(address wallet,uint256 chainId,bytes32 circuitHash,uint64 expiry,
+                bytes16 admissionId)
 
-  in the domain ``{name: "zkattest Whitelist", version: "1", chainId
-  [, verifyingContract]}``, so an on-chain whitelist admits the wallet once
-  ``ecrecover(digest, v, r, s) == verifier``. EIP-712 ("Specification")::
+  in the domain ``{name: "zkattest Whitelist", version: "1", chainId,
+  verifyingContract}``, so the one whitelist contract named admits the wallet
+  once ``ecrecover(digest, v, r, s) == verifier``, and can refuse a revoked
+  admission by its id. Without a configured contract there is no EIP-712
+  receipt: a signature valid for every contract on the chain would be replayable
+  to all of them. EIP-712 ("Specification")::
 
       typeHash          = keccak256(encodeType(T))
       hashStruct(s)     = keccak256(typeHash ‖ encodeData(s))
@@ -23,7 +28,8 @@ same facts (wallet, chain, circuit, expiry), one per audience:
 
   where ``encodeData`` is each member as one 32-byte word: ``string`` as
   ``keccak256`` of its UTF-8, ``address`` left-padded, ``uint`` big-endian,
-  ``bytes32`` as is.
+  ``bytes32`` as is, ``bytes16`` (the admission's UUID, RFC 9562 byte order)
+  zero-padded at the end.
 
 Both keys live in one JSON file, created with mode 0600 on first start
 (:meth:`ReceiptKeys.load_or_create`). Signing runs in OpenSSL through
@@ -44,7 +50,9 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import stat
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +73,6 @@ __all__ = [
     "ADMISSION_TYPEHASH",
     "EIP712_DOMAIN_NAME",
     "EIP712_DOMAIN_TYPE",
-    "EIP712_DOMAIN_TYPE_WITH_CONTRACT",
     "EIP712_DOMAIN_VERSION",
     "KEY_FILE_TYPE",
     "SECP256K1_N",
@@ -88,14 +95,16 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 EIP712_DOMAIN_NAME = "zkattest Whitelist"
 EIP712_DOMAIN_VERSION = "1"
-# encodeType of the domain: fields absent from the domain are absent from its type.
-EIP712_DOMAIN_TYPE = "EIP712Domain(string name,string version,uint256 chainId)"
-EIP712_DOMAIN_TYPE_WITH_CONTRACT = (
+# encodeType of the domain: always with the contract the receipts are for.
+EIP712_DOMAIN_TYPE = (
     "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
 )
 
 
-ADMISSION_TYPE = "Admission(address wallet,uint256 chainId,bytes32 circuitHash,uint64 expiry)"
+ADMISSION_TYPE = (
+    "Admission(address wallet,uint256 chainId,bytes32 circuitHash,uint64 expiry,"
+    "bytes16 admissionId)"
+)
 ADMISSION_TYPEHASH = keccak256(ADMISSION_TYPE.encode("ascii"))
 
 
@@ -145,6 +154,13 @@ def _identifier(value: object, what: str, max_length: int = _MAX_ID_LENGTH) -> s
     return value
 
 
+def _audience(value: object) -> str:
+    """An ``aud``: 1 to 255 printable ASCII characters, no spaces (a host name, a URI)."""
+    if not isinstance(value, str) or re.fullmatch(r"[\x21-\x7e]{1,255}", value) is None:
+        raise InvalidInputError("audience must be 1 to 255 printable ASCII characters, no spaces")
+    return value
+
+
 def _unix_seconds(value: object, what: str) -> int:
     """Whole seconds since the epoch (rounded down) of a timezone-aware datetime."""
     if not isinstance(value, dt.datetime) or value.tzinfo is None:
@@ -178,24 +194,26 @@ class AdmissionTypedData:
     ``wallet_address`` and ``verifying_contract`` are EVM addresses (a
     mixed-case one must carry a valid EIP-55 checksum; they are kept
     lower-case); ``expiry`` is unix seconds, as the contract compares it with
-    ``block.timestamp``. ``chain_id`` appears twice, in the domain and in
-    the message, so the message alone says which chain it admits to.
+    ``block.timestamp``; ``admission_id`` is the admission's UUID (the JWS
+    ``jti``). ``chain_id`` appears twice, in the domain and in the message, so
+    the message alone says which chain it admits to.
     """
 
     wallet_address: str
     chain_id: int
     circuit_hash: bytes
     expiry: int
-    verifying_contract: str | None = None
+    admission_id: str
+    verifying_contract: str
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "wallet_address", normalize_wallet_address(self.wallet_address))
         _uint(self.chain_id, "chain id", _MAX_UINT64)
         object.__setattr__(self, "circuit_hash", _bytes32(self.circuit_hash, "circuit hash"))
         _uint(self.expiry, "expiry", _MAX_UINT64)
-        if self.verifying_contract is not None:
-            contract = normalize_wallet_address(self.verifying_contract)
-            object.__setattr__(self, "verifying_contract", contract)
+        _uuid_bytes(self.admission_id)
+        contract = normalize_wallet_address(self.verifying_contract)
+        object.__setattr__(self, "verifying_contract", contract)
 
     @classmethod
     def create(
@@ -205,7 +223,8 @@ class AdmissionTypedData:
         chain_id: int,
         circuit_hash: bytes,
         expires_at: dt.datetime,
-        verifying_contract: str | None = None,
+        admission_id: str,
+        verifying_contract: str,
     ) -> AdmissionTypedData:
         """The message for an admission that lapses at ``expires_at`` (timezone-aware)."""
         return cls(
@@ -213,11 +232,12 @@ class AdmissionTypedData:
             chain_id=chain_id,
             circuit_hash=circuit_hash,
             expiry=_unix_seconds(expires_at, "expires_at"),
+            admission_id=admission_id,
             verifying_contract=verifying_contract,
         )
 
     def domain_separator(self) -> bytes:
-        """``hashStruct(eip712Domain)``; ``verifyingContract`` only if configured."""
+        """``hashStruct(eip712Domain)``."""
         return _domain_separator(self.chain_id, self.verifying_contract)
 
     def hash_struct(self) -> bytes:
@@ -228,6 +248,7 @@ class AdmissionTypedData:
             + _uint_word(self.chain_id)
             + self.circuit_hash
             + _uint_word(self.expiry)
+            + _uuid_bytes(self.admission_id).ljust(32, b"\0")
         )
 
     def digest(self) -> bytes:
@@ -236,28 +257,26 @@ class AdmissionTypedData:
 
     def typed_data(self) -> dict[str, Any]:
         """The ``eth_signTypedData_v4`` JSON: domain, types, primaryType, message."""
-        domain: dict[str, Any] = {
-            "name": EIP712_DOMAIN_NAME,
-            "version": EIP712_DOMAIN_VERSION,
-            "chainId": self.chain_id,
-        }
-        domain_fields = [
-            {"name": "name", "type": "string"},
-            {"name": "version", "type": "string"},
-            {"name": "chainId", "type": "uint256"},
-        ]
-        if self.verifying_contract is not None:
-            domain["verifyingContract"] = checksum_address(self.verifying_contract)
-            domain_fields.append({"name": "verifyingContract", "type": "address"})
         return {
-            "domain": domain,
+            "domain": {
+                "name": EIP712_DOMAIN_NAME,
+                "version": EIP712_DOMAIN_VERSION,
+                "chainId": self.chain_id,
+                "verifyingContract": checksum_address(self.verifying_contract),
+            },
             "types": {
-                "EIP712Domain": domain_fields,
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
                 "Admission": [
                     {"name": "wallet", "type": "address"},
                     {"name": "chainId", "type": "uint256"},
                     {"name": "circuitHash", "type": "bytes32"},
                     {"name": "expiry", "type": "uint64"},
+                    {"name": "admissionId", "type": "bytes16"},
                 ],
             },
             "primaryType": "Admission",
@@ -266,25 +285,31 @@ class AdmissionTypedData:
                 "chainId": self.chain_id,
                 "circuitHash": "0x" + self.circuit_hash.hex(),
                 "expiry": self.expiry,
+                "admissionId": "0x" + _uuid_bytes(self.admission_id).hex(),
             },
         }
 
 
+def _uuid_bytes(value: object) -> bytes:
+    """The 16 bytes of an admission id given as canonical UUID text."""
+    try:
+        if isinstance(value, str) and str(uuid.UUID(value)) == value:
+            return uuid.UUID(value).bytes
+    except ValueError:
+        pass
+    raise InvalidInputError("admission id must be a UUID in canonical lower-case form")
+
+
 @functools.lru_cache(maxsize=256)
-def _domain_separator(chain_id: int, verifying_contract: str | None) -> bytes:
+def _domain_separator(chain_id: int, verifying_contract: str) -> bytes:
     """The domain separator: a service signs for a handful of (chain, contract) pairs."""
-    domain_type = (
-        EIP712_DOMAIN_TYPE if verifying_contract is None else EIP712_DOMAIN_TYPE_WITH_CONTRACT
+    return keccak256(
+        keccak256(EIP712_DOMAIN_TYPE.encode("ascii"))
+        + _string_word(EIP712_DOMAIN_NAME)
+        + _string_word(EIP712_DOMAIN_VERSION)
+        + _uint_word(chain_id)
+        + _address_word(verifying_contract)
     )
-    words = [
-        keccak256(domain_type.encode("ascii")),
-        _string_word(EIP712_DOMAIN_NAME),
-        _string_word(EIP712_DOMAIN_VERSION),
-        _uint_word(chain_id),
-    ]
-    if verifying_contract is not None:
-        words.append(_address_word(verifying_contract))
-    return keccak256(b"".join(words))
 
 
 # --- JWS claims ----------------------------------------------------------------
@@ -293,6 +318,7 @@ def _domain_separator(chain_id: int, verifying_contract: str | None) -> bytes:
 def admission_claims(
     *,
     issuer: str,
+    audience: str,
     wallet_address: str,
     chain_id: int,
     circuit_id: str,
@@ -304,11 +330,14 @@ def admission_claims(
 ) -> dict[str, Any]:
     """The JWT claims of an admission receipt; no personal data.
 
-    ``iss`` the verifier domain, ``sub`` the lower-case wallet address,
-    ``chain_id``, ``circuit_id``, ``circuit_hash`` (``0x`` hex), ``iat`` and
-    ``exp`` (unix seconds; ``exp`` is the admission's expiry), ``jti`` the
-    admission id, ``proof_digest`` (``0x`` hex SHA-256 of ``proof``, the
-    presentation bytes exactly as received).
+    ``iss`` the verifier domain, ``aud`` who the receipt is for (the
+    platform's back end; RFC 7519 §4.1.3: a recipient that is not named must
+    reject it), ``sub`` the lower-case wallet address, ``chain_id``,
+    ``circuit_id``, ``circuit_hash`` (``0x`` hex), ``iat`` and ``exp`` (unix
+    seconds; ``exp`` is the admission's expiry), ``jti`` the admission id (a
+    UUID, also in the EIP-712 receipt: one id to look up or revoke),
+    ``proof_digest`` (``0x`` hex SHA-256 of ``proof``, the presentation bytes
+    exactly as received).
     """
     issued = _unix_seconds(issued_at, "issued_at")
     expiry = _unix_seconds(expires_at, "expires_at")
@@ -318,23 +347,25 @@ def admission_claims(
         raise InvalidInputError("proof must be non-empty bytes")
     return {
         "iss": _identifier(issuer, "issuer", 255),
+        "aud": _audience(audience),
         "sub": normalize_wallet_address(wallet_address),
         "chain_id": _uint(chain_id, "chain id", _MAX_UINT64),
         "circuit_id": _identifier(circuit_id, "circuit id"),
         "circuit_hash": "0x" + _bytes32(circuit_hash, "circuit hash").hex(),
         "iat": issued,
         "exp": expiry,
-        "jti": _identifier(admission_id, "admission id"),
+        "jti": str(uuid.UUID(bytes=_uuid_bytes(admission_id))),
         "proof_digest": "0x" + hashlib.sha256(proof).hexdigest(),
     }
 
 
 @dataclass(frozen=True)
 class AdmissionReceipt:
-    """What an admission returns: the JWS and the signed EIP-712 typed data."""
+    """What an admission returns: the JWS and the signed EIP-712 typed data
+    (None when no verifying contract is configured)."""
 
     jws: str
-    eip712: Mapping[str, Any]
+    eip712: Mapping[str, Any] | None
 
 
 # --- keys ------------------------------------------------------------------------
@@ -589,6 +620,7 @@ class ReceiptKeys:
         self,
         *,
         issuer: str,
+        audience: str,
         wallet_address: str,
         chain_id: int,
         circuit_id: str,
@@ -597,11 +629,13 @@ class ReceiptKeys:
         expires_at: dt.datetime,
         admission_id: str,
         proof: bytes,
-        verifying_contract: str | None = None,
+        verifying_contract: str | None,
     ) -> AdmissionReceipt:
-        """Both receipts for one admission, over the same wallet, chain, circuit and expiry."""
+        """Both receipts for one admission, over the same admission id, wallet,
+        chain, circuit and expiry; the EIP-712 one only for a ``verifying_contract``."""
         claims = admission_claims(
             issuer=issuer,
+            audience=audience,
             wallet_address=wallet_address,
             chain_id=chain_id,
             circuit_id=circuit_id,
@@ -611,14 +645,18 @@ class ReceiptKeys:
             admission_id=admission_id,
             proof=proof,
         )
+        jws = self.sign_jws(claims)
+        if verifying_contract is None:
+            return AdmissionReceipt(jws=jws, eip712=None)
         message = AdmissionTypedData(
             wallet_address=claims["sub"],
             chain_id=chain_id,
             circuit_hash=circuit_hash,
             expiry=claims["exp"],
+            admission_id=claims["jti"],
             verifying_contract=verifying_contract,
         )
-        return AdmissionReceipt(jws=self.sign_jws(claims), eip712=self.sign_typed_data(message))
+        return AdmissionReceipt(jws=jws, eip712=self.sign_typed_data(message))
 
     # dunder
 

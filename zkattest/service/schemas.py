@@ -76,6 +76,10 @@ class ChallengePublic(BaseModel):
     wallet_address: str = Field(description="lower-case")
     chain_id: int
     today: str = Field(description="the verifier's date for relative-date predicates")
+    horizon_days: int = Field(
+        description="the admission horizon: the presentation proves the credential valid "
+        "through today + horizon_days, and the admission lasts as long"
+    )
     expires_at: str = Field(description="RFC 3339 UTC")
 
 
@@ -139,7 +143,10 @@ class Eip712Receipt(BaseModel):
 
 class ReceiptPublic(BaseModel):
     jws: str = Field(description="compact JWS (EdDSA), keys at /.well-known/jwks.json")
-    eip712: Eip712Receipt
+    eip712: Eip712Receipt | None = Field(
+        description="EIP-712 typed data signed for the whitelist contract; null while "
+        "the service has no contract configured (ZKATTEST_EIP712_VERIFYING_CONTRACT)"
+    )
 
 
 class AdmissionCreated(BaseModel):
@@ -181,6 +188,16 @@ class IssuerPublic(BaseModel):
     suite: str
     public_key: str
     source: str
+    disabled_at: str | None = Field(
+        default=None, description="when it stopped being trusted; null while trusted"
+    )
+
+
+class IssuerDisabled(BaseModel):
+    """An issuer no longer trusted, and how many live admissions that revoked."""
+
+    issuer: IssuerPublic
+    revoked_admissions: int
 
 
 class IssuerCreate(_Strict):

@@ -17,6 +17,7 @@ from zkattest.credentials import IssuerPublicKey
 from zkattest.service.core.config import Settings
 from zkattest.service.core.limits import RateLimiter, client_key
 from zkattest.service.core.metrics import Metrics
+from zkattest.service.core.pool import BoundedPool
 from zkattest.service.problems import Problem
 from zkattest.service.receipts import ReceiptKeys
 from zkattest.service.storage.repository import Store
@@ -34,6 +35,8 @@ class ServiceState:
     store: Store
     keys: ReceiptKeys
     metrics: Metrics
+    #: Where presentations are verified: off the event loop, a bounded number at once.
+    verifier: BoundedPool
     _issuers: tuple[float, dict[str, IssuerPublicKey]] | None = None
     _issuers_lock: threading.Lock = field(default_factory=threading.Lock)
     #: Failed admin attempts per client: past the budget, admin requests wait (429).
@@ -54,7 +57,7 @@ class ServiceState:
             return cached[1]
 
     def forget_issuers(self) -> None:
-        """Drop the cache (after this process added an issuer)."""
+        """Drop the cache (after this process added or disabled an issuer)."""
         with self._issuers_lock:
             self._issuers = None
 

@@ -30,7 +30,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from zkattest.context import parse_verifier_domain
+from zkattest.context import MAX_HORIZON_DAYS, normalize_wallet_address, parse_verifier_domain
 from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import InvalidInputError, ZkAttestError
 from zkattest.service.core.logs import LogFormat, LogLevel
@@ -80,10 +80,25 @@ class Settings(BaseSettings):
     verifier_domain: str = "localhost"
     #: Ed25519 + secp256k1 receipt keys; generated (mode 0600) if absent.
     receipt_key_path: Path = Path("./zkattest-receipt-keys.json")
-    #: Optional whitelist contract address in the EIP-712 domain.
+    #: The whitelist contract EIP-712 receipts are signed for (its address is
+    #: in their domain); unset, admissions carry no EIP-712 receipt.
     eip712_verifying_contract: str | None = None
+    #: Who the JWS receipts are for (their ``aud`` claim, e.g. the platform's
+    #: back end); default: the verifier domain.
+    receipt_audience: str | None = None
     #: How long a challenge may be answered.
     challenge_lifetime_seconds: int = Field(default=300, ge=10, le=3600)
+    #: Days an admission lasts: presentations must prove the credential valid
+    #: until the challenge's date plus this many days.
+    admission_horizon_days: int = Field(default=30, ge=1, le=MAX_HORIZON_DAYS)
+    #: Presentations verified at once, each on its own thread, off the event loop.
+    verify_concurrency: int = Field(default=2, ge=1, le=64)
+    #: Presentations that may wait for a verification slot; beyond, 503 + Retry-After.
+    verify_queue: int = Field(default=16, ge=0, le=10_000)
+    #: Seconds between purges of expired challenges and old audit events (per process).
+    purge_interval_seconds: int = Field(default=3600, ge=1, le=7 * 86400)
+    #: Days audit events are kept.
+    audit_retention_days: int = Field(default=400, ge=1, le=3650)
     #: Largest request body accepted, in bytes.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
     #: Requests per minute per client on the challenge and presentation endpoints.
@@ -157,9 +172,25 @@ class Settings(BaseSettings):
     @field_validator("eip712_verifying_contract")
     @classmethod
     def _contract(cls, value: str | None) -> str | None:
-        if value is not None and re.fullmatch(r"0x[0-9a-fA-F]{40}", value) is None:
-            raise ValueError("must be a 0x-prefixed 20-byte hex address")
+        if value is None:
+            return None
+        try:
+            return normalize_wallet_address(value)
+        except InvalidInputError as exc:
+            reason = str(exc).removeprefix("wallet address ")
+            raise ValueError(f"{reason} (a 20-byte hex address)") from None
+
+    @field_validator("receipt_audience")
+    @classmethod
+    def _audience(cls, value: str | None) -> str | None:
+        if value is not None and re.fullmatch(r"[\x21-\x7e]{1,255}", value) is None:
+            raise ValueError("must be 1 to 255 printable ASCII characters with no spaces")
         return value
+
+    @property
+    def audience(self) -> str:
+        """The ``aud`` of the JWS receipts."""
+        return self.receipt_audience or self.verifier_domain
 
     @field_validator("admin_token")
     @classmethod

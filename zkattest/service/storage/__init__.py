@@ -12,6 +12,9 @@ from zkattest.service.storage.errors import (
     ChallengeExpired,
     ChallengeNotFound,
     IssuerExists,
+    IssuerNotFound,
+    IssuerNotTrusted,
+    ReceiptSignerMismatch,
     StorageError,
 )
 from zkattest.service.storage.records import (
@@ -42,9 +45,12 @@ __all__ = [
     "ChallengeNotFound",
     "ChallengeRecord",
     "IssuerExists",
+    "IssuerNotFound",
+    "IssuerNotTrusted",
     "IssuerRecord",
     "IssuerSource",
     "NewAdmission",
+    "ReceiptSignerMismatch",
     "StorageError",
     "Store",
     "StoreCounts",

@@ -9,10 +9,14 @@ method. The tree (under :class:`zkattest.errors.ZkAttestError`)::
     ├── ChallengeError           a challenge cannot be consumed
     │   ├── ChallengeNotFound    no challenge has this id (or it was purged)
     │   ├── ChallengeAlreadyUsed the challenge was consumed already (replay)
-    │   └── ChallengeExpired     the challenge's expiry has passed
+    │   ├── ChallengeExpired     the challenge's expiry has passed
+    │   └── IssuerNotTrusted     the presentation's issuer is unknown or disabled
     ├── ChallengeExists          create_challenge with an id already stored
-    └── IssuerExists             add_issuer with a key id already stored
-                                 (with other content, or without exist_ok)
+    ├── IssuerExists             add_issuer with a key id already stored
+    │                            (with other content, or without exist_ok)
+    ├── IssuerNotFound           disable_issuer with a key id never stored
+    └── ReceiptSignerMismatch    this node's receipt key is not the one the
+                                 database's receipts are signed with
 
 Bad arguments (a naive datetime, a malformed wallet address, a string longer
 than its column) raise :class:`zkattest.errors.InvalidInputError` before any
@@ -37,6 +41,9 @@ __all__ = [
     "ChallengeExpired",
     "ChallengeNotFound",
     "IssuerExists",
+    "IssuerNotFound",
+    "IssuerNotTrusted",
+    "ReceiptSignerMismatch",
     "StorageError",
 ]
 
@@ -78,6 +85,16 @@ class ChallengeExpired(ChallengeError):  # noqa: N818 (names the condition, like
         super().__init__(message)
 
 
+class IssuerNotTrusted(ChallengeError):  # noqa: N818 (names the condition, like its problem type)
+    """The presentation's issuer is not (or no longer) trusted: checked in the
+    transaction that would admit, so a disabled issuer never admits again."""
+
+    outcome: ClassVar[str] = "untrusted_issuer"
+
+    def __init__(self, message: str = "the issuer is not trusted") -> None:
+        super().__init__(message)
+
+
 class ChallengeExists(StorageError):  # noqa: N818 (names the condition, like its problem type)
     """A challenge with this id is stored already."""
 
@@ -90,3 +107,14 @@ class IssuerExists(StorageError):  # noqa: N818 (names the condition, like its p
 
     def __init__(self, message: str = "issuer key id already exists") -> None:
         super().__init__(message)
+
+
+class IssuerNotFound(StorageError):  # noqa: N818 (names the condition, like its problem type)
+    """No issuer with this key id was ever trusted."""
+
+    def __init__(self, message: str = "unknown issuer key id") -> None:
+        super().__init__(message)
+
+
+class ReceiptSignerMismatch(StorageError):  # noqa: N818 (names the condition, like its problem type)
+    """The database's receipts are signed with another key than this node's."""

@@ -1,10 +1,10 @@
 """SQLAlchemy models of the verifier's database.
 
-Four tables, and nothing personal in any of them: a challenge or an admission
-names a circuit, a wallet address and a chain; an admission adds the issuer key
-id, the SHA-256 digest of the presentation and an optional pseudonym; the audit
-trail holds events with their outcome. No attribute value, credential or proof
-bytes are stored.
+Nothing personal in any table: a challenge or an admission names a circuit, a
+wallet address and a chain; an admission adds the issuer key id, the SHA-256
+digest of the presentation, an optional pseudonym and its receipts (which say
+no more); the audit trail holds events with their outcome. No attribute value,
+credential or proof bytes are stored.
 
 Datetimes are stored in UTC through :class:`UTCDateTime`: PostgreSQL keeps them
 as ``timestamptz``; SQLite, which has no time-zone type, keeps UTC wall-clock
@@ -41,6 +41,8 @@ __all__ = [
     "Base",
     "Challenge",
     "Issuer",
+    "ReadinessProbe",
+    "ReceiptSigner",
     "UTCDateTime",
 ]
 
@@ -104,6 +106,8 @@ class Challenge(Base):
     consumed_at: Mapped[datetime | None]
     #: Presentations refused for this challenge (it is burned at the service's limit).
     refusals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Days past ``today`` the credential must be proven valid; the admission lasts as long.
+    horizon_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Admission(Base):
@@ -125,6 +129,10 @@ class Admission(Base):
     admitted_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    #: The receipts, signed before the admission was committed (compact JWS;
+    #: EIP-712 typed data and signature as JSON, or None when EIP-712 is off).
+    receipt_jws: Mapped[str | None] = mapped_column(Text)
+    receipt_eip712: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditEvent(Base):
@@ -151,6 +159,19 @@ class Issuer(Base):
     public_key: Mapped[str] = mapped_column(String(512))
     added_at: Mapped[datetime]
     source: Mapped[str] = mapped_column(String(16))
+    #: When it stopped being trusted (removed from the configuration, or by an admin).
+    disabled_at: Mapped[datetime | None]
+
+
+class ReceiptSigner(Base):
+    """The receipt key every node on this database signs with (one row)."""
+
+    __tablename__ = "receipt_signer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kid: Mapped[str] = mapped_column(String(64))
+    eip712_signer: Mapped[str] = mapped_column(String(42))
+    recorded_at: Mapped[datetime]
 
 
 class ReadinessProbe(Base):

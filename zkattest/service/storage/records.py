@@ -24,9 +24,11 @@ __all__ = [
     "StoreCounts",
 ]
 
-AuditEventName = Literal["challenge_issued", "admitted", "refused", "revoked", "issuer_added"]
+AuditEventName = Literal[
+    "challenge_issued", "admitted", "refused", "revoked", "issuer_added", "issuer_disabled"
+]
 AUDIT_EVENTS: frozenset[str] = frozenset(
-    {"challenge_issued", "admitted", "refused", "revoked", "issuer_added"}
+    {"challenge_issued", "admitted", "refused", "revoked", "issuer_added", "issuer_disabled"}
 )
 IssuerSource = Literal["config", "api"]
 ISSUER_SOURCES: frozenset[str] = frozenset({"config", "api"})
@@ -55,6 +57,8 @@ class ChallengeRecord:
     #: Presentations refused for it; at the service's limit it is burned
     #: (consumed, with no admission).
     refusals: int = 0
+    #: Days past ``today`` the presentation proves the credential valid.
+    horizon_days: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,13 +67,17 @@ class NewAdmission:
 
     The wallet address, chain id, circuit id and circuit hash are not here:
     :meth:`Store.consume_and_admit` copies them from the challenge it consumes,
-    so an admission can never disagree with its challenge.
+    so an admission can never disagree with its challenge. ``id`` is chosen
+    (a UUID4 string) and the receipts signed before the admission is stored.
     """
 
+    id: str
     issuer_key_id: str
     proof_digest: str
     expires_at: datetime
     pseudonym: str | None = None
+    receipt_jws: str | None = None
+    receipt_eip712: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,17 +96,23 @@ class AdmissionRecord:
     admitted_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
+    receipt_jws: str | None = None
+    receipt_eip712: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IssuerRecord:
-    """A trusted issuer key; ``public_key`` is hex, ``source`` is "config" or "api"."""
+    """An issuer key; ``public_key`` is hex, ``source`` is "config" or "api".
+
+    Trusted while ``disabled_at`` is None.
+    """
 
     key_id: str
     suite: str
     public_key: str
     source: str
     added_at: datetime
+    disabled_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -22,12 +22,23 @@ COMMITTED) re-checks its WHERE clause against the committed row and matches
 nothing. If the winner's transaction fails instead, nothing was consumed and
 the next attempt may succeed.
 
-Refusals do not consume. :meth:`Store.record_refusal` only writes an audit
-event: if a refused presentation burned the challenge, anyone who saw a
-challenge id could void it by posting garbage, and a wallet whose first
-attempt failed for a fixable reason (wrong issuer key, stale circuit) would
-need a new challenge. Challenges expire within minutes, so an unconsumed one
-is no lasting risk, and :meth:`Store.purge_expired_challenges` clears them.
+A few refusals burn. :meth:`Store.record_refusal` writes an audit event and,
+when asked, counts the refusal against the challenge, consuming it (with no
+admission) at the service's limit: one challenge buys a few verifications,
+not unlimited ones, while a wallet whose first attempt failed for a fixable
+reason (wrong issuer key, stale circuit) can still retry. Challenges expire
+within minutes; :meth:`Store.purge_expired_challenges` clears them.
+
+One clock. Every time that decides something (a challenge's creation and
+expiry, an admission's start, a revocation) is read from the database with
+:meth:`Store.clock`, so service nodes whose clocks disagree still agree on
+what has expired.
+
+Issuers. An admission is written only if the presentation's issuer is
+trusted in the admitting transaction (on PostgreSQL the issuer row is read
+``FOR SHARE``, so :meth:`Store.disable_issuer`, which updates that row and
+revokes the issuer's live admissions in one transaction, either runs after
+the admission is committed and revokes it, or before it and prevents it).
 
 No personal data: the tables hold circuit ids and hashes, wallet addresses,
 chain ids, issuer key ids, proof digests, optional pseudonyms, times and
@@ -62,7 +73,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 
-from zkattest.context import normalize_wallet_address, parse_chain_id
+from zkattest.context import normalize_wallet_address, parse_chain_id, parse_horizon_days
 from zkattest.errors import InvalidInputError
 from zkattest.service.storage import schema
 from zkattest.service.storage.engine import create_store_engine, parse_database_url, writer
@@ -73,6 +84,9 @@ from zkattest.service.storage.errors import (
     ChallengeExpired,
     ChallengeNotFound,
     IssuerExists,
+    IssuerNotFound,
+    IssuerNotTrusted,
+    ReceiptSignerMismatch,
     StorageError,
 )
 from zkattest.service.storage.models import (
@@ -81,6 +95,7 @@ from zkattest.service.storage.models import (
     Challenge,
     Issuer,
     ReadinessProbe,
+    ReceiptSigner,
 )
 from zkattest.service.storage.records import (
     AUDIT_EVENTS,
@@ -135,6 +150,17 @@ class Store:
         """Close every pooled connection."""
         self._engine.dispose()
 
+    def clock(self) -> datetime:
+        """The database's current time (UTC, microseconds kept): the one clock
+        every node of the service decides expiry by."""
+        if self._sqlite:
+            with self._sqlite_connection("reading the database clock") as db:
+                (text,) = db.execute(_SQLITE_NOW).fetchone()
+            return _from_sqlite_time(text + "000")
+        with self._transaction("reading the database clock") as conn:
+            value = conn.execute(select(func.clock_timestamp())).scalar_one()
+        return _utc(value, "the database clock")
+
     # -- challenges -----------------------------------------------------------------
 
     def create_challenge(self, record: ChallengeRecord) -> ChallengeRecord:
@@ -150,6 +176,7 @@ class Store:
             "circuit_id": record.circuit_id,
             "circuit_hash": record.circuit_hash,
             "circuit_params": record.circuit_params,
+            "horizon_days": _horizon(record.horizon_days),
             "wallet_address": _address(record.wallet_address),
             "chain_id": _chain_id(record.chain_id),
             "today": record.today,
@@ -186,6 +213,7 @@ class Store:
                 expires_at=_from_sqlite_time(raw[10]),
                 consumed_at=None if raw[11] is None else _from_sqlite_time(raw[11]),
                 refusals=raw[12],
+                horizon_days=raw[13],
             )
         with self._transaction("reading a challenge") as conn:
             row = conn.execute(_GET_CHALLENGE, {"b_challenge_id": challenge_id}).first()
@@ -197,15 +225,18 @@ class Store:
         """Consume the challenge and admit its wallet address, in one transaction.
 
         The admission's wallet address, chain id, circuit id and circuit hash
-        are the challenge's. Writes the admission and an ``admitted`` audit
-        event, and returns the admission. Raises :class:`ChallengeNotFound`,
-        :class:`ChallengeAlreadyUsed` or :class:`ChallengeExpired` (writing
-        nothing) if the challenge cannot be consumed at ``now``; the caller
-        records the refusal with :meth:`record_refusal`.
+        are the challenge's; it starts at ``now`` (read from :meth:`clock`),
+        the time its receipts were signed with. Writes the admission, its
+        receipts and an ``admitted`` audit event, and returns the admission.
+        Raises :class:`ChallengeNotFound`, :class:`ChallengeAlreadyUsed` or
+        :class:`ChallengeExpired` if the challenge cannot be consumed at
+        ``now``, or :class:`IssuerNotTrusted` if the issuer is not trusted at
+        that moment, writing nothing; the caller records the refusal with
+        :meth:`record_refusal`.
         """
         now = _utc(now, "now")
         values: dict[str, Any] = {
-            "id": str(uuid.uuid4()),
+            "id": _admission_id(admission.id),
             "challenge_id": challenge_id,
             "issuer_key_id": admission.issuer_key_id,
             "proof_digest": admission.proof_digest,
@@ -213,7 +244,11 @@ class Store:
             "admitted_at": now,
             "expires_at": _utc(admission.expires_at, "expires_at"),
             "revoked_at": None,
+            "receipt_jws": admission.receipt_jws,
+            "receipt_eip712": admission.receipt_eip712,
         }
+        if values["expires_at"] <= now:
+            raise InvalidInputError("an admission must expire after it starts")
         _check_lengths(Admission, values)
         if self._sqlite:
             return self._sqlite_consume_and_admit(values)
@@ -221,6 +256,11 @@ class Store:
             bound = conn.execute(_CONSUME, {"b_challenge_id": challenge_id, "b_now": now}).first()
             if bound is None:
                 raise _why_not_consumable(conn, challenge_id)
+            trusted = conn.execute(
+                _TRUSTED_ISSUER_FOR_SHARE, {"b_key_id": values["issuer_key_id"]}
+            ).first()
+            if trusted is None:
+                raise IssuerNotTrusted()
             values.update(bound._mapping)
             conn.execute(_INSERT_ADMISSION, values)
             _audit(
@@ -252,6 +292,8 @@ class Store:
                 if consumed is None:
                     raise ChallengeNotFound()
                 raise ChallengeAlreadyUsed() if consumed[0] is not None else ChallengeExpired()
+            if db.execute(_SQLITE_TRUSTED_ISSUER, (values["issuer_key_id"],)).fetchone() is None:
+                raise IssuerNotTrusted()
             values.update(
                 zip(
                     ("wallet_address", "chain_id", "circuit_id", "circuit_hash"), bound, strict=True
@@ -272,6 +314,8 @@ class Store:
                     now,
                     _to_sqlite_time(values["expires_at"]),
                     None,
+                    values["receipt_jws"],
+                    values["receipt_eip712"],
                 ),
             )
             db.execute(
@@ -335,6 +379,13 @@ class Store:
             result = conn.execute(delete(Challenge).where(Challenge.expires_at <= now, ~referenced))
         return int(result.rowcount)
 
+    def purge_audit_events(self, before: datetime) -> int:
+        """Delete audit events older than ``before``; return how many."""
+        before = _utc(before, "before")
+        with self._transaction("purging old audit events", write=True) as conn:
+            result = conn.execute(delete(AuditEvent).where(AuditEvent.at < before))
+        return int(result.rowcount)
+
     # -- admissions -----------------------------------------------------------------
 
     def get_admission(self, admission_id: str) -> AdmissionRecord | None:
@@ -342,6 +393,15 @@ class Store:
         with self._transaction("reading an admission") as conn:
             row = conn.execute(
                 select(Admission.__table__).where(Admission.id == admission_id)
+            ).first()
+        return None if row is None else AdmissionRecord(**row._mapping)
+
+    def admission_for_challenge(self, challenge_id: str) -> AdmissionRecord | None:
+        """The admission that consumed this challenge, or None (at most one: the
+        column is unique)."""
+        with self._transaction("reading an admission") as conn:
+            row = conn.execute(
+                select(Admission.__table__).where(Admission.challenge_id == challenge_id)
             ).first()
         return None if row is None else AdmissionRecord(**row._mapping)
 
@@ -581,17 +641,115 @@ class Store:
             return stored
         return IssuerRecord(**values)
 
+    def disable_issuer(
+        self, key_id: str, now: datetime, *, outcome: str = "admin"
+    ) -> tuple[IssuerRecord, int]:
+        """Stop trusting an issuer and revoke its live admissions, in one transaction.
+
+        Returns the issuer as stored and how many admissions were revoked.
+        Writes an ``issuer_disabled`` event (``outcome`` says why: ``"admin"``,
+        ``"config"``) and one ``revoked`` event per admission. Disabling a
+        disabled issuer changes nothing and returns 0. Raises
+        :class:`IssuerNotFound` for a key id never stored.
+        """
+        now = _utc(now, "now")
+        with self._transaction("disabling an issuer", write=True) as conn:
+            revoked = _disable_issuer(conn, key_id, now, outcome)
+            row = conn.execute(select(Issuer.__table__).where(Issuer.key_id == key_id)).one()
+        return IssuerRecord(**row._mapping), revoked
+
+    def sync_config_issuers(
+        self, configured: Mapping[str, tuple[str, str]], now: datetime
+    ) -> list[str]:
+        """Make the configured issuers the trusted ones of source ``"config"``, in
+        one transaction: add those not stored, and disable (revoking their live
+        admissions) those stored from the configuration but no longer in it.
+
+        ``configured`` maps key id to (suite name, public key hex). Returns
+        warnings: a configured key id that an admin disabled stays disabled (a
+        disabled key is never trusted again; remove it from the configuration).
+        Raises :class:`IssuerExists` if a configured key id is stored with
+        another suite or public key.
+        """
+        now = _utc(now, "now")
+        warnings: list[str] = []
+        with self._transaction(
+            "loading the configured issuers", write=True, conflict=IssuerExists
+        ) as conn:
+            stored = {
+                row.key_id: IssuerRecord(**row._mapping)
+                for row in conn.execute(select(Issuer.__table__)).all()
+            }
+            for key_id, (suite, public_key) in sorted(configured.items()):
+                record = stored.get(key_id)
+                if record is None:
+                    values: dict[str, Any] = {
+                        "key_id": key_id,
+                        "suite": suite,
+                        "public_key": public_key,
+                        "source": "config",
+                        "added_at": now,
+                    }
+                    _check_lengths(Issuer, values)
+                    conn.execute(insert(Issuer).values(values))
+                    _audit(conn, at=now, event="issuer_added", outcome="config")
+                elif (record.suite, record.public_key) != (suite, public_key):
+                    raise IssuerExists(f"issuer key id {key_id} is stored with another public key")
+                elif record.disabled_at is not None:
+                    warnings.append(
+                        f"issuer {key_id} is configured but was disabled at "
+                        f"{record.disabled_at:%Y-%m-%dT%H:%M:%SZ}; it stays disabled "
+                        "(remove it from ZKATTEST_TRUSTED_ISSUERS)"
+                    )
+            for key_id, record in sorted(stored.items()):
+                if (
+                    record.source == "config"
+                    and record.disabled_at is None
+                    and key_id not in configured
+                ):
+                    _disable_issuer(conn, key_id, now, "config")
+        return warnings
+
     def get_issuer(self, key_id: str) -> IssuerRecord | None:
         """The trusted issuer with this key id, or None."""
         with self._transaction("reading an issuer") as conn:
             row = conn.execute(select(Issuer.__table__).where(Issuer.key_id == key_id)).first()
         return None if row is None else IssuerRecord(**row._mapping)
 
-    def list_issuers(self) -> list[IssuerRecord]:
-        """Every trusted issuer, by key id."""
+    def list_issuers(self, *, include_disabled: bool = False) -> list[IssuerRecord]:
+        """The trusted issuers (with ``include_disabled``, every one ever stored),
+        by key id."""
+        query = select(Issuer.__table__).order_by(Issuer.key_id)
+        if not include_disabled:
+            query = query.where(Issuer.disabled_at.is_(None))
         with self._transaction("listing issuers") as conn:
-            rows = conn.execute(select(Issuer.__table__).order_by(Issuer.key_id)).all()
+            rows = conn.execute(query).all()
         return [IssuerRecord(**row._mapping) for row in rows]
+
+    # -- receipt signer -------------------------------------------------------------
+
+    def bind_receipt_signer(self, kid: str, eip712_signer: str, now: datetime) -> None:
+        """Record the receipt key on first use; afterwards refuse any other.
+
+        Every node on one database must sign receipts with the same key, or a
+        receipt's ``kid`` would depend on which node answered. Raises
+        :class:`ReceiptSignerMismatch` naming both keys (public values).
+        """
+        signer = _address(eip712_signer)
+        values = {"id": 1, "kid": kid, "eip712_signer": signer, "recorded_at": _utc(now, "now")}
+        _check_lengths(ReceiptSigner, values)
+        with self._transaction("recording the receipt key", write=True) as conn:
+            row = conn.execute(select(ReceiptSigner.__table__)).first()
+            if row is None:
+                conn.execute(insert(ReceiptSigner).values(values))
+                return
+        if (row.kid, row.eip712_signer) != (kid, signer):
+            raise ReceiptSignerMismatch(
+                f"this database's receipts are signed with key {row.kid} "
+                f"(EIP-712 signer {row.eip712_signer}), this node's key is {kid} "
+                f"(signer {signer}): every node on one database must use the same "
+                "receipt key file"
+            )
 
     # -- readiness ------------------------------------------------------------------
 
@@ -651,6 +809,14 @@ _CONSUME = (
         _CHALLENGES.c.circuit_hash,
     )
 )
+_ISSUERS: Table = Issuer.__table__  # type: ignore[assignment]
+# Shared row lock: disable_issuer's UPDATE of the row waits for this admission to
+# commit (and then revokes it), or this read waits for the disable and sees it.
+_TRUSTED_ISSUER_FOR_SHARE = (
+    select(_ISSUERS.c.key_id)
+    .where(_ISSUERS.c.key_id == bindparam("b_key_id"), _ISSUERS.c.disabled_at.is_(None))
+    .with_for_update(read=True)
+)
 _GET_CHALLENGE = select(_CHALLENGES).where(
     _CHALLENGES.c.challenge_id == bindparam("b_challenge_id")
 )
@@ -667,7 +833,8 @@ _SQLITE_CHALLENGE_COLUMNS = (
 )
 _SQLITE_GET_CHALLENGE = (
     "SELECT challenge_id, nonce, verifier_domain, circuit_id, circuit_hash, wallet_address, "
-    "chain_id, circuit_params, today, created_at, expires_at, consumed_at, refusals "
+    "chain_id, circuit_params, today, created_at, expires_at, consumed_at, refusals, "
+    "horizon_days "
     "FROM challenges WHERE challenge_id = ?"
 )
 _SQLITE_CONSUME = (
@@ -678,8 +845,12 @@ _SQLITE_CONSUME = (
 _SQLITE_INSERT_ADMISSION = (
     "INSERT INTO admissions (id, challenge_id, wallet_address, chain_id, circuit_id, "
     "circuit_hash, issuer_key_id, proof_digest, pseudonym, admitted_at, expires_at, "
-    "revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "revoked_at, receipt_jws, receipt_eip712) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_SQLITE_TRUSTED_ISSUER = "SELECT 1 FROM issuers WHERE key_id = ? AND disabled_at IS NULL"
+# SQLite's clock with milliseconds, in the text form of stored times (three more digits
+# are appended); 'now' is the same for every statement of one sqlite3_step.
+_SQLITE_NOW = "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')"
 _SQLITE_INSERT_AUDIT = (
     "INSERT INTO audit_events (at, event, outcome, circuit_id, wallet_address, proof_digest) "
     "VALUES (?, ?, ?, ?, ?, ?)"
@@ -710,6 +881,44 @@ def _why_not_consumable(conn: Connection, challenge_id: str) -> ChallengeError:
     if consumed.consumed_at is not None:
         return ChallengeAlreadyUsed()
     return ChallengeExpired()
+
+
+def _disable_issuer(conn: Connection, key_id: str, now: datetime, outcome: str) -> int:
+    """Disable the issuer (if trusted) and revoke its live admissions; how many."""
+    found = conn.execute(select(Issuer.disabled_at).where(Issuer.key_id == key_id)).first()
+    if found is None:
+        raise IssuerNotFound()
+    if found.disabled_at is not None:
+        return 0
+    # The UPDATE takes the issuer row's lock first: a concurrent admission holding
+    # it FOR SHARE commits before this goes on, and is then revoked below.
+    conn.execute(
+        update(Issuer)
+        .where(Issuer.key_id == key_id, Issuer.disabled_at.is_(None))
+        .values(disabled_at=now)
+    )
+    revoked = conn.execute(
+        update(Admission)
+        .where(
+            Admission.issuer_key_id == key_id,
+            Admission.revoked_at.is_(None),
+            Admission.expires_at > now,
+        )
+        .values(revoked_at=now)
+        .returning(Admission.circuit_id, Admission.wallet_address, Admission.proof_digest)
+    ).all()
+    _audit(conn, at=now, event="issuer_disabled", outcome=outcome)
+    for row in revoked:
+        _audit(
+            conn,
+            at=now,
+            event="revoked",
+            outcome="issuer_disabled",
+            circuit_id=row.circuit_id,
+            wallet_address=row.wallet_address,
+            proof_digest=row.proof_digest,
+        )
+    return len(revoked)
 
 
 def _audit(
@@ -748,9 +957,20 @@ def _now(value: datetime | None) -> datetime:
     return datetime.now(UTC) if value is None else _utc(value, "now")
 
 
+def _admission_id(value: object) -> str:
+    """An admission id: the canonical text of a UUID (what the receipts carry)."""
+    try:
+        if isinstance(value, str) and str(uuid.UUID(value)) == value:
+            return value
+    except ValueError:
+        pass
+    raise InvalidInputError("admission id must be a UUID in canonical lower-case form")
+
+
 # The library's parsers, so that the bounds are the same everywhere.
 _address = normalize_wallet_address
 _chain_id = parse_chain_id
+_horizon = parse_horizon_days
 
 
 def _check_lengths(model: type[DeclarativeBase], values: Mapping[str, Any]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
@@ -37,7 +36,7 @@ def admission_status(admission_id: AdmissionIdPath, state: StateDep) -> Any:
         raise Problem("admission-not-found")
     if record.revoked_at is not None:
         status_ = "revoked"
-    elif record.expires_at <= dt.datetime.now(dt.UTC):
+    elif record.expires_at <= state.store.clock():
         status_ = "expired"
     else:
         status_ = "live"

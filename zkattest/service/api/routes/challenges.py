@@ -48,7 +48,7 @@ async def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
         circuit = get_circuit(body.circuit_id)
     except InvalidInputError:
         raise Problem("unknown-circuit", f"no circuit {body.circuit_id!r}") from None
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = state.store.clock().replace(microsecond=0)  # the database's clock: one for every node
     challenge = Challenge.create(
         circuit,
         verifier_domain=state.settings.verifier_domain,
@@ -56,6 +56,7 @@ async def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
         chain_id=body.chain_id,
         lifetime=dt.timedelta(seconds=state.settings.challenge_lifetime_seconds),
         now=now,
+        horizon_days=state.settings.admission_horizon_days,
     )
     state.store.create_challenge(
         ChallengeRecord(
@@ -68,6 +69,7 @@ async def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
             wallet_address=challenge.wallet_address,
             chain_id=challenge.chain_id,
             today=challenge.today,
+            horizon_days=challenge.horizon_days,
             created_at=now,
             expires_at=challenge.expires_at,
         )
@@ -88,6 +90,7 @@ def challenge_from_record(record: ChallengeRecord) -> Challenge:
         wallet_address=record.wallet_address,
         chain_id=record.chain_id,
         today=record.today,
+        horizon_days=record.horizon_days,
         expires_at=record.expires_at,
         circuit_params=json.loads(record.circuit_params),
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Path, Response, status
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from zkattest import __version__
@@ -15,8 +15,17 @@ from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import ZkAttestError
 from zkattest.service.api.deps import AdminDep, StateDep
 from zkattest.service.problems import Problem, problem_responses
-from zkattest.service.schemas import CircuitPublic, Health, IssuerCreate, IssuerPublic, Ready
-from zkattest.service.storage.errors import StorageError
+from zkattest.service.schemas import (
+    CircuitPublic,
+    Health,
+    IssuerCreate,
+    IssuerDisabled,
+    IssuerPublic,
+    Ready,
+    utc_text,
+)
+from zkattest.service.storage.errors import IssuerExists, IssuerNotFound, StorageError
+from zkattest.service.storage.records import IssuerRecord
 
 router = APIRouter()
 log = logging.getLogger("zkattest.service")
@@ -38,13 +47,21 @@ def list_circuits() -> Any:
     ]
 
 
-def _issuer_public(record: Any) -> dict[str, Any]:
+def _issuer_public(record: IssuerRecord) -> dict[str, Any]:
     return {
         "key_id": record.key_id,
         "suite": record.suite,
         "public_key": record.public_key,
         "source": record.source,
+        "disabled_at": None if record.disabled_at is None else utc_text(record.disabled_at),
     }
+
+
+#: An issuer key id: the first 16 bytes of SHA-256 over suite and key, in hex.
+IssuerKeyIdPath = Annotated[
+    str,
+    Path(pattern=r"^[0-9a-f]{32}$", description="the issuer's key id (32 lower-case hex digits)"),
+]
 
 
 @router.get("/v1/issuers", response_model=list[IssuerPublic], tags=["issuers"])
@@ -63,6 +80,7 @@ def list_issuers(state: StateDep) -> Any:
             400: "the body is not valid JSON, or not a valid issuer key "
             "(not a G2 point, or a key_id that does not match the key)",
             401: "admin token required",
+            409: "this key was disabled, or the key id is stored with another key",
             429: "too many failed admin attempts from this client; see Retry-After",
             413: "the body is too large",
             422: "the body does not match the schema",
@@ -75,22 +93,54 @@ def add_issuer(body: IssuerCreate, state: StateDep, _: AdminDep) -> Any:
         key = IssuerPublicKey.from_json(json.dumps(body.model_dump()))
     except ZkAttestError as exc:
         raise Problem("invalid-issuer-key", str(exc)) from None
-    record = state.store.add_issuer(
-        key_id=key.key_id,
-        suite=key.suite.name,
-        public_key=key.public_key.hex(),
-        source="api",
-        exist_ok=True,
-    )
+    try:
+        record = state.store.add_issuer(
+            key_id=key.key_id,
+            suite=key.suite.name,
+            public_key=key.public_key.hex(),
+            source="api",
+            exist_ok=True,
+        )
+    except IssuerExists:
+        raise Problem("issuer-conflict") from None
+    if record.disabled_at is not None:
+        raise Problem("issuer-disabled")
     state.forget_issuers()
     log.info("issuer trusted key_id=%s", key.key_id)
     return _issuer_public(record)
 
 
+@router.delete(
+    "/v1/issuers/{key_id}",
+    response_model=IssuerDisabled,
+    tags=["issuers"],
+    responses=problem_responses(
+        {
+            401: "admin token required",
+            404: "no issuer has this key id",
+            422: "the key id is not 32 lower-case hex digits",
+            429: "too many failed admin attempts from this client; see Retry-After",
+        }
+    ),
+)
+def disable_issuer(key_id: IssuerKeyIdPath, state: StateDep, _: AdminDep) -> Any:
+    """Stop trusting an issuer and revoke its live admissions, in one transaction
+    (admin). Its presentations are refused from then on (``untrusted_issuer``);
+    the key stays on record, disabled for good. Disabling it again changes nothing."""
+    try:
+        record, revoked = state.store.disable_issuer(key_id, state.store.clock())
+    except IssuerNotFound:
+        raise Problem("issuer-not-found") from None
+    state.forget_issuers()
+    log.info("issuer disabled key_id=%s revoked=%d", key_id, revoked)
+    return {"issuer": _issuer_public(record), "revoked_admissions": revoked}
+
+
 @router.get("/healthz", response_model=Health, tags=["meta"])
-def health() -> Any:
+async def health() -> Any:
     """Liveness: the process answers. It touches no database (a load balancer
-    polls it often); readiness is ``/readyz``."""
+    polls it often); readiness is ``/readyz``. Answered on the event loop, not
+    in the thread pool that verification may keep busy."""
     return {"status": "ok", "version": __version__}
 
 

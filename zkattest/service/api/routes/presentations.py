@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import json
 import logging
 import time
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, status
@@ -15,9 +18,11 @@ from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import VerificationError, ZkAttestError
 from zkattest.hazmat.bbs import SUITES
 from zkattest.presentation import Presentation, verify
+from zkattest.schema import canonical_json
 from zkattest.service.api.deps import StateDep
 from zkattest.service.api.json_body import JSONBodyRoute
 from zkattest.service.api.routes.challenges import challenge_from_record
+from zkattest.service.core.pool import PoolFull
 from zkattest.service.problems import Problem, problem_responses
 from zkattest.service.schemas import (
     AdmissionCreated,
@@ -29,14 +34,16 @@ from zkattest.service.storage.errors import (
     ChallengeAlreadyUsed,
     ChallengeExpired,
     ChallengeNotFound,
+    IssuerNotTrusted,
 )
-from zkattest.service.storage.records import AdmissionRecord, NewAdmission
+from zkattest.service.storage.records import AdmissionRecord, ChallengeRecord, NewAdmission
 
 router = APIRouter(prefix="/v1", tags=["presentations"], route_class=JSONBodyRoute)
 log = logging.getLogger("zkattest.service")
 
-#: Most days an admission may last, whatever the credential proves.
-MAX_ADMISSION_DAYS = 365
+#: Most days an admission may last, whatever the credential proves (the
+#: longest admission horizon, 365 days, plus the rest of the challenge's day).
+MAX_ADMISSION_DAYS = 366
 
 
 def admission_public(record: AdmissionRecord) -> AdmissionPublic:
@@ -66,24 +73,35 @@ def _trusted(state: StateDep) -> dict[str, IssuerPublicKey]:
     "/presentations",
     status_code=status.HTTP_201_CREATED,
     response_model=AdmissionCreated,
-    responses=problem_responses(
-        {
-            400: "malformed presentation, or the body is not valid JSON",
-            403: "the presentation does not prove the circuit",
-            404: "unknown challenge",
-            409: "challenge already used, or burned by too many refused presentations",
-            410: "challenge expired",
-            413: "the body is too large",
-            422: "the body does not match the schema",
-            429: "rate limited",
-        }
-    ),
+    responses={
+        200: {
+            "description": "the same presentation again: its admission and receipts, "
+            "admitted once (for a client that lost the first answer)",
+            "model": AdmissionCreated,
+        },
+        **problem_responses(
+            {
+                400: "malformed presentation, or the body is not valid JSON",
+                403: "the presentation does not prove the circuit, or its issuer is not trusted",
+                404: "unknown challenge",
+                409: "challenge already used, or burned by too many refused presentations",
+                410: "challenge expired",
+                413: "the body is too large",
+                422: "the body does not match the schema",
+                429: "rate limited",
+                503: "every verification slot is busy (see Retry-After)",
+            }
+        ),
+    },
 )
 async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
-    """Verify a presentation against its challenge and admit the wallet address."""
-    # Verification is CPU-bound: it runs on the event loop, so each worker process
-    # verifies one presentation at a time without thread switching; scale out with
-    # worker processes (``zkattest serve --workers N``).
+    """Verify a presentation against its challenge and admit the wallet address.
+
+    Everything that can fail (verification, the admission's dates, signing the
+    receipts) is done before the one transaction that consumes the challenge and
+    stores the admission with its receipts. Posting the same presentation again
+    answers 200 with that admission and its receipts; it never admits twice.
+    """
     try:
         presentation = Presentation.from_dict(body.presentation)
     except ZkAttestError as exc:
@@ -91,78 +109,78 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
     if presentation.challenge_id != body.challenge_id:
         raise Problem("malformed-presentation", "the presentation answers another challenge")
     digest = hashlib.sha256(presentation.proof).hexdigest()
-    now = dt.datetime.now(dt.UTC)
     record = state.store.get_challenge(body.challenge_id)
     if record is None:
         raise Problem("challenge-not-found")
     if record.consumed_at is not None:
-        burned = record.refusals >= state.settings.max_refused_presentations
-        _refused(
-            state,
-            record.challenge_id,
-            "burned" if burned else "replayed",
-            record.circuit_id,
-            record.wallet_address,
-            digest,
-        )
-        raise Problem("challenge-burned" if burned else "challenge-used")
+        return _answer_again(state, record, digest)
+    now = state.store.clock()  # the database's clock: one for every node
     if record.expires_at <= now:
-        _refused(
-            state, record.challenge_id, "expired", record.circuit_id, record.wallet_address, digest
-        )
+        _refused(state, record, "expired", digest)
         raise Problem("challenge-expired")
-    challenge = challenge_from_record(record)
     started = time.perf_counter()
     try:
-        result = verify(presentation, challenge, _trusted(state), now=now)
-    except VerificationError as exc:
-        _refused(
-            state,
-            record.challenge_id,
-            exc.reason,
-            record.circuit_id,
-            record.wallet_address,
-            digest,
-            burn_after=state.settings.max_refused_presentations,
+        result = await state.verifier.run(
+            verify, presentation, challenge_from_record(record), _trusted(state), now=now
         )
+    except PoolFull:
+        state.metrics.refusals.labels("busy").inc()
+        busy = Problem("service-busy")
+        busy.headers = {"Retry-After": "1"}
+        raise busy from None
+    except VerificationError as exc:
+        _refused(state, record, exc.reason, digest, burn=True)
         raise Problem("presentation-refused", reason=exc.reason) from None
     finally:
         state.metrics.verify_seconds.observe(time.perf_counter() - started)
 
-    proven_until = dt.datetime.combine(
-        result.valid_through + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC
-    )
-    expires_at = min(proven_until, now + dt.timedelta(days=MAX_ADMISSION_DAYS)).replace(
-        microsecond=0
-    )
+    expires_at = admission_end(result.valid_through, now)
+    if expires_at <= now:  # only with a horizon of 0 days, answered the day after
+        _refused(state, record, "expired", digest)
+        raise Problem("challenge-expired", "the admission would already have ended")
+    admission_id = str(uuid.uuid4())
+    try:
+        receipt = state.keys.sign_admission(
+            issuer=state.settings.verifier_domain,
+            audience=state.settings.audience,
+            wallet_address=record.wallet_address,
+            chain_id=record.chain_id,
+            circuit_id=record.circuit_id,
+            circuit_hash=bytes.fromhex(record.circuit_hash),
+            issued_at=now,
+            expires_at=expires_at,
+            admission_id=admission_id,
+            proof=presentation.proof,
+            verifying_contract=state.settings.eip712_verifying_contract,
+        )
+    except ZkAttestError as exc:  # nothing is committed: the wallet may try again
+        log.error("signing receipts failed: %s", exc.__class__.__name__)
+        raise Problem("internal") from None
+    eip712 = None if receipt.eip712 is None else canonical_json(dict(receipt.eip712)).decode()
     try:
         admission = state.store.consume_and_admit(
             record.challenge_id,
             now=now,
             admission=NewAdmission(
-                issuer_key_id=result.issuer_key_id, proof_digest=digest, expires_at=expires_at
+                id=admission_id,
+                issuer_key_id=result.issuer_key_id,
+                proof_digest=digest,
+                expires_at=expires_at,
+                receipt_jws=receipt.jws,
+                receipt_eip712=eip712,
             ),
         )
-    except ChallengeAlreadyUsed:
-        state.metrics.refusals.labels("replayed").inc()
-        raise Problem("challenge-used") from None
+    except ChallengeAlreadyUsed:  # a concurrent submission won
+        return _answer_again(state, record, digest)
     except ChallengeExpired:
-        state.metrics.refusals.labels("expired").inc()
+        _refused(state, record, "expired", digest)
         raise Problem("challenge-expired") from None
     except ChallengeNotFound:
         raise Problem("challenge-not-found") from None
-    receipt = state.keys.sign_admission(
-        issuer=state.settings.verifier_domain,
-        wallet_address=admission.wallet_address,
-        chain_id=admission.chain_id,
-        circuit_id=admission.circuit_id,
-        circuit_hash=bytes.fromhex(admission.circuit_hash),
-        issued_at=admission.admitted_at,
-        expires_at=admission.expires_at,
-        admission_id=admission.id,
-        proof=presentation.proof,
-        verifying_contract=state.settings.eip712_verifying_contract,
-    )
+    except IssuerNotTrusted:  # disabled since this process last read the issuers
+        state.forget_issuers()
+        _refused(state, record, "untrusted_issuer", digest, burn=True)
+        raise Problem("presentation-refused", reason="untrusted_issuer") from None
     state.metrics.admissions.inc()
     log.info(
         "admitted circuit=%s wallet=%s digest=%s",
@@ -170,39 +188,71 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
         admission.wallet_address,
         digest[:16],
     )
-    return JSONResponse(
-        {
-            "admission": admission_public(admission).model_dump(),
-            "receipt": {"jws": receipt.jws, "eip712": dict(receipt.eip712)},
-        },
-        status_code=status.HTTP_201_CREATED,
+    return JSONResponse(_created(admission), status_code=status.HTTP_201_CREATED)
+
+
+def admission_end(valid_through: dt.date, now: dt.datetime) -> dt.datetime:
+    """When an admission ends: the end (UTC) of the last day the credential was
+    proven valid, and never more than :data:`MAX_ADMISSION_DAYS` from ``now``."""
+    proven_until = dt.datetime.combine(
+        valid_through + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC
     )
+    return min(proven_until, now + dt.timedelta(days=MAX_ADMISSION_DAYS)).replace(microsecond=0)
+
+
+def _created(admission: AdmissionRecord) -> dict[str, Any]:
+    """The answer to an admission: the admission and its receipts, as stored."""
+    eip712 = None if admission.receipt_eip712 is None else json.loads(admission.receipt_eip712)
+    return {
+        "admission": admission_public(admission).model_dump(),
+        "receipt": {"jws": admission.receipt_jws, "eip712": eip712},
+    }
+
+
+def _answer_again(state: StateDep, record: ChallengeRecord, digest: str) -> JSONResponse:
+    """A consumed challenge: the same presentation gets its live admission and
+    receipts again (200); anything else is a replay, or a burned challenge."""
+    admission = state.store.admission_for_challenge(record.challenge_id)
+    if admission is not None and hmac.compare_digest(admission.proof_digest, digest):
+        if admission.receipt_jws is None:
+            raise Problem("challenge-used", "the admission predates stored receipts")
+        if admission.revoked_at is not None:
+            raise Problem("challenge-used", "its admission was revoked")
+        if admission.expires_at <= state.store.clock():
+            raise Problem("challenge-used", "its admission has expired")
+        log.info("answered again circuit=%s digest=%s", admission.circuit_id, digest[:16])
+        return JSONResponse(_created(admission), status_code=status.HTTP_200_OK)
+    burned = admission is None
+    _refused(state, record, "burned" if burned else "replayed", digest)
+    raise Problem("challenge-burned" if burned else "challenge-used")
 
 
 def _refused(
     state: StateDep,
-    challenge_id: str,
+    record: ChallengeRecord,
     reason: str,
-    circuit_id: str,
-    wallet: str,
     digest: str,
     *,
-    burn_after: int | None = None,
+    burn: bool = False,
 ) -> None:
+    """Audit a refusal; with ``burn`` it counts toward burning the challenge."""
     state.metrics.refusals.labels(reason).inc()
+    limit = state.settings.max_refused_presentations
     burned = state.store.record_refusal(
-        challenge_id,
+        record.challenge_id,
         reason,
-        circuit_id=circuit_id,
-        wallet_address=wallet,
+        circuit_id=record.circuit_id,
+        wallet_address=record.wallet_address,
         proof_digest=digest,
-        burn_after=burn_after,
+        burn_after=limit if burn else None,
     )
-    log.info("refused circuit=%s wallet=%s reason=%s", circuit_id, wallet, reason)
+    log.info(
+        "refused circuit=%s wallet=%s reason=%s", record.circuit_id, record.wallet_address, reason
+    )
     if burned:
         log.info(
             "challenge burned circuit=%s wallet=%s after %s refusals",
-            circuit_id,
-            wallet,
-            burn_after,
+            record.circuit_id,
+            record.wallet_address,
+            limit,
         )
