@@ -886,12 +886,12 @@ def test_a_horizon_past_a_between_is_an_empty_range() -> None:
     circuit = parse_circuit(
         HEAD + EXPIRY + predicate("expiry_date", "between", '[2020-01-01, "today + 10d"]')
     )
-    circuit.resolve(date(2026, 1, 1), horizon_days=10)
+    circuit.resolve(date(2026, 1, 1), horizon_days=7)
     with pytest.raises(InvalidInputError, match="empty range"):
-        circuit.resolve(date(2026, 1, 1), horizon_days=11)
+        circuit.resolve(date(2026, 1, 1), horizon_days=14)
 
 
-@pytest.mark.parametrize("horizon", [-1, 366, True, "30", 30.0, None])
+@pytest.mark.parametrize("horizon", [-1, 366, True, "30", 30.0, None, 10, 29, 364])
 def test_resolve_refuses_a_bad_horizon(horizon: Any) -> None:
     with pytest.raises(InvalidInputError, match="admission horizon must be"):
         get_circuit("kyc_adult").resolve(date(2026, 1, 1), horizon_days=horizon)

@@ -98,6 +98,7 @@ def test_holder_refuses_tampered_or_untrusted_credentials(issuer: IssuerSecretKe
     "mutate",
     [
         lambda d: d.update(version=2),
+        lambda d: d.update(version=True),  # not 1 in disguise
         lambda d: d.update(type="zkattest/presentation"),
         lambda d: d.update(signature="00" * 79),
         lambda d: d.update(signature="XY" * 80),

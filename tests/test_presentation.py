@@ -291,7 +291,7 @@ def test_the_challenge_carries_its_horizon() -> None:
     assert challenge_for("kyc_adult", horizon_days=MAX_HORIZON_DAYS).horizon_days == 365
 
 
-@pytest.mark.parametrize("horizon", [-1, 366, True, "30"])
+@pytest.mark.parametrize("horizon", [-1, 366, True, "30", 10, 31])
 def test_a_horizon_out_of_bounds_is_refused(horizon: object) -> None:
     from zkattest.errors import InvalidInputError
 

@@ -437,8 +437,8 @@ class Circuit:
         :class:`ResolvedPredicate` per predicate, in the circuit's order.
 
         Raises :class:`InvalidInputError` if ``today`` is not a date, the
-        horizon is not a whole number of days from 0 to
-        :data:`~zkattest.context.MAX_HORIZON_DAYS`, a date comes out outside
+        horizon is not one of :data:`~zkattest.context.HORIZON_STEPS` (days),
+        a date comes out outside
         the encodable range, or a ``between`` range comes out empty.
         """
         if isinstance(today, datetime) or not isinstance(today, date):

@@ -47,7 +47,7 @@ from typing import Final, TextIO, TypeVar
 
 from zkattest import __version__
 from zkattest.circuits import CIRCUITS_DIR_ENV, Circuit, RelativeDate, get_circuit
-from zkattest.context import checksum_address, normalize_wallet_address
+from zkattest.context import HORIZON_STEPS, checksum_address, normalize_wallet_address
 from zkattest.credentials import (
     Credential,
     IssuerPublicKey,
@@ -59,7 +59,6 @@ from zkattest.errors import InvalidInputError, PolicyError, VerificationError, Z
 from zkattest.hazmat import bbs
 from zkattest.hazmat.curve import BACKEND_NAMES, ENV_VAR, set_backend
 from zkattest.presentation import (
-    MAX_HORIZON_DAYS,
     Challenge,
     Presentation,
     accept_challenge,
@@ -129,7 +128,7 @@ _SERVICE_SETTINGS: Final = (
     (
         "ZKATTEST_ADMISSION_HORIZON_DAYS",
         "days an admission lasts; proofs show the credential valid that long,\n"
-        "      1 to 365 (default 30)",
+        "      one of 1, 7, 14, 30, 60, 90, 180, 365 (default 30)",
     ),
     ("ZKATTEST_VERIFY_CONCURRENCY", "presentations verified at once, 1 to 64 (default 2)"),
     (
@@ -144,6 +143,10 @@ _SERVICE_SETTINGS: Final = (
     (
         "ZKATTEST_MAX_BODY_BYTES",
         "largest request body accepted, 1024 to 1048576 bytes (default 65536)",
+    ),
+    (
+        "ZKATTEST_BODY_TIMEOUT_SECONDS",
+        "seconds a request body may take to arrive, 1 to 300 (default 30)",
     ),
     (
         "ZKATTEST_RATE_LIMIT_PER_MINUTE",
@@ -708,7 +711,7 @@ def _parser() -> argparse.ArgumentParser:
         default=0,
         metavar="DAYS",
         help="admission horizon: the credential must be proven valid this many days past "
-        f"today, 0 to {MAX_HORIZON_DAYS} (default: 0, valid today)",
+        f"today, one of {', '.join(map(str, HORIZON_STEPS))} (default: 0, valid today)",
     )
     challenge.add_argument(
         "--param",

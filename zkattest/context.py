@@ -27,6 +27,7 @@ from zkattest.hazmat import labels
 from zkattest.hazmat.transcript import Transcript
 
 __all__ = [
+    "HORIZON_STEPS",
     "MAX_CHAIN_ID",
     "MAX_HORIZON_DAYS",
     "PROTOCOL_VERSION",
@@ -49,6 +50,8 @@ MAX_CHAIN_ID = 2**53 - 1
 #: The longest admission horizon a challenge may carry, in days: a presentation
 #: shows the credential valid for at most this long past the verifier's date.
 MAX_HORIZON_DAYS: Final = 365
+#: The admission horizons a challenge may ask for, in days (see :func:`parse_horizon_days`).
+HORIZON_STEPS: Final = (0, 1, 7, 14, 30, 60, 90, 180, 365)
 
 
 def keccak256(data: bytes) -> bytes:
@@ -84,15 +87,17 @@ def parse_chain_id(chain_id: object) -> int:
 
 
 def parse_horizon_days(horizon_days: object) -> int:
-    """An admission horizon: an ``int`` (not a bool) from 0 to :data:`MAX_HORIZON_DAYS`.
+    """An admission horizon: one of :data:`HORIZON_STEPS` (an ``int``, not a bool).
 
     The number of days past the verifier's date for which a presentation shows
-    the credential valid (``expiry_date >= today + horizon_days``).
+    the credential valid (``expiry_date >= today + horizon_days``). Only these
+    steps, so that a verifier that varies the horizon from one challenge to the
+    next learns at most which of a few bands the credential's expiry date falls
+    in, not the date (a wallet answers, or refuses, each challenge).
     """
-    if type(horizon_days) is not int or not 0 <= horizon_days <= MAX_HORIZON_DAYS:
-        raise InvalidInputError(
-            f"the admission horizon must be a whole number of days from 0 to {MAX_HORIZON_DAYS}"
-        )
+    if type(horizon_days) is not int or horizon_days not in HORIZON_STEPS:
+        steps = ", ".join(map(str, HORIZON_STEPS))
+        raise InvalidInputError(f"the admission horizon must be one of {steps} days")
     return horizon_days
 
 

@@ -92,7 +92,8 @@ def check_json_object(obj: object, expected_type: str) -> dict[str, Any]:
         raise DecodeError(f"{expected_type}: expected a JSON object")
     if obj.get("type") != expected_type:
         raise DecodeError(f"expected a {expected_type!r} document")
-    if obj.get("version") != FORMAT_VERSION:
+    version = obj.get("version")
+    if type(version) is not int or version != FORMAT_VERSION:  # not True, not 1.0
         raise DecodeError(f"{expected_type}: unsupported version")
     return obj
 

@@ -145,7 +145,8 @@ class Challenge:
     """What a verifier hands a wallet: everything the presentation must be bound to.
 
     ``today`` is the verifier's date for relative-date predicates.
-    ``horizon_days`` is the admission horizon, 0 to :data:`MAX_HORIZON_DAYS`:
+    ``horizon_days`` is the admission horizon, one of
+    :data:`~zkattest.context.HORIZON_STEPS` (0 to :data:`MAX_HORIZON_DAYS`):
     the presentation shows ``expiry_date >= today + horizon_days`` (or the
     circuit's own bound, if later), so an admission granted on it can last
     through that date (:attr:`VerifiedPresentation.valid_through`). 0, the
@@ -186,7 +187,7 @@ class Challenge:
     ) -> Challenge:
         """A fresh challenge with a random 32-byte nonce, valid for ``lifetime``
         (1 second to 1 day), asking for a credential valid ``horizon_days``
-        (0 to :data:`MAX_HORIZON_DAYS`) past today."""
+        (one of :data:`~zkattest.context.HORIZON_STEPS`) past today."""
         if not isinstance(lifetime, dt.timedelta) or not (
             _MIN_LIFETIME <= lifetime <= _MAX_LIFETIME
         ):

@@ -10,11 +10,15 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import select
+import socket
 import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import jwt
 import pytest
 import time_machine
@@ -22,12 +26,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert, update
 
 from tests.service.conftest import ADMIN_TOKEN, WALLET, Service, make_settings
-from zkattest.credentials import IssuerSecretKey
+from tests.service.test_operations import SERVE, running
+from zkattest.credentials import IssuerSecretKey, issue_credential
 from zkattest.errors import DecodeError, ZkAttestError
 from zkattest.presentation import Challenge
 from zkattest.service.api.routes import presentations
 from zkattest.service.app import check_startup, create_app
-from zkattest.service.core.config import ConfigError
+from zkattest.service.core.config import ConfigError, load_settings
 from zkattest.service.core.pool import BoundedPool, PoolFull
 from zkattest.service.receipts import ReceiptKeys
 from zkattest.service.storage.models import AuditEvent
@@ -113,15 +118,15 @@ def test_an_admission_checks_the_issuer_in_its_own_transaction(service: Service)
     assert store.admission_for_challenge(challenge["challenge_id"]) is None
 
 
-def test_an_issuer_dropped_from_the_configuration_is_disabled_at_start_up(
+def test_an_issuer_dropped_from_the_configuration_is_disabled_until_listed_again(
     tmp_path: Path, issuer: IssuerSecretKey, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = make_settings(tmp_path, issuer)
     from tests.service.conftest import sample_attributes
-    from zkattest.credentials import issue_credential
     from zkattest.schema import get_schema
 
     credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    key_id = issuer.public_key().key_id
     with TestClient(create_app(settings)) as client:
         service = Service(client, settings, issuer, credential, tmp_path)
         admission = _admit(service)["admission"]
@@ -139,7 +144,13 @@ def test_an_issuer_dropped_from_the_configuration_is_disabled_at_start_up(
         )
         assert response.json()["reason"] == "untrusted_issuer"
 
-    # Listed again, it stays disabled (and start-up says so).
+    # Listed again, it is trusted again; what was revoked stays revoked.
+    with TestClient(create_app(settings)) as client:
+        assert [i["key_id"] for i in client.get("/v1/issuers").json()] == [key_id]
+        status = client.get(f"/v1/admissions/{admission['admission_id']}").json()
+        assert status["status"] == "revoked"
+        # an admin disables it: that is for good
+        assert client.delete(f"/v1/issuers/{key_id}", headers=ADMIN).status_code == 200
     with (
         caplog.at_level(logging.WARNING, logger="zkattest.service"),
         TestClient(create_app(settings)) as client,
@@ -390,7 +401,6 @@ def test_without_a_verifying_contract_there_is_no_eip712_receipt(
         tmp_path, issuer, eip712_verifying_contract=None, receipt_audience="backend.exchange"
     )
     from tests.service.conftest import sample_attributes
-    from zkattest.credentials import issue_credential
     from zkattest.schema import get_schema
 
     credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
@@ -420,3 +430,48 @@ def test_nodes_on_one_database_must_share_the_receipt_key(
     with pytest.raises(ConfigError), TestClient(create_app(second)):
         pass
     check_startup(first)  # the recorded key still starts
+
+
+def test_a_body_that_trickles_in_is_cut_off_with_a_408(tmp_path: Path) -> None:
+    """The request head has a deadline in the server; the body has one in the app."""
+    env = {"ZKATTEST_BODY_TIMEOUT_SECONDS": "1"}
+    with running(SERVE, env, tmp_path, tmp_path / "serve.log") as base:
+        address = urlsplit(base)
+        body = b'{"circuit_id": "kyc_adult", "wallet_address": "0x' + b"0" * 40 + b'"}'
+        with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+            sock.sendall(
+                b"POST /v1/challenges HTTP/1.1\r\nHost: localhost\r\n"
+                b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+            )
+            started = time.monotonic()
+            answer = b""
+            for byte in body:  # one byte every 0.2 s: the whole body would take ~14 s
+                try:
+                    sock.sendall(bytes([byte]))
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+                readable, _, _ = select.select([sock], [], [], 0.2)
+                if readable:
+                    answer = sock.recv(65536)
+                    break
+            elapsed = time.monotonic() - started
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert b"application/problem+json" in answer
+        assert elapsed < 5
+        # a prompt body is served as before
+        assert httpx.get(f"{base}/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"), [("30", True), ("365", True), ("10", False), ("0", False)]
+)
+def test_the_admission_horizon_setting_is_one_of_the_published_steps(
+    value: str, accepted: bool
+) -> None:
+    if accepted:
+        assert load_settings(
+            {"ZKATTEST_ADMISSION_HORIZON_DAYS": value}
+        ).admission_horizon_days == int(value)
+        return
+    with pytest.raises(ConfigError, match="ZKATTEST_ADMISSION_HORIZON_DAYS"):
+        load_settings({"ZKATTEST_ADMISSION_HORIZON_DAYS": value})

@@ -652,12 +652,21 @@ def test_the_configuration_is_the_source_of_truth_for_configured_issuers(store: 
     # kyc-b leaves the configuration: disabled; the API's issuer stays
     assert store.sync_config_issuers({"kyc-a": key}, NOW) == []
     assert {i.key_id for i in store.list_issuers()} == {"kyc-a", "kyc-api"}
-    # listed again, a disabled issuer stays disabled, with a warning
+    # listed again, an issuer the configuration dropped is trusted again
+    assert store.sync_config_issuers({"kyc-a": key, "kyc-b": key}, NOW) == []
+    assert {i.key_id for i in store.list_issuers()} == {"kyc-a", "kyc-b", "kyc-api"}
+    # one an admin disabled is disabled for good: listed or not, with a warning
+    store.disable_issuer("kyc-b", NOW)
     warnings = store.sync_config_issuers({"kyc-a": key, "kyc-b": key}, NOW)
     assert len(warnings) == 1
     assert "kyc-b" in warnings[0]
     assert "stays disabled" in warnings[0]
     assert {i.key_id for i in store.list_issuers()} == {"kyc-a", "kyc-api"}
+    # as is one the configuration dropped and an admin then disabled
+    store.sync_config_issuers({"kyc-b": key}, NOW)
+    store.disable_issuer("kyc-a", NOW)
+    assert store.sync_config_issuers({"kyc-a": key}, NOW) != []
+    assert {i.key_id for i in store.list_issuers()} == {"kyc-api"}
     with pytest.raises(IssuerExists):
         store.sync_config_issuers({"kyc-a": (key[0], "00" * 96)}, NOW)
 
@@ -707,3 +716,41 @@ def test_old_audit_events_are_purged(store: Store) -> None:
     store.record_event("refused", "invalid", now=NOW)
     assert store.purge_audit_events(NOW - timedelta(days=400)) == 1
     assert [e.at for e in store.audit_events()] == [NOW]
+
+
+def test_processes_starting_together_agree_on_issuers_and_receipt_key(
+    database_url: str,
+) -> None:
+    """Every worker loads the configured issuers and records its receipt key at
+    start-up: at once, none of them may fail (a failed worker stops the service)."""
+    first = Store(database_url)
+    first.migrate()
+    first.dispose()
+    key = ("BLS12381_SHA256", "ab" * 96)
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        store = Store(database_url)
+        try:
+            barrier.wait()
+            store.sync_config_issuers({"kyc-new": key}, NOW)
+            store.bind_receipt_signer("kid-1", "0x" + "22" * 20, NOW)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            store.dispose()
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    store = Store(database_url)
+    try:
+        assert [i.key_id for i in store.list_issuers()] == ["kyc-new"]
+        added = [e for e in store.audit_events() if e.event == "issuer_added"]
+        assert len(added) == 1
+    finally:
+        store.dispose()

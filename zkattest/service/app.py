@@ -232,7 +232,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     limiter = RateLimiter(settings.rate_limit_per_minute)
     app.add_middleware(RateLimit, limiter=limiter, paths=("/v1/challenges", "/v1/presentations"))
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        timeout_seconds=settings.body_timeout_seconds,
+    )
     metrics.instrument(app)  # sees every answer, limits' 413 and 429 included
     app.add_middleware(RequestLog)
     # Outermost: the request id is set before anything else runs, and echoed.

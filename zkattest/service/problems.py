@@ -51,6 +51,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "unauthorized": (401, "A valid admin bearer token is required"),
     "invalid-issuer-key": (400, "The issuer key is not a valid zkattest issuer public key"),
     "payload-too-large": (413, "The request body is too large"),
+    "request-timeout": (408, "The request body did not arrive in time"),
     "rate-limited": (429, "Too many requests"),
     "not-found": (404, "Not found"),
     "method-not-allowed": (405, "Method not allowed"),
@@ -174,8 +175,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _library(request: Request, exc: ZkAttestError) -> JSONResponse:
         # A library error no route turned into a problem of its own: the input
         # was unusable (the library checks its inputs; its messages name the
-        # field, never echo a secret). A 4xx, never a 500.
-        log.warning("unmapped %s on %s: %s", exc.__class__.__name__, request.url.path, exc)
+        # field, never echo a secret). A 4xx for the client; logged as an error,
+        # since a route should have mapped it, so that alerts still see it.
+        log.error("unmapped %s on %s: %s", exc.__class__.__name__, request.url.path, exc)
         return problem_response("invalid-input", str(exc), instance=request.url.path)
 
     @app.exception_handler(StorageError)

@@ -32,10 +32,10 @@ same facts (admission id, wallet, chain, circuit, expiry), one per audience:
   zero-padded at the end.
 
 Both keys live in one JSON file, created with mode 0600 on first start
-(:meth:`ReceiptKeys.load_or_create`). Signing runs in OpenSSL through
-``cryptography`` (ECDSA with RFC 6979 nonces where the OpenSSL build offers
-them), so no pure-Python code touches a secret scalar or nonce. Low-s
-normalisation and the recovery id work on public values only.
+(:meth:`ReceiptKeys.load_or_create`). Ed25519 signing runs in OpenSSL
+through ``cryptography``; secp256k1 signing runs in libsecp256k1 through
+``coincurve`` (RFC 6979 nonces, low-s, recovery id), so no pure-Python code
+touches a secret scalar or nonce.
 
 Formats, a Solidity verifier and the JWKS: ``docs/notes/receipts.md``.
 """
@@ -336,8 +336,8 @@ def admission_claims(
     ``circuit_id``, ``circuit_hash`` (``0x`` hex), ``iat`` and ``exp`` (unix
     seconds; ``exp`` is the admission's expiry), ``jti`` the admission id (a
     UUID, also in the EIP-712 receipt: one id to look up or revoke),
-    ``proof_digest`` (``0x`` hex SHA-256 of ``proof``, the presentation bytes
-    exactly as received).
+    ``proof_digest`` (``0x`` hex SHA-256 of ``proof``, the presentation's
+    proof bytes).
     """
     issued = _unix_seconds(issued_at, "issued_at")
     expiry = _unix_seconds(expires_at, "expires_at")

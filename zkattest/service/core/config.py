@@ -30,7 +30,12 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from zkattest.context import MAX_HORIZON_DAYS, normalize_wallet_address, parse_verifier_domain
+from zkattest.context import (
+    MAX_HORIZON_DAYS,
+    normalize_wallet_address,
+    parse_horizon_days,
+    parse_verifier_domain,
+)
 from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import InvalidInputError, ZkAttestError
 from zkattest.service.core.logs import LogFormat, LogLevel
@@ -101,6 +106,8 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(default=400, ge=1, le=3650)
     #: Largest request body accepted, in bytes.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
+    #: Seconds a request body may take to arrive once the service reads it (408 after).
+    body_timeout_seconds: int = Field(default=30, ge=1, le=300)
     #: Requests per minute per client on the challenge and presentation endpoints.
     rate_limit_per_minute: int = Field(default=600, ge=1, le=1_000_000)
     #: Refused presentations after which a challenge is burned (consumed with no
@@ -179,6 +186,14 @@ class Settings(BaseSettings):
         except InvalidInputError as exc:
             reason = str(exc).removeprefix("wallet address ")
             raise ValueError(f"{reason} (a 20-byte hex address)") from None
+
+    @field_validator("admission_horizon_days")
+    @classmethod
+    def _horizon(cls, value: int) -> int:
+        try:
+            return parse_horizon_days(value)
+        except InvalidInputError as exc:
+            raise ValueError(str(exc).removeprefix("the admission horizon ")) from None
 
     @field_validator("receipt_audience")
     @classmethod

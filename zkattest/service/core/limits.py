@@ -1,12 +1,17 @@
-"""Request limits: a body-size cap and a per-client token bucket.
+"""Request limits: a body-size cap, a body deadline and a per-client token bucket.
 
-Both are ASGI-level so an oversized or over-rate request is answered (413 /
-429 problem+json) before any parsing or curve arithmetic. The rate limit is
-per process; behind a load balancer each process enforces its own share.
+All are ASGI-level so an oversized, too slow or over-rate request is answered
+(413 / 408 / 429 problem+json) before any parsing or curve arithmetic. The
+body deadline complements the server's request-head deadline
+(:mod:`zkattest.service.core.connections`): a client that sends its head and
+then trickles its body does not hold a connection slot for longer. The rate
+limit is per process; behind a load balancer each process enforces its own
+share.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import math
 import threading
@@ -21,11 +26,14 @@ __all__ = ["BodySizeLimit", "RateLimit", "RateLimiter", "client_key"]
 
 
 class BodySizeLimit:
-    """Refuse bodies larger than ``max_bytes`` (by Content-Length or as they stream)."""
+    """Refuse bodies larger than ``max_bytes`` (by Content-Length or as they
+    stream), and bodies not complete ``timeout_seconds`` after the app first
+    asked for them (408)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout_seconds: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_seconds = timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -42,17 +50,35 @@ class BodySizeLimit:
                     await problem_response("payload-too-large")(scope, receive, send)
                     return
         received = 0
-        answered = False  # a 413 went out; whatever the app sends afterwards is dropped
+        answered = False  # a 413 or 408 went out; whatever the app sends afterwards is dropped
+        complete = False  # the whole body is in: later receives wait for a disconnect
+        deadline: float | None = None
+        loop = asyncio.get_running_loop()
+
+        async def refuse(slug: str) -> Message:
+            nonlocal answered
+            answered = True
+            await problem_response(slug)(scope, receive, send)
+            return {"type": "http.disconnect"}
 
         async def limited_receive() -> Message:
-            nonlocal received, answered
-            message = await receive()
-            if message["type"] == "http.request" and not answered:
+            nonlocal received, complete, deadline
+            if answered:
+                return {"type": "http.disconnect"}
+            if complete:
+                return await receive()
+            if deadline is None:
+                deadline = loop.time() + self.timeout_seconds
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                return await refuse("request-timeout")
+            if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    answered = True
-                    await problem_response("payload-too-large")(scope, receive, send)
-                    return {"type": "http.disconnect"}
+                    return await refuse("payload-too-large")
+                complete = not message.get("more_body", False)
             return message
 
         async def guarded_send(message: Message) -> None:

@@ -159,8 +159,10 @@ class Issuer(Base):
     public_key: Mapped[str] = mapped_column(String(512))
     added_at: Mapped[datetime]
     source: Mapped[str] = mapped_column(String(16))
-    #: When it stopped being trusted (removed from the configuration, or by an admin).
+    #: When it stopped being trusted, and who stopped it: "admin" (for good) or
+    #: "config" (dropped from the configuration; trusted again when listed again).
     disabled_at: Mapped[datetime | None]
+    disabled_by: Mapped[str | None] = mapped_column(String(16))
 
 
 class ReceiptSigner(Base):

@@ -113,6 +113,8 @@ class IssuerRecord:
     source: str
     added_at: datetime
     disabled_at: datetime | None = None
+    #: "admin" (for good) or "config" (until configured again); None while trusted.
+    disabled_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -48,6 +48,7 @@ outcomes, and nothing else.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import sqlite3
 import uuid
@@ -68,6 +69,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -363,6 +365,10 @@ class Store:
         finally:
             pooled.close()
 
+    def _now(self, value: datetime | None) -> datetime:
+        """``value`` in UTC, or the database's clock when it is None."""
+        return self.clock() if value is None else _utc(value, "now")
+
     @property
     def _sqlite(self) -> bool:
         return self._engine.dialect.name == "sqlite"
@@ -495,7 +501,7 @@ class Store:
         A circuit id or wallet address not given is taken from the challenge,
         if ``challenge_id`` names a stored one.
         """
-        at = _now(now)
+        at = self._now(now)
         wallet = None if wallet_address is None else _address(wallet_address)
         with self._transaction("recording a refusal", write=True) as conn:
             if challenge_id is not None and (circuit_id is None or wallet is None):
@@ -546,7 +552,7 @@ class Store:
         now: datetime | None = None,
     ) -> None:
         """Append one audit event (``event`` is one of :data:`AUDIT_EVENTS`)."""
-        at = _now(now)
+        at = self._now(now)
         wallet = None if wallet_address is None else _address(wallet_address)
         with self._transaction("recording an audit event", write=True) as conn:
             _audit(
@@ -571,7 +577,7 @@ class Store:
 
     def counts(self, now: datetime | None = None) -> StoreCounts:
         """Totals for metrics; ``live_admissions`` is counted at ``now`` (default: the clock)."""
-        at = _now(now)
+        at = self._now(now)
         with self._transaction("counting") as conn:
             admissions = conn.execute(select(func.count()).select_from(Admission)).scalar_one()
             revoked = conn.execute(
@@ -624,7 +630,7 @@ class Store:
             "suite": suite,
             "public_key": public_key,
             "source": source,
-            "added_at": _now(now),
+            "added_at": self._now(now),
         }
         _check_lengths(Issuer, values)
         try:
@@ -641,20 +647,25 @@ class Store:
             return stored
         return IssuerRecord(**values)
 
-    def disable_issuer(
-        self, key_id: str, now: datetime, *, outcome: str = "admin"
-    ) -> tuple[IssuerRecord, int]:
-        """Stop trusting an issuer and revoke its live admissions, in one transaction.
+    def disable_issuer(self, key_id: str, now: datetime) -> tuple[IssuerRecord, int]:
+        """An admin stops trusting an issuer, for good, and revokes its live
+        admissions, in one transaction.
 
         Returns the issuer as stored and how many admissions were revoked.
-        Writes an ``issuer_disabled`` event (``outcome`` says why: ``"admin"``,
-        ``"config"``) and one ``revoked`` event per admission. Disabling a
-        disabled issuer changes nothing and returns 0. Raises
-        :class:`IssuerNotFound` for a key id never stored.
+        Writes an ``issuer_disabled`` event (outcome ``"admin"``) and one
+        ``revoked`` event per admission. Disabling a disabled issuer changes
+        nothing and returns 0 (one disabled by the configuration becomes
+        disabled for good). Raises :class:`IssuerNotFound` for a key id never
+        stored.
         """
         now = _utc(now, "now")
         with self._transaction("disabling an issuer", write=True) as conn:
-            revoked = _disable_issuer(conn, key_id, now, outcome)
+            revoked = _disable_issuer(conn, key_id, now, "admin")
+            conn.execute(
+                update(Issuer)
+                .where(Issuer.key_id == key_id, Issuer.disabled_by == "config")
+                .values(disabled_by="admin")
+            )
             row = conn.execute(select(Issuer.__table__).where(Issuer.key_id == key_id)).one()
         return IssuerRecord(**row._mapping), revoked
 
@@ -662,20 +673,27 @@ class Store:
         self, configured: Mapping[str, tuple[str, str]], now: datetime
     ) -> list[str]:
         """Make the configured issuers the trusted ones of source ``"config"``, in
-        one transaction: add those not stored, and disable (revoking their live
-        admissions) those stored from the configuration but no longer in it.
+        one transaction (several processes may start at once):
 
-        ``configured`` maps key id to (suite name, public key hex). Returns
-        warnings: a configured key id that an admin disabled stays disabled (a
-        disabled key is never trusted again; remove it from the configuration).
-        Raises :class:`IssuerExists` if a configured key id is stored with
-        another suite or public key.
+        - a configured key not stored is added;
+        - a stored configuration key no longer configured is disabled, and its
+          live admissions revoked (``disabled_by`` ``"config"``);
+        - a key disabled that way and configured again is trusted again (the
+          admissions revoked meanwhile stay revoked);
+        - a key an admin disabled stays disabled, configured or not: that is
+          for good (the returned warnings say so; remove it from the
+          configuration).
+
+        ``configured`` maps key id to (suite name, public key hex). Raises
+        :class:`IssuerExists` if a configured key id is stored with another
+        suite or public key.
         """
         now = _utc(now, "now")
         warnings: list[str] = []
         with self._transaction(
             "loading the configured issuers", write=True, conflict=IssuerExists
         ) as conn:
+            _serialize_start_up(conn)
             stored = {
                 row.key_id: IssuerRecord(**row._mapping)
                 for row in conn.execute(select(Issuer.__table__)).all()
@@ -695,9 +713,16 @@ class Store:
                     _audit(conn, at=now, event="issuer_added", outcome="config")
                 elif (record.suite, record.public_key) != (suite, public_key):
                     raise IssuerExists(f"issuer key id {key_id} is stored with another public key")
+                elif record.disabled_at is not None and record.disabled_by == "config":
+                    conn.execute(
+                        update(Issuer)
+                        .where(Issuer.key_id == key_id)
+                        .values(disabled_at=None, disabled_by=None, source="config")
+                    )
+                    _audit(conn, at=now, event="issuer_added", outcome="config")
                 elif record.disabled_at is not None:
                     warnings.append(
-                        f"issuer {key_id} is configured but was disabled at "
+                        f"issuer {key_id} is configured but an admin disabled it at "
                         f"{record.disabled_at:%Y-%m-%dT%H:%M:%SZ}; it stays disabled "
                         "(remove it from ZKATTEST_TRUSTED_ISSUERS)"
                     )
@@ -739,6 +764,7 @@ class Store:
         values = {"id": 1, "kid": kid, "eip712_signer": signer, "recorded_at": _utc(now, "now")}
         _check_lengths(ReceiptSigner, values)
         with self._transaction("recording the receipt key", write=True) as conn:
+            _serialize_start_up(conn)
             row = conn.execute(select(ReceiptSigner.__table__)).first()
             if row is None:
                 conn.execute(insert(ReceiptSigner).values(values))
@@ -756,7 +782,7 @@ class Store:
     def check_writable(self, now: datetime | None = None) -> None:
         """Rewrite the readiness row and commit: :class:`StorageError` if the
         database refuses (read-only, full, a standby, unreachable)."""
-        at = _now(now)
+        at = self._now(now)
         with self._transaction("checking that the database takes writes", write=True) as conn:
             updated = conn.execute(
                 update(ReadinessProbe).where(ReadinessProbe.id == 1).values(checked_at=at)
@@ -883,20 +909,24 @@ def _why_not_consumable(conn: Connection, challenge_id: str) -> ChallengeError:
     return ChallengeExpired()
 
 
-def _disable_issuer(conn: Connection, key_id: str, now: datetime, outcome: str) -> int:
-    """Disable the issuer (if trusted) and revoke its live admissions; how many."""
-    found = conn.execute(select(Issuer.disabled_at).where(Issuer.key_id == key_id)).first()
-    if found is None:
-        raise IssuerNotFound()
-    if found.disabled_at is not None:
-        return 0
+def _disable_issuer(conn: Connection, key_id: str, now: datetime, by: str) -> int:
+    """Disable the issuer (if trusted) and revoke its live admissions; how many.
+
+    ``by`` is ``"admin"`` (for good) or ``"config"`` (until configured again).
+    """
     # The UPDATE takes the issuer row's lock first: a concurrent admission holding
-    # it FOR SHARE commits before this goes on, and is then revoked below.
-    conn.execute(
+    # it FOR SHARE commits before this goes on, and is then revoked below; of two
+    # concurrent disables, the second matches no row and changes nothing.
+    disabled = conn.execute(
         update(Issuer)
         .where(Issuer.key_id == key_id, Issuer.disabled_at.is_(None))
-        .values(disabled_at=now)
-    )
+        .values(disabled_at=now, disabled_by=by)
+        .returning(Issuer.key_id)
+    ).first()
+    if disabled is None:
+        if conn.execute(select(Issuer.key_id).where(Issuer.key_id == key_id)).first() is None:
+            raise IssuerNotFound()
+        return 0
     revoked = conn.execute(
         update(Admission)
         .where(
@@ -907,7 +937,7 @@ def _disable_issuer(conn: Connection, key_id: str, now: datetime, outcome: str) 
         .values(revoked_at=now)
         .returning(Admission.circuit_id, Admission.wallet_address, Admission.proof_digest)
     ).all()
-    _audit(conn, at=now, event="issuer_disabled", outcome=outcome)
+    _audit(conn, at=now, event="issuer_disabled", outcome=by)
     for row in revoked:
         _audit(
             conn,
@@ -919,6 +949,18 @@ def _disable_issuer(conn: Connection, key_id: str, now: datetime, outcome: str) 
             proof_digest=row.proof_digest,
         )
     return len(revoked)
+
+
+#: PostgreSQL advisory lock for start-up bookkeeping (issuers, receipt key): every
+#: process starting at once runs it in turn (SQLite write transactions already do).
+_START_UP_LOCK: Final = int.from_bytes(
+    hashlib.sha256(b"zkattest start-up").digest()[:8], "big", signed=True
+)
+
+
+def _serialize_start_up(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _START_UP_LOCK})
 
 
 def _audit(
@@ -951,10 +993,6 @@ def _utc(value: datetime, name: str) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInputError(f"{name} must be a time-zone-aware datetime")
     return value.astimezone(UTC)
-
-
-def _now(value: datetime | None) -> datetime:
-    return datetime.now(UTC) if value is None else _utc(value, "now")
 
 
 def _admission_id(value: object) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from zkattest.circuits import get_circuit
 from zkattest.context import normalize_wallet_address
@@ -48,7 +49,8 @@ async def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
         circuit = get_circuit(body.circuit_id)
     except InvalidInputError:
         raise Problem("unknown-circuit", f"no circuit {body.circuit_id!r}") from None
-    now = state.store.clock().replace(microsecond=0)  # the database's clock: one for every node
+    # the database's clock, one for every node; database calls run on worker threads
+    now = (await run_in_threadpool(state.store.clock)).replace(microsecond=0)
     challenge = Challenge.create(
         circuit,
         verifier_domain=state.settings.verifier_domain,
@@ -58,7 +60,8 @@ async def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
         now=now,
         horizon_days=state.settings.admission_horizon_days,
     )
-    state.store.create_challenge(
+    await run_in_threadpool(
+        state.store.create_challenge,
         ChallengeRecord(
             challenge_id=challenge.challenge_id,
             nonce=challenge.nonce.hex(),
@@ -72,7 +75,7 @@ async def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
             horizon_days=challenge.horizon_days,
             created_at=now,
             expires_at=challenge.expires_at,
-        )
+        ),
     )
     state.metrics.challenges.inc()
     log.info("challenge issued circuit=%s wallet=%s", circuit.id, wallet)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -13,6 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import VerificationError, ZkAttestError
@@ -109,19 +111,22 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
     if presentation.challenge_id != body.challenge_id:
         raise Problem("malformed-presentation", "the presentation answers another challenge")
     digest = hashlib.sha256(presentation.proof).hexdigest()
-    record = state.store.get_challenge(body.challenge_id)
+    # Database calls run on worker threads: a database that waits (a SQLite
+    # writer's lock, a slow PostgreSQL) never stalls this process's event loop.
+    record = await run_in_threadpool(state.store.get_challenge, body.challenge_id)
     if record is None:
         raise Problem("challenge-not-found")
     if record.consumed_at is not None:
-        return _answer_again(state, record, digest)
-    now = state.store.clock()  # the database's clock: one for every node
+        return await run_in_threadpool(_answer_again, state, record, digest)
+    now = await run_in_threadpool(state.store.clock)  # the database's: one for every node
     if record.expires_at <= now:
-        _refused(state, record, "expired", digest)
+        await run_in_threadpool(_refused, state, record, "expired", digest)
         raise Problem("challenge-expired")
+    trusted = await run_in_threadpool(_trusted, state)
     started = time.perf_counter()
     try:
         result = await state.verifier.run(
-            verify, presentation, challenge_from_record(record), _trusted(state), now=now
+            verify, presentation, challenge_from_record(record), trusted, now=now
         )
     except PoolFull:
         state.metrics.refusals.labels("busy").inc()
@@ -129,14 +134,17 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
         busy.headers = {"Retry-After": "1"}
         raise busy from None
     except VerificationError as exc:
-        _refused(state, record, exc.reason, digest, burn=True)
+        await run_in_threadpool(_refused, state, record, exc.reason, digest, burn=True)
         raise Problem("presentation-refused", reason=exc.reason) from None
     finally:
         state.metrics.verify_seconds.observe(time.perf_counter() - started)
 
+    # Verification took time (and maybe a wait for a slot): the admission starts,
+    # and the challenge's expiry is checked, at the database's time after it.
+    now = await run_in_threadpool(state.store.clock)
     expires_at = admission_end(result.valid_through, now)
     if expires_at <= now:  # only with a horizon of 0 days, answered the day after
-        _refused(state, record, "expired", digest)
+        await run_in_threadpool(_refused, state, record, "expired", digest)
         raise Problem("challenge-expired", "the admission would already have ended")
     admission_id = str(uuid.uuid4())
     try:
@@ -157,29 +165,33 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
         log.error("signing receipts failed: %s", exc.__class__.__name__)
         raise Problem("internal") from None
     eip712 = None if receipt.eip712 is None else canonical_json(dict(receipt.eip712)).decode()
+    admission_record = NewAdmission(
+        id=admission_id,
+        issuer_key_id=result.issuer_key_id,
+        proof_digest=digest,
+        expires_at=expires_at,
+        receipt_jws=receipt.jws,
+        receipt_eip712=eip712,
+    )
     try:
-        admission = state.store.consume_and_admit(
-            record.challenge_id,
-            now=now,
-            admission=NewAdmission(
-                id=admission_id,
-                issuer_key_id=result.issuer_key_id,
-                proof_digest=digest,
-                expires_at=expires_at,
-                receipt_jws=receipt.jws,
-                receipt_eip712=eip712,
-            ),
+        admission = await run_in_threadpool(
+            functools.partial(
+                state.store.consume_and_admit,
+                record.challenge_id,
+                now=now,
+                admission=admission_record,
+            )
         )
     except ChallengeAlreadyUsed:  # a concurrent submission won
-        return _answer_again(state, record, digest)
+        return await run_in_threadpool(_answer_again, state, record, digest)
     except ChallengeExpired:
-        _refused(state, record, "expired", digest)
+        await run_in_threadpool(_refused, state, record, "expired", digest)
         raise Problem("challenge-expired") from None
     except ChallengeNotFound:
         raise Problem("challenge-not-found") from None
     except IssuerNotTrusted:  # disabled since this process last read the issuers
         state.forget_issuers()
-        _refused(state, record, "untrusted_issuer", digest, burn=True)
+        await run_in_threadpool(_refused, state, record, "untrusted_issuer", digest, burn=True)
         raise Problem("presentation-refused", reason="untrusted_issuer") from None
     state.metrics.admissions.inc()
     log.info(

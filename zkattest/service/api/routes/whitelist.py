@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Annotated, Any
 
@@ -95,7 +94,7 @@ def get_whitelist(
         raise Problem("unknown-circuit", f"no circuit {circuit_id!r}")
     admissions = [
         a
-        for a in state.store.live_admissions(wallet, dt.datetime.now(dt.UTC))
+        for a in state.store.live_admissions(wallet, state.store.clock())
         if circuit_id is None or a.circuit_id == circuit_id
     ]
     if not admissions:
@@ -121,7 +120,7 @@ def get_whitelist(
 def revoke_whitelist(wallet_address: WalletPath, state: StateDep, _: AdminDep) -> Any:
     """Revoke every live admission of the address (admin)."""
     wallet = _wallet(wallet_address)
-    revoked = state.store.revoke(wallet, dt.datetime.now(dt.UTC))
+    revoked = state.store.revoke(wallet, state.store.clock())
     if not revoked:
         raise Problem("not-whitelisted")
     log.info("revoked wallet=%s count=%d", wallet, revoked)

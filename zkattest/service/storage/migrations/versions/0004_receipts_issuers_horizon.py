@@ -7,9 +7,9 @@ Create Date: 2026-12-01
 - ``admissions.receipt_jws`` and ``admissions.receipt_eip712``: the receipts,
   signed before the admission is committed and kept with it, so that a client
   that lost the answer to a successful submission gets the same receipts back.
-- ``issuers.disabled_at``: an issuer removed from the configuration, or
-  disabled by an admin, stays on record (its admissions name it) but is no
-  longer trusted.
+- ``issuers.disabled_at`` and ``disabled_by``: an issuer disabled by an admin
+  (for good) or dropped from the configuration (until listed again) stays on
+  record (its admissions name it) but is not trusted.
 - ``receipt_signer``: the one receipt key every node on this database signs
   with (its JWS ``kid`` and EIP-712 signer address); a node with another key
   refuses to start.
@@ -37,6 +37,7 @@ def upgrade() -> None:
     op.add_column("admissions", sa.Column("receipt_jws", sa.Text(), nullable=True))
     op.add_column("admissions", sa.Column("receipt_eip712", sa.Text(), nullable=True))
     op.add_column("issuers", sa.Column("disabled_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("issuers", sa.Column("disabled_by", sa.String(length=16), nullable=True))
     op.add_column(
         "challenges",
         sa.Column("horizon_days", sa.Integer(), nullable=False, server_default="0"),
@@ -56,6 +57,7 @@ def downgrade() -> None:
     with op.batch_alter_table("challenges") as batch:
         batch.drop_column("horizon_days")
     with op.batch_alter_table("issuers") as batch:
+        batch.drop_column("disabled_by")
         batch.drop_column("disabled_at")
     with op.batch_alter_table("admissions") as batch:
         batch.drop_column("receipt_eip712")
