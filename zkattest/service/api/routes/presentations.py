@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import json
@@ -19,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import VerificationError, ZkAttestError
 from zkattest.hazmat.bbs import SUITES
-from zkattest.presentation import Presentation, verify
+from zkattest.presentation import Presentation, VerifiedPresentation, verify
 from zkattest.schema import canonical_json
 from zkattest.service.api.deps import StateDep
 from zkattest.service.api.json_body import JSONBodyRoute
@@ -111,18 +110,13 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
     if presentation.challenge_id != body.challenge_id:
         raise Problem("malformed-presentation", "the presentation answers another challenge")
     digest = hashlib.sha256(presentation.proof).hexdigest()
-    # Database calls run on worker threads: a database that waits (a SQLite
-    # writer's lock, a slow PostgreSQL) never stalls this process's event loop.
-    record = await run_in_threadpool(state.store.get_challenge, body.challenge_id)
-    if record is None:
-        raise Problem("challenge-not-found")
-    if record.consumed_at is not None:
-        return await run_in_threadpool(_answer_again, state, record, digest)
-    now = await run_in_threadpool(state.store.clock)  # the database's: one for every node
-    if record.expires_at <= now:
-        await run_in_threadpool(_refused, state, record, "expired", digest)
-        raise Problem("challenge-expired")
-    trusted = await run_in_threadpool(_trusted, state)
+    # The database work runs on worker threads, in two hops (before and after
+    # verification): a database that waits (a SQLite writer's lock, a slow
+    # PostgreSQL) never stalls this process's event loop.
+    prepared = await run_in_threadpool(_prepare, state, body.challenge_id, digest)
+    if isinstance(prepared, JSONResponse):  # the same presentation again
+        return prepared
+    record, now, trusted = prepared
     started = time.perf_counter()
     try:
         result = await state.verifier.run(
@@ -138,13 +132,41 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
         raise Problem("presentation-refused", reason=exc.reason) from None
     finally:
         state.metrics.verify_seconds.observe(time.perf_counter() - started)
+    return await run_in_threadpool(_admit, state, record, result, presentation.proof, digest)
 
+
+def _prepare(
+    state: StateDep, challenge_id: str, digest: str
+) -> tuple[ChallengeRecord, dt.datetime, dict[str, IssuerPublicKey]] | JSONResponse:
+    """Before verification: the challenge, the database's time, the trusted issuers;
+    or the stored answer for a presentation submitted again."""
+    record = state.store.get_challenge(challenge_id)
+    if record is None:
+        raise Problem("challenge-not-found")
+    if record.consumed_at is not None:
+        return _answer_again(state, record, digest)
+    now = state.store.clock()  # the database's clock: one for every node
+    if record.expires_at <= now:
+        _refused(state, record, "expired", digest)
+        raise Problem("challenge-expired")
+    return record, now, _trusted(state)
+
+
+def _admit(
+    state: StateDep,
+    record: ChallengeRecord,
+    result: VerifiedPresentation,
+    proof: bytes,
+    digest: str,
+) -> JSONResponse:
+    """After verification: date the admission, sign its receipts, then consume the
+    challenge and store both in one transaction."""
     # Verification took time (and maybe a wait for a slot): the admission starts,
     # and the challenge's expiry is checked, at the database's time after it.
-    now = await run_in_threadpool(state.store.clock)
+    now = state.store.clock()
     expires_at = admission_end(result.valid_through, now)
     if expires_at <= now:  # only with a horizon of 0 days, answered the day after
-        await run_in_threadpool(_refused, state, record, "expired", digest)
+        _refused(state, record, "expired", digest)
         raise Problem("challenge-expired", "the admission would already have ended")
     admission_id = str(uuid.uuid4())
     try:
@@ -158,40 +180,36 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
             issued_at=now,
             expires_at=expires_at,
             admission_id=admission_id,
-            proof=presentation.proof,
+            proof=proof,
             verifying_contract=state.settings.eip712_verifying_contract,
         )
     except ZkAttestError as exc:  # nothing is committed: the wallet may try again
         log.error("signing receipts failed: %s", exc.__class__.__name__)
         raise Problem("internal") from None
     eip712 = None if receipt.eip712 is None else canonical_json(dict(receipt.eip712)).decode()
-    admission_record = NewAdmission(
-        id=admission_id,
-        issuer_key_id=result.issuer_key_id,
-        proof_digest=digest,
-        expires_at=expires_at,
-        receipt_jws=receipt.jws,
-        receipt_eip712=eip712,
-    )
     try:
-        admission = await run_in_threadpool(
-            functools.partial(
-                state.store.consume_and_admit,
-                record.challenge_id,
-                now=now,
-                admission=admission_record,
-            )
+        admission = state.store.consume_and_admit(
+            record.challenge_id,
+            now=now,
+            admission=NewAdmission(
+                id=admission_id,
+                issuer_key_id=result.issuer_key_id,
+                proof_digest=digest,
+                expires_at=expires_at,
+                receipt_jws=receipt.jws,
+                receipt_eip712=eip712,
+            ),
         )
     except ChallengeAlreadyUsed:  # a concurrent submission won
-        return await run_in_threadpool(_answer_again, state, record, digest)
+        return _answer_again(state, record, digest)
     except ChallengeExpired:
-        await run_in_threadpool(_refused, state, record, "expired", digest)
+        _refused(state, record, "expired", digest)
         raise Problem("challenge-expired") from None
     except ChallengeNotFound:
         raise Problem("challenge-not-found") from None
     except IssuerNotTrusted:  # disabled since this process last read the issuers
         state.forget_issuers()
-        await run_in_threadpool(_refused, state, record, "untrusted_issuer", digest, burn=True)
+        _refused(state, record, "untrusted_issuer", digest, burn=True)
         raise Problem("presentation-refused", reason="untrusted_issuer") from None
     state.metrics.admissions.inc()
     log.info(
