@@ -8,9 +8,9 @@ once with :class:`PoolFull` (the service answers 503 with ``Retry-After``)
 instead of queueing without limit.
 
 The pairing and multi-scalar arithmetic runs in native code (arkworks through
-PyO3, or OpenSSL); Python's interpreter lock still serialises the Python
-parts, but the event loop gets the lock back at least every switch interval
-(5 ms), so light requests keep their latency under load.
+PyO3; the py-ecc fallback is pure Python); Python's interpreter lock still
+serialises the Python parts, but the event loop gets the lock back at least
+every switch interval (5 ms), so light requests keep their latency under load.
 
 The counter is touched only from the event loop's thread, so it needs no lock.
 """

@@ -1,4 +1,4 @@
-"""POST /v1/presentations: verify, consume the challenge, admit, sign receipts."""
+"""POST /v1/presentations: verify, sign the receipts, then consume the challenge and admit."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import Any
 
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import VerificationError, ZkAttestError
@@ -110,29 +109,36 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
     if presentation.challenge_id != body.challenge_id:
         raise Problem("malformed-presentation", "the presentation answers another challenge")
     digest = hashlib.sha256(presentation.proof).hexdigest()
-    # The database work runs on worker threads, in two hops (before and after
-    # verification): a database that waits (a SQLite writer's lock, a slow
-    # PostgreSQL) never stalls this process's event loop.
-    prepared = await run_in_threadpool(_prepare, state, body.challenge_id, digest)
-    if isinstance(prepared, JSONResponse):  # the same presentation again
-        return prepared
-    record, now, trusted = prepared
-    started = time.perf_counter()
+    # The whole submission (database reads, verification, signing, the admitting
+    # transaction) runs on one thread of the bounded verification pool, in one hop:
+    # the event loop stays free for other requests (/healthz), a database that
+    # waits never stalls it, and a full pool answers 503 before any work is done.
     try:
-        result = await state.verifier.run(
-            verify, presentation, challenge_from_record(record), trusted, now=now
-        )
+        return await state.verifier.run(_submit, state, body.challenge_id, presentation, digest)
     except PoolFull:
         state.metrics.refusals.labels("busy").inc()
         busy = Problem("service-busy")
         busy.headers = {"Retry-After": "1"}
         raise busy from None
+
+
+def _submit(
+    state: StateDep, challenge_id: str, presentation: Presentation, digest: str
+) -> JSONResponse:
+    """Verify, then admit: everything after the request is parsed (a worker thread)."""
+    prepared = _prepare(state, challenge_id, digest)
+    if isinstance(prepared, JSONResponse):  # the same presentation again
+        return prepared
+    record, now, trusted = prepared
+    started = time.perf_counter()
+    try:
+        result = verify(presentation, challenge_from_record(record), trusted, now=now)
     except VerificationError as exc:
-        await run_in_threadpool(_refused, state, record, exc.reason, digest, burn=True)
+        _refused(state, record, exc.reason, digest, burn=True)
         raise Problem("presentation-refused", reason=exc.reason) from None
     finally:
         state.metrics.verify_seconds.observe(time.perf_counter() - started)
-    return await run_in_threadpool(_admit, state, record, result, presentation.proof, digest)
+    return _admit(state, record, result, presentation.proof, digest)
 
 
 def _prepare(
