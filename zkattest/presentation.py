@@ -610,8 +610,10 @@ def prove(
 ) -> Presentation:
     """The holder's recipe: prove the challenge's circuit on ``credential``.
 
-    ``now`` is the holder's clock (timezone-aware; default: the system
-    clock). Refuses a challenge :func:`accept_challenge` refuses, and with
+    ``rng`` gives every random scalar of the proof (the BBS proof's included;
+    default: the operating system's CSPRNG), so that fixed inputs give a fixed
+    presentation. ``now`` is the holder's clock (timezone-aware; default: the
+    system clock). Refuses a challenge :func:`accept_challenge` refuses, and with
     :class:`PolicyError` (naming the predicate, never a value) a credential
     that does not satisfy the circuit.
     """
@@ -679,6 +681,9 @@ def prove(
 
     generators = core.create_generators(plan.L + 1, api_id, suite=suite)
     disclosed_indexes = sorted(plan.disclosed)
+    # The draft's r1, r2, e~, r1~, r3~ and m~ per undisclosed message, from ``rng``
+    # too (the committed messages' m~ are then replaced by ``m_tilde``).
+    bbs_scalars = [draw() for _ in range(5 + plan.L - len(disclosed_indexes))]
     bbs_proof = core.core_proof_gen(
         credential.issuer.public_key,
         credential.signature,
@@ -689,6 +694,7 @@ def prove(
         disclosed_indexes,
         api_id,
         suite=suite,
+        random_scalars=bbs_scalars,
         m_tilde=m_tilde,
     )
     responses = linear.responses(bbs_proof.c)
