@@ -30,7 +30,7 @@ from tests.service.test_operations import SERVE, running
 from zkattest.credentials import IssuerSecretKey, issue_credential
 from zkattest.errors import DecodeError, ZkAttestError
 from zkattest.presentation import Challenge
-from zkattest.service.api.routes import presentations
+from zkattest.service import admission
 from zkattest.service.app import check_startup, create_app
 from zkattest.service.core.config import ConfigError, load_settings
 from zkattest.service.core.pool import BoundedPool, PoolFull
@@ -292,14 +292,14 @@ def test_a_busy_service_answers_503_with_retry_after(
     pool = BoundedPool(1, 0)
     gate = threading.Event()
     started = threading.Event()
-    real_verify = presentations.verify
+    real_verify = admission.verify
 
     def slow_verify(*args: Any, **kwargs: Any) -> Any:
         started.set()
         gate.wait(10)
         return real_verify(*args, **kwargs)
 
-    monkeypatch.setattr(presentations, "verify", slow_verify)
+    monkeypatch.setattr(admission, "verify", slow_verify)
     monkeypatch.setattr(service.client.app.state.zkattest, "verifier", pool)  # type: ignore[attr-defined]
     results: list[int] = []
     worker = threading.Thread(
@@ -365,7 +365,7 @@ def test_an_unexpected_library_error_is_a_400_not_a_500(
     def undecodable(record: Any) -> Challenge:
         raise DecodeError("stored circuit parameters are not valid")
 
-    monkeypatch.setattr(presentations, "challenge_from_record", undecodable)
+    monkeypatch.setattr(admission, "challenge_from_record", undecodable)
     body = _problem(service.submit(challenge, presentation), 400, "invalid-input")
     assert "Traceback" not in json.dumps(body)
 

@@ -17,9 +17,9 @@ from zkattest.errors import InvalidInputError
 from zkattest.presentation import Challenge
 from zkattest.service.api.deps import StateDep
 from zkattest.service.api.json_body import JSONBodyRoute
+from zkattest.service.convert import challenge_record
 from zkattest.service.problems import Problem, problem_responses
 from zkattest.service.schemas import ChallengeCreate, ChallengePublic
-from zkattest.service.storage.records import ChallengeRecord
 
 router = APIRouter(prefix="/v1", tags=["challenges"], route_class=JSONBodyRoute)
 log = logging.getLogger("zkattest.service")
@@ -60,40 +60,7 @@ async def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
         now=now,
         horizon_days=state.settings.admission_horizon_days,
     )
-    await run_in_threadpool(
-        state.store.create_challenge,
-        ChallengeRecord(
-            challenge_id=challenge.challenge_id,
-            nonce=challenge.nonce.hex(),
-            verifier_domain=challenge.verifier_domain,
-            circuit_id=challenge.circuit_id,
-            circuit_hash=challenge.circuit_hash.hex(),
-            circuit_params=json.dumps(dict(challenge.circuit_params), sort_keys=True),
-            wallet_address=challenge.wallet_address,
-            chain_id=challenge.chain_id,
-            today=challenge.today,
-            horizon_days=challenge.horizon_days,
-            created_at=now,
-            expires_at=challenge.expires_at,
-        ),
-    )
+    await run_in_threadpool(state.store.create_challenge, challenge_record(challenge, now))
     state.metrics.challenges.inc()
     log.info("challenge issued circuit=%s wallet=%s", circuit.id, wallet)
     return JSONResponse(json.loads(challenge.to_json()), status_code=status.HTTP_201_CREATED)
-
-
-def challenge_from_record(record: ChallengeRecord) -> Challenge:
-    """The library's Challenge for a stored one."""
-    return Challenge(
-        challenge_id=record.challenge_id,
-        nonce=bytes.fromhex(record.nonce),
-        verifier_domain=record.verifier_domain,
-        circuit_id=record.circuit_id,
-        circuit_hash=bytes.fromhex(record.circuit_hash),
-        wallet_address=record.wallet_address,
-        chain_id=record.chain_id,
-        today=record.today,
-        horizon_days=record.horizon_days,
-        expires_at=record.expires_at,
-        circuit_params=json.loads(record.circuit_params),
-    )

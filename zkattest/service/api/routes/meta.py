@@ -14,6 +14,7 @@ from zkattest.circuits import load_builtin_circuits
 from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import ZkAttestError
 from zkattest.service.api.deps import AdminDep, StateDep
+from zkattest.service.convert import issuer_public
 from zkattest.service.problems import Problem, problem_responses
 from zkattest.service.schemas import (
     CircuitPublic,
@@ -22,10 +23,8 @@ from zkattest.service.schemas import (
     IssuerDisabled,
     IssuerPublic,
     Ready,
-    utc_text,
 )
 from zkattest.service.storage.errors import IssuerExists, IssuerNotFound, StorageError
-from zkattest.service.storage.records import IssuerRecord
 
 router = APIRouter()
 log = logging.getLogger("zkattest.service")
@@ -47,16 +46,6 @@ def list_circuits() -> Any:
     ]
 
 
-def _issuer_public(record: IssuerRecord) -> dict[str, Any]:
-    return {
-        "key_id": record.key_id,
-        "suite": record.suite,
-        "public_key": record.public_key,
-        "source": record.source,
-        "disabled_at": None if record.disabled_at is None else utc_text(record.disabled_at),
-    }
-
-
 #: An issuer key id: the first 16 bytes of SHA-256 over suite and key, in hex.
 IssuerKeyIdPath = Annotated[
     str,
@@ -67,7 +56,7 @@ IssuerKeyIdPath = Annotated[
 @router.get("/v1/issuers", response_model=list[IssuerPublic], tags=["issuers"])
 def list_issuers(state: StateDep) -> Any:
     """The trusted issuer keys."""
-    return [_issuer_public(r) for r in state.store.list_issuers()]
+    return [issuer_public(r) for r in state.store.list_issuers()]
 
 
 @router.post(
@@ -107,7 +96,7 @@ def add_issuer(body: IssuerCreate, state: StateDep, _: AdminDep) -> Any:
         raise Problem("issuer-disabled")
     state.forget_issuers()
     log.info("issuer trusted key_id=%s", key.key_id)
-    return _issuer_public(record)
+    return issuer_public(record)
 
 
 @router.delete(
@@ -133,7 +122,7 @@ def disable_issuer(key_id: IssuerKeyIdPath, state: StateDep, _: AdminDep) -> Any
         raise Problem("issuer-not-found") from None
     state.forget_issuers()
     log.info("issuer disabled key_id=%s revoked=%d", key_id, revoked)
-    return {"issuer": _issuer_public(record), "revoked_admissions": revoked}
+    return {"issuer": issuer_public(record), "revoked_admissions": revoked}
 
 
 @router.get("/healthz", response_model=Health, tags=["meta"])

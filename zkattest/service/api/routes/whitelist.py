@@ -11,7 +11,7 @@ from zkattest.circuits import builtin_circuit_ids
 from zkattest.context import normalize_wallet_address
 from zkattest.errors import InvalidInputError
 from zkattest.service.api.deps import AdminDep, OptionalAdminDep, StateDep
-from zkattest.service.api.routes.presentations import admission_public
+from zkattest.service.convert import admission_public
 from zkattest.service.problems import Problem, problem_responses
 from zkattest.service.schemas import (
     ADDRESS_PATTERN,
