@@ -79,9 +79,13 @@ def test_every_circuit_round_trips(
     ch = Challenge.from_json(ch.to_json())
     presentation = prove(credential(issuer, **overrides), ch, now=NOW)
     # the verifier knows the exact size before touching any point
-    from zkattest.presentation import _plan, _proof_length
+    from zkattest.presentation import _plan, _PresentationProof
 
-    assert len(presentation.proof) == _proof_length(_plan(get_circuit(circuit_id), TODAY, 0))
+    plan = _plan(get_circuit(circuit_id), TODAY, 0)
+    assert len(presentation.proof) == _PresentationProof.size(plan)
+    assert _PresentationProof.from_bytes(presentation.proof, plan).to_bytes(plan) == (
+        presentation.proof
+    )
     wire = Presentation.from_json(presentation.to_json())
     assert wire == presentation
     result = verify(wire, ch, issuer.public_key(), now=NOW)

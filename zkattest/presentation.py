@@ -18,7 +18,9 @@ challenge ``c`` answers every sigma protocol. The opening proof of ``C_k``
 reuses the BBS blinding ``m~_k``, so its response for ``m_k`` is the BBS
 response ``m^_k``: that links each commitment to the signed message.
 
-Wire format of the proof bytes (every length follows from circuit and schema)::
+Wire format of the proof bytes (every length follows from circuit and schema;
+:func:`_layout` is where it is written, and :class:`_PresentationProof` reads and
+writes by it)::
 
     0x01 || bbs_proof || C_k* || (V_pad* || range_proof)* || T_lin* || γ^_k* || (a^, b^)*
          || per `in`: T_s* || c_s* (all but the last) || z_s*
@@ -486,18 +488,121 @@ def _make_plan(circuit: Circuit, today: dt.date, horizon_days: int) -> _Plan:
     return plan
 
 
-def _proof_length(plan: _Plan) -> int:
-    """The exact size of the proof bytes for this plan (the wire format above)."""
+#: One stretch of the proof bytes: (field of :class:`_PresentationProof`, which of its
+#: groups or None, codec, count); a "bytes" stretch is one item of ``count`` bytes.
+_Segment = tuple[str, int | None, str, int]
+_WIDTH = {"point": G1_BYTES, "scalar": SCALAR_BYTES}
+
+
+def _layout(plan: _Plan) -> list[_Segment]:
+    """The wire order of the proof bytes for ``plan``: the one place it is written.
+
+    ``to_bytes``, ``from_bytes`` and ``size`` of :class:`_PresentationProof` all
+    follow it (the module docstring shows it in short).
+    """
     U = plan.L - len(plan.disclosed)
-    size = 1 + 3 * G1_BYTES + (4 + U) * SCALAR_BYTES + len(plan.committed) * G1_BYTES
-    for n_bits, ranges in plan.range_groups():
+    segments: list[_Segment] = [
+        ("bbs", None, "bytes", 3 * G1_BYTES + (4 + U) * SCALAR_BYTES),
+        ("commitments", None, "point", len(plan.committed)),
+    ]
+    for g, (n_bits, ranges) in enumerate(plan.range_groups()):
         m = bulletproofs.padded_count(len(ranges))
-        size += (m - len(ranges)) * G1_BYTES + bulletproofs.proof_size(n_bits, m)
-    size += (len(plan.committed) + len(plan.not_equal)) * G1_BYTES  # T of the linear relations
-    size += len(plan.committed) * SCALAR_BYTES + len(plan.not_equal) * 2 * SCALAR_BYTES
-    for _, members in plan.sets:
-        size += len(members) * G1_BYTES + (2 * len(members) - 1) * SCALAR_BYTES
-    return size
+        segments.append(("range_padding", g, "point", m - len(ranges)))
+        segments.append(("range_proofs", g, "bytes", bulletproofs.proof_size(n_bits, m)))
+    segments += [
+        ("linear_T", None, "point", len(plan.committed) + len(plan.not_equal)),
+        ("gamma_hat", None, "scalar", len(plan.committed)),
+        ("ab_hat", None, "scalar", 2 * len(plan.not_equal)),
+    ]
+    for g, (_, members) in enumerate(plan.sets):
+        segments += [
+            ("set_T", g, "point", len(members)),
+            ("set_c", g, "scalar", len(members) - 1),
+            ("set_z", g, "scalar", len(members)),
+        ]
+    return segments
+
+
+@dataclass(frozen=True)
+class _PresentationProof:
+    """The proof bytes of a presentation, in parts (see :func:`_layout`).
+
+    ``range_padding``, ``range_proofs`` have one entry per aggregated range proof
+    (:meth:`_Plan.range_groups`); ``set_*`` one per ``in`` predicate; ``ab_hat``
+    is ``a^_0, b^_0, a^_1, ...``; ``set_c`` leaves out each set's last branch
+    challenge (it follows from ``c``).
+    """
+
+    bbs: bytes
+    commitments: tuple[G1, ...]
+    range_padding: tuple[tuple[G1, ...], ...]
+    range_proofs: tuple[bytes, ...]
+    linear_T: tuple[G1, ...]  # noqa: N815 - the protocol's name
+    gamma_hat: tuple[int, ...]
+    ab_hat: tuple[int, ...]
+    set_T: tuple[tuple[G1, ...], ...]  # noqa: N815 - the protocol's name
+    set_c: tuple[tuple[int, ...], ...]
+    set_z: tuple[tuple[int, ...], ...]
+
+    @staticmethod
+    def size(plan: _Plan) -> int:
+        """The exact length of the proof bytes for ``plan``."""
+        return 1 + sum(
+            count if codec == "bytes" else count * _WIDTH[codec]
+            for _, _, codec, count in _layout(plan)
+        )
+
+    def to_bytes(self, plan: _Plan) -> bytes:
+        out = [bytes([PROOF_FORMAT])]
+        for name, group, codec, count in _layout(plan):
+            value = getattr(self, name)
+            items = value if group is None else value[group]
+            if codec == "bytes":
+                if not isinstance(items, bytes) or len(items) != count:
+                    raise InvalidInputError(f"proof part {name} has the wrong length")
+                out.append(items)
+                continue
+            if len(items) != count:
+                raise InvalidInputError(f"proof part {name} has the wrong count")
+            out += [x.to_bytes() if codec == "point" else scalar_to_bytes(x) for x in items]
+        return b"".join(out)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, plan: _Plan) -> _PresentationProof:
+        """Parse and check every point and scalar; :class:`DecodeError` if anything
+        is off (the length is checked first, before any curve arithmetic)."""
+        if len(data) != cls.size(plan):
+            raise DecodeError("proof has the wrong length for its circuit")
+        if data[0] != PROOF_FORMAT:
+            raise DecodeError("unknown proof format")
+        backend = get_backend()
+        offset = 1
+        parts: dict[str, Any] = {}
+        for name, group, codec, count in _layout(plan):
+            if codec == "bytes":
+                item: Any = data[offset : offset + count]
+                offset += count
+            else:
+                width = _WIDTH[codec]
+                chunks = [data[offset + i * width : offset + (i + 1) * width] for i in range(count)]
+                offset += count * width
+                item = tuple(
+                    backend.g1_from_bytes(c) if codec == "point" else _scalar(c) for c in chunks
+                )
+            if group is None:
+                parts[name] = item
+            else:
+                parts.setdefault(name, []).append(item)
+        for name in ("range_padding", "range_proofs", "set_T", "set_c", "set_z"):
+            parts[name] = tuple(parts.get(name, ()))
+        return cls(**parts)
+
+
+def _scalar(chunk: bytes) -> int:
+    s = int.from_bytes(chunk, "big")
+    if s >= R:
+        raise DecodeError("non-canonical scalar")
+    return s
 
 
 def _holds(p: ResolvedPredicate, m: int) -> bool:
@@ -638,7 +743,8 @@ def prove(
     for k in plan.committed:
         transcript.append_point(labels.COMMITMENT, C[k])
 
-    range_parts: list[bytes] = []
+    range_padding: list[tuple[G1, ...]] = []
+    range_proofs: list[bytes] = []
     for n_bits, ranges in plan.range_groups():
         V = _range_items(ranges, C, G)
         values = [messages[k] - t if kind == "ge" else t - messages[k] for k, kind, t, _ in ranges]
@@ -652,8 +758,8 @@ def prove(
         range_proof = bulletproofs.prove_range_for_commitments(
             transcript, V + padding, values, blinds, n_bits, rng=draw
         )
-        range_parts += [P.to_bytes() for P in padding]
-        range_parts.append(range_proof.to_bytes())
+        range_padding.append(tuple(padding))
+        range_proofs.append(range_proof.to_bytes())
 
     witnesses: dict[str, int] = {}
     for k in plan.committed:
@@ -698,18 +804,21 @@ def prove(
         m_tilde=m_tilde,
     )
     responses = linear.responses(bbs_proof.c)
-    parts = [bytes([PROOF_FORMAT]), bbs_proof.to_bytes()]
-    parts += [C[k].to_bytes() for k in plan.committed]
-    parts += range_parts
-    parts += [T.to_bytes() for T in T_linear]
-    parts += [scalar_to_bytes(responses[f"g{k}"]) for k in plan.committed]
-    for i in range(len(plan.not_equal)):
-        parts += [scalar_to_bytes(responses[f"a{i}"]), scalar_to_bytes(responses[f"b{i}"])]
-    for prover in set_provers:
-        proof = prover.finish(bbs_proof.c)
-        parts += [T.to_bytes() for T in proof.T]
-        parts += [scalar_to_bytes(c_s) for c_s in proof.c_branch[:-1]]
-        parts += [scalar_to_bytes(z_s) for z_s in proof.z]
+    set_proofs = [prover.finish(bbs_proof.c) for prover in set_provers]
+    proof = _PresentationProof(
+        bbs=bbs_proof.to_bytes(),
+        commitments=tuple(C[k] for k in plan.committed),
+        range_padding=tuple(range_padding),
+        range_proofs=tuple(range_proofs),
+        linear_T=tuple(T_linear),
+        gamma_hat=tuple(responses[f"g{k}"] for k in plan.committed),
+        ab_hat=tuple(
+            x for i in range(len(plan.not_equal)) for x in (responses[f"a{i}"], responses[f"b{i}"])
+        ),
+        set_T=tuple(tuple(sp.T) for sp in set_proofs),
+        set_c=tuple(tuple(sp.c_branch[:-1]) for sp in set_proofs),
+        set_z=tuple(tuple(sp.z) for sp in set_proofs),
+    )
 
     disclosed_values = {
         circuit.schema.attributes[i].name: credential.attributes[circuit.schema.attributes[i].name]
@@ -724,40 +833,13 @@ def prove(
         chain_id=challenge.chain_id,
         issuer_key_id=credential.issuer.key_id,
         disclosed=disclosed_values,
-        proof=b"".join(parts),
+        proof=proof.to_bytes(plan),
     )
 
 
 # ---------------------------------------------------------------------------
 # Verifier
 # ---------------------------------------------------------------------------
-
-
-class _Reader:
-    __slots__ = ("_data", "_offset")
-
-    def __init__(self, data: bytes) -> None:
-        self._data, self._offset = data, 0
-
-    def take(self, n: int) -> bytes:
-        if self._offset + n > len(self._data):
-            raise DecodeError("proof too short")
-        chunk = self._data[self._offset : self._offset + n]
-        self._offset += n
-        return chunk
-
-    def point(self) -> G1:
-        return get_backend().g1_from_bytes(self.take(G1_BYTES))
-
-    def scalar(self) -> int:
-        s = int.from_bytes(self.take(SCALAR_BYTES), "big")
-        if s >= R:
-            raise DecodeError("non-canonical scalar")
-        return s
-
-    def end(self) -> None:
-        if self._offset != len(self._data):
-            raise DecodeError("trailing bytes after the proof")
 
 
 def verify(
@@ -824,42 +906,27 @@ def _verify(
         if not _holds(p, disclosed_scalars[p.index]):
             raise VerificationError("presentation refused")
 
-    U = plan.L - len(plan.disclosed)
-    if len(presentation.proof) != _proof_length(plan):
-        raise VerificationError("presentation refused")  # before any curve arithmetic
-    reader = _Reader(presentation.proof)
-    if reader.take(1) != bytes([PROOF_FORMAT]):
-        raise VerificationError("presentation refused")
-    bbs_proof = reader.take(3 * G1_BYTES + (4 + U) * SCALAR_BYTES)
-    C = {k: reader.point() for k in plan.committed}
+    # Parsed in full (lengths first, before any curve arithmetic), then absorbed in
+    # the order the prover absorbed it.
+    proof = _PresentationProof.from_bytes(presentation.proof, plan)
+    C = dict(zip(plan.committed, proof.commitments, strict=True))
     backend = get_backend()
     G, H = pedersen_generators(backend)
     transcript = _transcript(challenge.context(), issuer, circuit)
     for k in plan.committed:
         transcript.append_point(labels.COMMITMENT, C[k])
-    for n_bits, ranges in plan.range_groups():
+    for (n_bits, ranges), padding, octets in zip(
+        plan.range_groups(), proof.range_padding, proof.range_proofs, strict=True
+    ):
         m = bulletproofs.padded_count(len(ranges))
-        padding = [reader.point() for _ in range(m - len(ranges))]
-        range_proof = bulletproofs.RangeProof.from_bytes(
-            reader.take(bulletproofs.proof_size(n_bits, m)), n_bits, m
-        )
+        range_proof = bulletproofs.RangeProof.from_bytes(octets, n_bits, m)
         bulletproofs.verify_range(
-            transcript, _range_items(ranges, C, G) + padding, range_proof, n_bits
+            transcript, _range_items(ranges, C, G) + list(padding), range_proof, n_bits
         )
     relations = _linear_relations(plan, C, G, H)
-    T_linear = [reader.point() for _ in relations]
-    gamma_hat = {k: reader.scalar() for k in plan.committed}
-    ab_hat = [(reader.scalar(), reader.scalar()) for _ in plan.not_equal]
-    set_proofs = []
-    for _, members in plan.sets:
-        T_s = tuple(reader.point() for _ in members)
-        c_s = [reader.scalar() for _ in members[:-1]]
-        z_s = tuple(reader.scalar() for _ in members)
-        set_proofs.append((T_s, c_s, z_s))
-    reader.end()
-    for T in T_linear:
+    for T in proof.linear_T:
         transcript.append_point(labels.COMMITMENT, T)
-    for T_s, _, _ in set_proofs:
+    for T_s in proof.set_T:
         for T in T_s:
             transcript.append_point(labels.COMMITMENT, T)
     ph = transcript.digest(labels.PRESENTATION_HEADER)
@@ -868,7 +935,7 @@ def _verify(
     indexes = sorted(disclosed_scalars)
     bbs = core.core_proof_verify(
         issuer.public_key,
-        bbs_proof,
+        proof.bbs,
         generators,
         schema.header,
         ph,
@@ -879,15 +946,16 @@ def _verify(
     )
     c = bbs.c
     responses: dict[str, int] = {}
-    for k in plan.committed:
-        responses[f"m{k}"], responses[f"g{k}"] = bbs.m_hat[k], gamma_hat[k]
-    for i, (a_hat, b_hat) in enumerate(ab_hat):
-        responses[f"a{i}"], responses[f"b{i}"] = a_hat, b_hat
-    verify_linear(relations, T_linear, responses, c)
-    for (k, members), (T_s, c_s, z_s) in zip(plan.sets, set_proofs, strict=True):
+    for k, g_hat in zip(plan.committed, proof.gamma_hat, strict=True):
+        responses[f"m{k}"], responses[f"g{k}"] = bbs.m_hat[k], g_hat
+    for i in range(len(plan.not_equal)):
+        responses[f"a{i}"], responses[f"b{i}"] = proof.ab_hat[2 * i], proof.ab_hat[2 * i + 1]
+    verify_linear(relations, list(proof.linear_T), responses, c)
+    for (k, members), T_s, c_s, z_s in zip(
+        plan.sets, proof.set_T, proof.set_c, proof.set_z, strict=True
+    ):
         last = (c - sum(c_s)) % R
-        proof = SetMembershipProof(T_s, (*c_s, last), z_s)
-        verify_set_membership(C[k], members, proof, c, G, H)
+        verify_set_membership(C[k], members, SetMembershipProof(T_s, (*c_s, last), z_s), c, G, H)
     return VerifiedPresentation(
         circuit_id=circuit.id,
         circuit_hash=circuit.circuit_hash,
