@@ -22,8 +22,13 @@ import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from zkattest._codec import (
+    FORMAT_VERSION,
+    hex_bytes,
+    parse_json_object,
+    require_fields,
+)
 from zkattest.errors import (
     DecodeError,
     InvalidInputError,
@@ -52,75 +57,10 @@ __all__ = [
     "parse_json_object",
 ]
 
-FORMAT_VERSION = 1
 _PUBLIC_KEY_TYPE = "zkattest/issuer-public-key"
 _SECRET_KEY_TYPE = "zkattest/issuer-secret-key"  # noqa: S105 - a document type, not a secret
 _CREDENTIAL_TYPE = "zkattest/credential"
-_MAX_JSON_BYTES = 256 * 1024
 _ISSUANCE_ATTRIBUTE = "issuance_date"
-
-
-def parse_json_object(text: str | bytes, expected_type: str) -> dict[str, Any]:
-    """Parse a JSON object of our ``type`` and ``version``; refuse anything else clearly."""
-    if isinstance(text, bytes):
-        if len(text) > _MAX_JSON_BYTES:
-            raise DecodeError("JSON document too large")
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            raise DecodeError("JSON document is not UTF-8") from None
-    if not isinstance(text, str):
-        raise DecodeError("JSON document must be text")
-    if len(text) > _MAX_JSON_BYTES:
-        raise DecodeError("JSON document too large")
-    try:
-        obj = json.loads(text, parse_float=_no_float, parse_constant=_no_float)
-    except DecodeError as exc:  # a float, refused by _no_float
-        raise DecodeError(f"not valid JSON: {exc}") from None
-    except json.JSONDecodeError as exc:  # the position, never the text around it
-        raise DecodeError(
-            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-    except (ValueError, RecursionError) as exc:  # too many digits, too deeply nested
-        raise DecodeError(f"not valid JSON: {exc.__class__.__name__}") from None
-    return check_json_object(obj, expected_type)
-
-
-def check_json_object(obj: object, expected_type: str) -> dict[str, Any]:
-    """``obj`` if it is a JSON object of our ``type`` and ``version``."""
-    if not isinstance(obj, dict):
-        raise DecodeError(f"{expected_type}: expected a JSON object")
-    if obj.get("type") != expected_type:
-        raise DecodeError(f"expected a {expected_type!r} document")
-    version = obj.get("version")
-    if type(version) is not int or version != FORMAT_VERSION:  # not True, not 1.0
-        raise DecodeError(f"{expected_type}: unsupported version")
-    return obj
-
-
-def _no_float(value: str) -> Any:
-    raise DecodeError("floating-point numbers are not accepted")
-
-
-def _fields(obj: Mapping[str, Any], required: set[str], what: str) -> None:
-    keys = set(obj)
-    if keys != required:
-        missing, extra = sorted(required - keys), sorted(keys - required)
-        raise DecodeError(f"{what}: missing fields {missing}, unknown fields {extra}")
-
-
-def _hex(value: object, what: str, length: int | None = None) -> bytes:
-    if not isinstance(value, str):
-        raise DecodeError(f"{what} must be a hex string")
-    try:
-        raw = bytes.fromhex(value)
-    except ValueError:
-        raise DecodeError(f"{what} is not valid hex") from None
-    if value != raw.hex():
-        raise DecodeError(f"{what} must be lower-case hex without separators")
-    if length is not None and len(raw) != length:
-        raise DecodeError(f"{what} must be {length} bytes")
-    return raw
 
 
 def _date_attribute(
@@ -171,8 +111,8 @@ class IssuerPublicKey:
     @classmethod
     def from_json(cls, text: str | bytes) -> IssuerPublicKey:
         obj = parse_json_object(text, _PUBLIC_KEY_TYPE)
-        _fields(obj, {"type", "version", "suite", "key_id", "public_key"}, _PUBLIC_KEY_TYPE)
-        key = cls(_suite(obj["suite"]), _hex(obj["public_key"], "public_key", 96))
+        require_fields(obj, {"type", "version", "suite", "key_id", "public_key"}, _PUBLIC_KEY_TYPE)
+        key = cls(_suite(obj["suite"]), hex_bytes(obj["public_key"], "public_key", 96))
         if obj["key_id"] != key.key_id:
             raise DecodeError("issuer public key: key_id does not match the key")
         return key
@@ -215,8 +155,8 @@ class IssuerSecretKey:
     @classmethod
     def from_json(cls, text: str | bytes) -> IssuerSecretKey:
         obj = parse_json_object(text, _SECRET_KEY_TYPE)
-        _fields(obj, {"type", "version", "suite", "secret_key"}, _SECRET_KEY_TYPE)
-        return cls(_hex(obj["secret_key"], "secret_key", 32), _suite(obj["suite"]))
+        require_fields(obj, {"type", "version", "suite", "secret_key"}, _SECRET_KEY_TYPE)
+        return cls(hex_bytes(obj["secret_key"], "secret_key", 32), _suite(obj["suite"]))
 
     def __repr__(self) -> str:
         return f"IssuerSecretKey(suite={self.suite.name}, <redacted>)"
@@ -297,7 +237,7 @@ class Credential:
     def from_json(cls, text: str | bytes) -> Credential:
         """Parse (not verify) a credential; see :func:`accept_credential`."""
         obj = parse_json_object(text, _CREDENTIAL_TYPE)
-        _fields(
+        require_fields(
             obj,
             {"type", "version", "schema", "issuer", "attributes", "signature"},
             _CREDENTIAL_TYPE,
@@ -315,7 +255,7 @@ class Credential:
             attributes = schema.normalize(obj["attributes"])
         except ZkAttestError as exc:
             raise DecodeError(f"credential attributes: {exc}") from None
-        return cls(schema, issuer, attributes, _hex(obj["signature"], "signature", 80))
+        return cls(schema, issuer, attributes, hex_bytes(obj["signature"], "signature", 80))
 
 
 def issue_credential(

@@ -36,15 +36,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from zkattest._codec import (
+    FORMAT_VERSION,
+    check_json_object,
+    hex_bytes,
+    parse_date,
+    parse_json_object,
+    parse_utc,
+    require_fields,
+    utc_text,
+)
 from zkattest.circuits import Circuit, ResolvedPredicate, get_circuit
 from zkattest.context import MAX_HORIZON_DAYS, PresentationContext, normalize_wallet_address
-from zkattest.credentials import (
-    FORMAT_VERSION,
-    Credential,
-    IssuerPublicKey,
-    check_json_object,
-    parse_json_object,
-)
+from zkattest.credentials import Credential, IssuerPublicKey
 from zkattest.errors import (
     DecodeError,
     InvalidInputError,
@@ -98,48 +102,6 @@ _MAX_DATE_SKEW = dt.timedelta(days=1)
 MAX_PROOF_BYTES = 64 * 1024
 
 Rng = Callable[[], int]
-
-
-def _utc(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse_utc(value: object, what: str) -> dt.datetime:
-    if not isinstance(value, str) or not value.endswith("Z") or len(value) != 20:
-        raise DecodeError(f"{what} must be an RFC 3339 UTC time such as 2026-01-01T00:00:00Z")
-    try:
-        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-    except ValueError:
-        raise DecodeError(f"{what} is not a valid time") from None
-
-
-def _parse_date(value: object, what: str) -> dt.date:
-    if not isinstance(value, str) or len(value) != 10:
-        raise DecodeError(f"{what} must be a YYYY-MM-DD date")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DecodeError(f"{what} is not a valid date") from None
-
-
-def _hex(value: object, what: str, length: int) -> bytes:
-    if not isinstance(value, str) or len(value) != 2 * length:
-        raise DecodeError(f"{what} must be {length} bytes of lower-case hex")
-    try:
-        raw = bytes.fromhex(value)
-    except ValueError:
-        raise DecodeError(f"{what} is not valid hex") from None
-    if raw.hex() != value:
-        raise DecodeError(f"{what} must be lower-case hex")
-    return raw
-
-
-def _keys(obj: Mapping[str, Any], required: set[str], what: str) -> None:
-    if set(obj) != required:
-        raise DecodeError(
-            f"{what}: missing fields {sorted(required - set(obj))}, "
-            f"unknown fields {sorted(set(obj) - required)}"
-        )
 
 
 @dataclass(frozen=True)
@@ -243,14 +205,14 @@ class Challenge:
                 "chain_id": self.chain_id,
                 "today": self.today.isoformat(),
                 "horizon_days": self.horizon_days,
-                "expires_at": _utc(self.expires_at),
+                "expires_at": utc_text(self.expires_at),
             }
         ).decode()
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Challenge:
         obj = parse_json_object(text, _CHALLENGE_TYPE)
-        _keys(
+        require_fields(
             obj,
             {
                 "type",
@@ -280,14 +242,14 @@ class Challenge:
         try:
             return cls(
                 challenge_id=obj["challenge_id"],
-                nonce=_hex(nonce, "nonce", len(nonce) // 2),
+                nonce=hex_bytes(nonce, "nonce", len(nonce) // 2),
                 verifier_domain=obj["verifier_domain"],
                 circuit_id=obj["circuit_id"],
-                circuit_hash=_hex(obj["circuit_hash"], "circuit_hash", 32),
+                circuit_hash=hex_bytes(obj["circuit_hash"], "circuit_hash", 32),
                 wallet_address=obj["wallet_address"],
                 chain_id=obj["chain_id"],
-                today=_parse_date(obj["today"], "today"),
-                expires_at=_parse_utc(obj["expires_at"], "expires_at"),
+                today=parse_date(obj["today"], "today"),
+                expires_at=parse_utc(obj["expires_at"], "expires_at"),
                 circuit_params=params,
                 horizon_days=obj["horizon_days"],
             )
@@ -334,7 +296,7 @@ class Presentation:
     def from_dict(cls, obj: object) -> Presentation:
         """From an already-parsed JSON object (e.g. inside an HTTP request body)."""
         obj = check_json_object(obj, _PRESENTATION_TYPE)
-        _keys(
+        require_fields(
             obj,
             {
                 "type",
@@ -374,7 +336,7 @@ class Presentation:
         return cls(
             challenge_id=obj["challenge_id"],
             circuit_id=obj["circuit_id"],
-            circuit_hash=_hex(obj["circuit_hash"], "circuit_hash", 32),
+            circuit_hash=hex_bytes(obj["circuit_hash"], "circuit_hash", 32),
             wallet_address=wallet,
             chain_id=obj["chain_id"],
             issuer_key_id=obj["issuer_key_id"],
@@ -695,7 +657,7 @@ def accept_challenge(challenge: Challenge, *, now: dt.datetime | None = None) ->
     if challenge.expires_at - now > _MAX_LIFETIME:
         raise PolicyError(
             f"the challenge is valid for more than 1 day from now (until"
-            f" {_utc(challenge.expires_at)}); a wallet answers only short-lived challenges"
+            f" {utc_text(challenge.expires_at)}); a wallet answers only short-lived challenges"
         )
     clock_date = now.astimezone(dt.UTC).date()
     if abs(challenge.today - clock_date) > _MAX_DATE_SKEW:

@@ -13,10 +13,11 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from zkattest._codec import utc_text
 from zkattest.credentials import IssuerPublicKey
 from zkattest.hazmat.bbs import SUITES
 from zkattest.presentation import Challenge
-from zkattest.service.schemas import AdmissionPublic, utc_text
+from zkattest.service.schemas import AdmissionPublic
 from zkattest.service.storage.records import AdmissionRecord, ChallengeRecord, IssuerRecord
 
 __all__ = [

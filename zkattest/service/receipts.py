@@ -63,8 +63,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from zkattest._codec import hex_bytes, parse_json_object
 from zkattest.context import checksum_address, keccak256, normalize_wallet_address
-from zkattest.credentials import parse_json_object
 from zkattest.errors import DecodeError, InvalidInputError, PolicyError, ZkAttestError
 from zkattest.schema import canonical_json
 
@@ -114,21 +114,6 @@ ADMISSION_TYPEHASH = keccak256(ADMISSION_TYPE.encode("ascii"))
 def _b64url(data: bytes) -> str:
     """base64url without padding (RFC 7515 §2)."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _hex(value: object, what: str, length: int) -> bytes:
-    """Exactly ``length`` bytes from lower-case hex; the message never echoes the value."""
-    if not isinstance(value, str):
-        raise DecodeError(f"{what} must be a hex string")
-    try:
-        raw = bytes.fromhex(value)
-    except ValueError:
-        raise DecodeError(f"{what} is not valid hex") from None
-    if value != raw.hex():
-        raise DecodeError(f"{what} must be lower-case hex without separators")
-    if len(raw) != length:
-        raise DecodeError(f"{what} must be {length} bytes")
-    return raw
 
 
 def _uint(value: object, what: str, maximum: int) -> int:
@@ -438,8 +423,8 @@ class ReceiptKeys:
         if set(obj) != expected:
             missing, extra = sorted(expected - set(obj)), sorted(set(obj) - expected)
             raise DecodeError(f"{KEY_FILE_TYPE}: missing fields {missing}, unknown fields {extra}")
-        ed25519 = _hex(obj["ed25519"], "ed25519 seed", 32)
-        secp256k1 = _hex(obj["secp256k1"], "secp256k1 secret key", 32)
+        ed25519 = hex_bytes(obj["ed25519"], "ed25519 seed", 32)
+        secp256k1 = hex_bytes(obj["secp256k1"], "secp256k1 secret key", 32)
         try:
             return cls(ed25519, secp256k1)
         except DecodeError:

@@ -3,7 +3,6 @@ objects are converted at this boundary)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -117,11 +116,6 @@ class AdmissionPublic(BaseModel):
     issuer_key_id: str
     admitted_at: str
     expires_at: str
-
-
-def utc_text(value: datetime) -> str:
-    """A time as the API writes it: RFC 3339 in UTC, to the second (``...Z``)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class AdmissionStatus(BaseModel):

@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
+from zkattest._codec import utc_text
 from zkattest.service.api.deps import StateDep
 from zkattest.service.problems import Problem, problem_responses
-from zkattest.service.schemas import AdmissionStatus, utc_text
+from zkattest.service.schemas import AdmissionStatus
 
 router = APIRouter(prefix="/v1", tags=["admissions"])
 
