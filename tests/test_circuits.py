@@ -956,3 +956,18 @@ def test_direct_construction_needs_bounds_for_every_parameter() -> None:
         Circuit(
             "direct", 1, INVESTOR_V1, "d", (), (expiry, age), (("age", 30),), (("age", 18, 21),)
         )
+
+
+def test_each_attribute_type_declares_its_operators_in_one_place() -> None:
+    from zkattest.circuits import OPERATORS
+    from zkattest.schema import AttributeType, BoolType, DateType, EnumType, TextType, UIntType
+
+    for attribute_type in (UIntType, DateType, EnumType, BoolType, TextType):
+        assert issubclass(attribute_type, AttributeType)
+        assert set(attribute_type.operators) <= set(OPERATORS), attribute_type.kind
+        # the range operators exactly where the encoding keeps the order
+        ranges = {">=", "<=", "between"}
+        assert (ranges <= set(attribute_type.operators)) is attribute_type.orderable
+        assert not (ranges & set(attribute_type.operators)) or attribute_type.orderable
+    assert TextType.operators == ()
+    assert BoolType.operators == ("==", "!=")

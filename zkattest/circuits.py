@@ -90,12 +90,10 @@ from zkattest.schema import (
     DATE_BITS,
     EXPIRY_ATTRIBUTE,
     AttributeType,
-    BoolType,
     DateType,
     EnumType,
     Schema,
     TextType,
-    UIntType,
     _BadValueError,
     canonical_json,
     get_schema,
@@ -568,16 +566,6 @@ def _check_param_bounds(bounds: object, params: Mapping[str, int]) -> dict[str, 
     return out
 
 
-def _allowed_ops(attribute_type: AttributeType) -> tuple[str, ...]:
-    if isinstance(attribute_type, (UIntType, DateType)):
-        return OPERATORS
-    if isinstance(attribute_type, EnumType):
-        return ("==", "!=", "in", "not_in")
-    if isinstance(attribute_type, BoolType):
-        return ("==", "!=")
-    return ()
-
-
 def _check_predicate(schema: Schema, p: object, where: str) -> Predicate:
     if not isinstance(p, Predicate):
         raise _ProblemError(f"{where} must be a Predicate")
@@ -590,7 +578,7 @@ def _check_predicate(schema: Schema, p: object, where: str) -> Predicate:
         raise _ProblemError(
             f"{where}: {p.attribute} is text, hashed and never compared; no predicate applies"
         )
-    allowed = _allowed_ops(attribute_type)
+    allowed = attribute_type.operators
     if p.op not in allowed:
         raise _ProblemError(
             f"{where}: {p.op!r} does not apply to {p.attribute} ({attribute_type.kind});"

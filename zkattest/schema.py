@@ -168,6 +168,9 @@ class AttributeType:
     kind: ClassVar[str]
     #: Whether ``>=``, ``<=`` and ``between`` apply (the encoding preserves order).
     orderable: ClassVar[bool] = False
+    #: The circuit operators that apply to an attribute of this type: the one
+    #: place that says so (the circuit loader refuses the others).
+    operators: ClassVar[tuple[str, ...]] = ()
 
     @property
     def max_scalar(self) -> int | None:
@@ -202,6 +205,7 @@ class UIntType(AttributeType):
     """An unsigned integer in ``[0, 2^bits)``, encoded as itself."""
 
     kind: ClassVar[str] = "uint"
+    operators: ClassVar[tuple[str, ...]] = (">=", "<=", "between", "==", "!=", "in", "not_in")
     orderable: ClassVar[bool] = True
     bits: int
 
@@ -245,6 +249,7 @@ class DateType(AttributeType):
     """
 
     kind: ClassVar[str] = "date"
+    operators: ClassVar[tuple[str, ...]] = (">=", "<=", "between", "==", "!=", "in", "not_in")
     orderable: ClassVar[bool] = True
 
     @property
@@ -303,6 +308,7 @@ class EnumType(AttributeType):
     """
 
     kind: ClassVar[str] = "enum"
+    operators: ClassVar[tuple[str, ...]] = ("==", "!=", "in", "not_in")
     name: str
     values: tuple[tuple[str, int], ...]
     _codes: dict[str, int] = field(init=False, repr=False, compare=False)
@@ -356,6 +362,7 @@ class BoolType(AttributeType):
     """``false`` or ``true``, encoded as 0 or 1."""
 
     kind: ClassVar[str] = "bool"
+    operators: ClassVar[tuple[str, ...]] = ("==", "!=")
 
     @property
     def max_scalar(self) -> int:
