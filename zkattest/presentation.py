@@ -34,7 +34,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from zkattest._codec import (
     FORMAT_VERSION,
@@ -367,17 +367,45 @@ class VerifiedPresentation:
 # ---------------------------------------------------------------------------
 
 
+class RangePart(NamedTuple):
+    """``m − bound ∈ [0, 2^bits)`` (side ``"ge"``) or ``bound − m ∈ [0, 2^bits)``
+    (``"le"``), for ``m`` the message at index ``message``."""
+
+    message: int
+    side: Literal["ge", "le"]
+    bound: int
+    bits: int
+
+
+class NotEqualPart(NamedTuple):
+    """``m ≠ value`` for ``m`` the message at index ``message``."""
+
+    message: int
+    value: int
+
+
+class SetPart(NamedTuple):
+    """``m ∈ members`` for ``m`` the message at index ``message``."""
+
+    message: int
+    members: tuple[int, ...]
+
+
 @dataclass
 class _Plan:
+    """The statement a circuit compiles to on one date: which messages are
+    disclosed (and which of those the verifier fixes), which are committed to,
+    and the predicate parts on the committed ones."""
+
     L: int
     disclosed: dict[int, int | None]  # index -> scalar fixed by the verifier, None: holder reveals
     committed: list[int]
-    ranges: list[tuple[int, str, int, int]]  # (index, "ge" | "le", bound, bits)
-    not_equal: list[tuple[int, int]]  # (index, value)
-    sets: list[tuple[int, tuple[int, ...]]]  # (index, members)
+    ranges: list[RangePart]
+    not_equal: list[NotEqualPart]
+    sets: list[SetPart]
     clear: list[ResolvedPredicate]  # predicates on disclosed attributes, checked in the clear
 
-    def range_groups(self) -> list[tuple[int, list[tuple[int, str, int, int]]]]:
+    def range_groups(self) -> list[tuple[int, list[RangePart]]]:
         """Aggregated range proofs to make: ``(n, ranges)``, cheapest first-found split.
 
         Proving costs about ``n·m`` (m padded to a power of two): one proof at the
@@ -392,7 +420,7 @@ class _Plan:
             (n, [r for r in self.ranges if r[3] == n]) for n in sorted({r[3] for r in self.ranges})
         ]
 
-        def cost(groups: list[tuple[int, list[tuple[int, str, int, int]]]]) -> int:
+        def cost(groups: list[tuple[int, list[RangePart]]]) -> int:
             return sum(n * bulletproofs.padded_count(len(items)) for n, items in groups)
 
         return by_width if cost(by_width) < cost(single) else single
@@ -429,13 +457,13 @@ def _make_plan(circuit: Circuit, today: dt.date, horizon_days: int) -> _Plan:
         if p.index not in plan.committed:
             plan.committed.append(p.index)
         if p.op in (">=", "between") and p.bits is not None:
-            plan.ranges.append((p.index, "ge", p.values[0], p.bits))
+            plan.ranges.append(RangePart(p.index, "ge", p.values[0], p.bits))
         if p.op in ("<=", "between") and p.bits is not None:
-            plan.ranges.append((p.index, "le", p.values[-1], p.bits))
+            plan.ranges.append(RangePart(p.index, "le", p.values[-1], p.bits))
         if p.op == "!=":
-            plan.not_equal.append((p.index, p.values[0]))
+            plan.not_equal.append(NotEqualPart(p.index, p.values[0]))
         elif p.op == "not_in":
-            plan.not_equal += [(p.index, v) for v in p.values]
+            plan.not_equal += [NotEqualPart(p.index, v) for v in p.values]
         elif p.op == "in":
             attribute_type = schema.attributes[p.index].type
             if isinstance(attribute_type, EnumType):
@@ -443,9 +471,9 @@ def _make_plan(circuit: Circuit, today: dt.date, horizon_days: int) -> _Plan:
                 # complement: cheaper whenever the complement is smaller.
                 complement = sorted({c for _, c in attribute_type.values} - set(p.values))
                 if len(complement) < len(p.values):
-                    plan.not_equal += [(p.index, v) for v in complement]
+                    plan.not_equal += [NotEqualPart(p.index, v) for v in complement]
                     continue
-            plan.sets.append((p.index, p.values))
+            plan.sets.append(SetPart(p.index, p.values))
     plan.committed.sort()
     return plan
 
@@ -613,7 +641,7 @@ def _transcript(
     return transcript
 
 
-def _range_items(ranges: list[tuple[int, str, int, int]], C: Mapping[int, G1], G: G1) -> list[G1]:
+def _range_items(ranges: list[RangePart], C: Mapping[int, G1], G: G1) -> list[G1]:
     """``V = C − t·G`` for ``m >= t`` and ``V = t·G − C`` for ``m <= t``."""
     return [C[k] - G * t if kind == "ge" else G * t - C[k] for k, kind, t, _ in ranges]
 
