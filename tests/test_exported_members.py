@@ -69,3 +69,19 @@ def test_error_tree() -> None:
         "BackendError",
     ):
         assert issubclass(getattr(zkattest, name), zkattest.ZkAttestError)
+
+
+def test_every_public_name_of_the_package_is_exported() -> None:
+    """As httpx does: ``__all__`` is derived from what the package defines, so
+    nothing public is left out of it (submodules, reached as attributes once
+    imported, are not names of the package's own)."""
+    import types
+
+    defined = {
+        name
+        for name, value in vars(zkattest).items()
+        if (not name.startswith("_") or name == "__version__")
+        and not isinstance(value, types.ModuleType)
+        and name != "annotations"  # from __future__ import annotations
+    }
+    assert sorted(defined) == sorted(zkattest.__all__)
