@@ -85,3 +85,25 @@ def test_every_public_name_of_the_package_is_exported() -> None:
         and name != "annotations"  # from __future__ import annotations
     }
     assert sorted(defined) == sorted(zkattest.__all__)
+
+
+def test_the_service_imports_only_public_names_of_the_library() -> None:
+    """The service is the library's first user: it reaches nothing private."""
+    import ast
+    from pathlib import Path
+
+    service = Path(zkattest.__file__).parent / "service"
+    private = []
+    for path in sorted(service.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or node.module is None:
+                continue
+            if not node.module.startswith("zkattest.") or node.module.startswith(
+                "zkattest.service"
+            ):
+                continue
+            parts = node.module.split(".")
+            names = [alias.name for alias in node.names]
+            if any(p.startswith("_") for p in parts) or any(n.startswith("_") for n in names):
+                private.append(f"{path.relative_to(service)}: from {node.module} import {names}")
+    assert private == []

@@ -23,7 +23,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from zkattest._codec import (
+from zkattest.codec import (
     FORMAT_VERSION,
     hex_bytes,
     parse_json_object,

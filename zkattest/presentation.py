@@ -36,7 +36,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from zkattest._codec import (
+from zkattest.circuits import Circuit, ResolvedPredicate, get_circuit
+from zkattest.codec import (
     FORMAT_VERSION,
     check_json_object,
     hex_bytes,
@@ -46,7 +47,6 @@ from zkattest._codec import (
     require_fields,
     utc_text,
 )
-from zkattest.circuits import Circuit, ResolvedPredicate, get_circuit
 from zkattest.context import MAX_HORIZON_DAYS, PresentationContext, normalize_wallet_address
 from zkattest.credentials import Credential, IssuerPublicKey
 from zkattest.errors import (

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from zkattest._codec import utc_text
+from zkattest.codec import utc_text
 from zkattest.credentials import IssuerPublicKey
 from zkattest.hazmat.bbs import SUITES
 from zkattest.presentation import Challenge

@@ -63,7 +63,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from zkattest._codec import hex_bytes, parse_json_object
+from zkattest.codec import hex_bytes, parse_json_object
 from zkattest.context import checksum_address, keccak256, normalize_wallet_address
 from zkattest.errors import DecodeError, InvalidInputError, PolicyError, ZkAttestError
 from zkattest.schema import canonical_json

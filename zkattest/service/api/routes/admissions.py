@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from zkattest._codec import utc_text
+from zkattest.codec import utc_text
 from zkattest.service.api.deps import StateDep
 from zkattest.service.problems import Problem, problem_responses
 from zkattest.service.schemas import AdmissionStatus

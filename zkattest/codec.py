@@ -1,4 +1,5 @@
-"""The JSON codec every wire type of zkattest shares.
+"""The JSON codec every wire type of zkattest shares (credentials, keys,
+challenges, presentations, the service's receipt key file and API times).
 
 One envelope (a JSON object with our ``type`` and integer ``version``, no
 floats, at most 256 KiB, UTF-8), exact field sets, lower-case hex and UTC times
