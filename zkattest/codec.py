@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ __all__ = [
     "parse_date",
     "parse_json_object",
     "parse_utc",
+    "parse_uuid",
     "require_fields",
     "utc_text",
 ]
@@ -125,3 +127,13 @@ def parse_date(value: object, what: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise DecodeError(f"{what} is not a valid date") from None
+
+
+def parse_uuid(value: object, what: str) -> uuid.UUID:
+    """A UUID given in its canonical text (lower-case hex, hyphens)."""
+    try:
+        if isinstance(value, str) and str(uuid.UUID(value)) == value:
+            return uuid.UUID(value)
+    except ValueError:
+        pass
+    raise DecodeError(f"{what} must be a UUID in canonical lower-case form")

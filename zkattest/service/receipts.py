@@ -63,7 +63,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from zkattest.codec import hex_bytes, parse_json_object
+from zkattest.codec import hex_bytes, parse_json_object, parse_uuid
 from zkattest.context import checksum_address, keccak256, normalize_wallet_address
 from zkattest.errors import DecodeError, InvalidInputError, PolicyError, ZkAttestError
 from zkattest.schema import canonical_json
@@ -80,6 +80,7 @@ __all__ = [
     "AdmissionTypedData",
     "ReceiptKeys",
     "admission_claims",
+    "parse_audience",
 ]
 
 logger = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ def _identifier(value: object, what: str, max_length: int = _MAX_ID_LENGTH) -> s
     return value
 
 
-def _audience(value: object) -> str:
+def parse_audience(value: object) -> str:
     """An ``aud``: 1 to 255 printable ASCII characters, no spaces (a host name, a URI)."""
     if not isinstance(value, str) or re.fullmatch(r"[\x21-\x7e]{1,255}", value) is None:
         raise InvalidInputError("audience must be 1 to 255 printable ASCII characters, no spaces")
@@ -277,12 +278,7 @@ class AdmissionTypedData:
 
 def _uuid_bytes(value: object) -> bytes:
     """The 16 bytes of an admission id given as canonical UUID text."""
-    try:
-        if isinstance(value, str) and str(uuid.UUID(value)) == value:
-            return uuid.UUID(value).bytes
-    except ValueError:
-        pass
-    raise InvalidInputError("admission id must be a UUID in canonical lower-case form")
+    return parse_uuid(value, "admission id").bytes
 
 
 @functools.lru_cache(maxsize=256)
@@ -332,7 +328,7 @@ def admission_claims(
         raise InvalidInputError("proof must be non-empty bytes")
     return {
         "iss": _identifier(issuer, "issuer", 255),
-        "aud": _audience(audience),
+        "aud": parse_audience(audience),
         "sub": normalize_wallet_address(wallet_address),
         "chain_id": _uint(chain_id, "chain id", _MAX_UINT64),
         "circuit_id": _identifier(circuit_id, "circuit id"),

@@ -17,10 +17,9 @@ import difflib
 import ipaddress
 import json
 import os
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -39,6 +38,7 @@ from zkattest.context import (
 from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import InvalidInputError, ZkAttestError
 from zkattest.service.core.logs import LogFormat, LogLevel
+from zkattest.service.receipts import parse_audience
 from zkattest.service.storage.engine import parse_database_url
 from zkattest.service.storage.errors import StorageError
 
@@ -62,6 +62,17 @@ LIBRARY_VARIABLES: Final = frozenset({"ZKATTEST_BACKEND", "ZKATTEST_CIRCUITS_DIR
 #: URL may hold a password) and file lists (the message names the file).
 _QUIET_FIELDS: Final = frozenset({"admin_token", "database_url", "trusted_issuers"})
 _MAX_KEY_FILE: Final = 64 * 1024
+
+
+_T = TypeVar("_T")
+
+
+def _checked(parse: Callable[[Any], _T], value: object, subject: str, hint: str = "") -> _T:
+    """``parse(value)``, its error worded for a setting (the subject is the variable's name)."""
+    try:
+        return parse(value)
+    except InvalidInputError as exc:
+        raise ValueError(str(exc).removeprefix(subject) + hint) from None
 
 
 class ConfigError(ZkAttestError):
@@ -171,36 +182,26 @@ class Settings(BaseSettings):
     @field_validator("verifier_domain")
     @classmethod
     def _domain(cls, value: str) -> str:
-        try:
-            return parse_verifier_domain(value)
-        except InvalidInputError as exc:
-            raise ValueError(str(exc).removeprefix("verifier domain ")) from None
+        return _checked(parse_verifier_domain, value, "verifier domain ")
 
     @field_validator("eip712_verifying_contract")
     @classmethod
     def _contract(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        try:
-            return normalize_wallet_address(value)
-        except InvalidInputError as exc:
-            reason = str(exc).removeprefix("wallet address ")
-            raise ValueError(f"{reason} (a 20-byte hex address)") from None
+        return _checked(
+            normalize_wallet_address, value, "wallet address ", " (a 20-byte hex address)"
+        )
 
     @field_validator("admission_horizon_days")
     @classmethod
     def _horizon(cls, value: int) -> int:
-        try:
-            return parse_horizon_days(value)
-        except InvalidInputError as exc:
-            raise ValueError(str(exc).removeprefix("the admission horizon ")) from None
+        return _checked(parse_horizon_days, value, "the admission horizon ")
 
     @field_validator("receipt_audience")
     @classmethod
     def _audience(cls, value: str | None) -> str | None:
-        if value is not None and re.fullmatch(r"[\x21-\x7e]{1,255}", value) is None:
-            raise ValueError("must be 1 to 255 printable ASCII characters with no spaces")
-        return value
+        return None if value is None else _checked(parse_audience, value, "audience ")
 
     @property
     def audience(self) -> str:

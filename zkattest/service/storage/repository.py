@@ -51,7 +51,6 @@ import functools
 import hashlib
 import re
 import sqlite3
-import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -75,6 +74,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 
+from zkattest.codec import parse_uuid
 from zkattest.context import normalize_wallet_address, parse_chain_id, parse_horizon_days
 from zkattest.errors import InvalidInputError
 from zkattest.service.storage import schema
@@ -448,33 +448,13 @@ class Store:
         Writes one ``revoked`` audit event per admission revoked.
         """
         now = _utc(now, "now")
-        wallet = _address(wallet_address)
-        statement = update(Admission).where(
-            Admission.wallet_address == wallet,
-            Admission.revoked_at.is_(None),
-            Admission.expires_at > now,
-        )
+        conditions = [Admission.wallet_address == _address(wallet_address)]
         if chain_id is not None:
-            statement = statement.where(Admission.chain_id == _chain_id(chain_id))
+            conditions.append(Admission.chain_id == _chain_id(chain_id))
         if circuit_id is not None:
-            statement = statement.where(Admission.circuit_id == circuit_id)
+            conditions.append(Admission.circuit_id == circuit_id)
         with self._transaction("revoking admissions", write=True) as conn:
-            revoked = conn.execute(
-                statement.values(revoked_at=now).returning(
-                    Admission.circuit_id, Admission.proof_digest
-                )
-            ).all()
-            for row in revoked:
-                _audit(
-                    conn,
-                    at=now,
-                    event="revoked",
-                    outcome="ok",
-                    circuit_id=row.circuit_id,
-                    wallet_address=wallet,
-                    proof_digest=row.proof_digest,
-                )
-        return len(revoked)
+            return _revoke_live(conn, now, "ok", *conditions)
 
     # -- audit ----------------------------------------------------------------------
 
@@ -927,23 +907,25 @@ def _disable_issuer(conn: Connection, key_id: str, now: datetime, by: str) -> in
         if conn.execute(select(Issuer.key_id).where(Issuer.key_id == key_id)).first() is None:
             raise IssuerNotFound()
         return 0
+    _audit(conn, at=now, event="issuer_disabled", outcome=by)
+    return _revoke_live(conn, now, "issuer_disabled", Admission.issuer_key_id == key_id)
+
+
+def _revoke_live(conn: Connection, now: datetime, outcome: str, *conditions: Any) -> int:
+    """Revoke the admissions live at ``now`` that meet ``conditions``, with one
+    ``revoked`` audit event each (``outcome`` says why); return how many."""
     revoked = conn.execute(
         update(Admission)
-        .where(
-            Admission.issuer_key_id == key_id,
-            Admission.revoked_at.is_(None),
-            Admission.expires_at > now,
-        )
+        .where(Admission.revoked_at.is_(None), Admission.expires_at > now, *conditions)
         .values(revoked_at=now)
         .returning(Admission.circuit_id, Admission.wallet_address, Admission.proof_digest)
     ).all()
-    _audit(conn, at=now, event="issuer_disabled", outcome=by)
     for row in revoked:
         _audit(
             conn,
             at=now,
             event="revoked",
-            outcome="issuer_disabled",
+            outcome=outcome,
             circuit_id=row.circuit_id,
             wallet_address=row.wallet_address,
             proof_digest=row.proof_digest,
@@ -997,12 +979,7 @@ def _utc(value: datetime, name: str) -> datetime:
 
 def _admission_id(value: object) -> str:
     """An admission id: the canonical text of a UUID (what the receipts carry)."""
-    try:
-        if isinstance(value, str) and str(uuid.UUID(value)) == value:
-            return value
-    except ValueError:
-        pass
-    raise InvalidInputError("admission id must be a UUID in canonical lower-case form")
+    return str(parse_uuid(value, "admission id"))
 
 
 # The library's parsers, so that the bounds are the same everywhere.
