@@ -78,13 +78,19 @@ def _load_trusted_issuers(store: Store, paths: list[Path]) -> None:
 
 
 def check_startup(settings: Settings) -> None:
-    """Do once, up front, what start-up will do with the settings: open and
-    migrate the database, load (or create) the receipt keys. Raises
-    :class:`ConfigError` naming the setting if either fails."""
+    """Do once, up front, what start-up will do with the settings: load (or
+    create) the receipt keys, open and migrate the database, and check that the
+    database's receipts are signed with these keys. Raises :class:`ConfigError`
+    naming the setting if any of it fails."""
+    try:
+        keys = ReceiptKeys.load_or_create(settings.receipt_key_path)
+    except ZkAttestError as exc:
+        raise ConfigError(f"ZKATTEST_RECEIPT_KEY_PATH: {exc}") from None
     try:
         store = Store(settings.database_url)
         try:
             store.migrate()
+            _bind_receipt_key(store, keys)
         finally:
             store.dispose()
     except StorageError as exc:
@@ -92,15 +98,6 @@ def check_startup(settings: Settings) -> None:
             f"ZKATTEST_DATABASE_URL: cannot use the database: {exc}"
             f"{_root_cause(exc, settings.database_url)}"
         ) from None
-    try:
-        keys = ReceiptKeys.load_or_create(settings.receipt_key_path)
-    except ZkAttestError as exc:
-        raise ConfigError(f"ZKATTEST_RECEIPT_KEY_PATH: {exc}") from None
-    store = Store(settings.database_url)
-    try:
-        _bind_receipt_key(store, keys)
-    finally:
-        store.dispose()
 
 
 def _bind_receipt_key(store: Store, keys: ReceiptKeys) -> None:
