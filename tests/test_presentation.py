@@ -79,11 +79,12 @@ def test_every_circuit_round_trips(
     ch = Challenge.from_json(ch.to_json())
     presentation = prove(credential(issuer, **overrides), ch, now=NOW)
     # the verifier knows the exact size before touching any point
-    from zkattest.presentation import _plan, _PresentationProof
+    from zkattest.composite.engine import PresentationProof
+    from zkattest.composite.statement import compile_circuit
 
-    plan = _plan(get_circuit(circuit_id), TODAY, 0)
-    assert len(presentation.proof) == _PresentationProof.size(plan)
-    assert _PresentationProof.from_bytes(presentation.proof, plan).to_bytes(plan) == (
+    plan = compile_circuit(get_circuit(circuit_id), issuer.public_key(), TODAY, 0)
+    assert len(presentation.proof) == PresentationProof.size(plan)
+    assert PresentationProof.from_bytes(presentation.proof, plan).to_bytes(plan) == (
         presentation.proof
     )
     wire = Presentation.from_json(presentation.to_json())
@@ -196,12 +197,16 @@ def deviating_prove(
             transcript, V, values, blinds, n_bits, scalars, get_backend()
         )
 
-    honest_plan = module._plan
+    honest_plan = module.compile_circuit
     with monkeypatch.context() as patch:
-        patch.setattr(module, "_holds", lambda p, m: True)
+        patch.setattr(module, "holds", lambda p, m: True)
         patch.setattr(bulletproofs, "prove_range_for_commitments", forced_range_proof)
         if ignore_horizon:
-            patch.setattr(module, "_plan", lambda c, today, horizon: honest_plan(c, today, 0))
+            patch.setattr(
+                module,
+                "compile_circuit",
+                lambda c, issuer, today, horizon: honest_plan(c, issuer, today, 0),
+            )
         return prove(cred, ch, rng=draw, now=NOW)
 
 

@@ -34,7 +34,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any
 
 from zkattest.circuits import Circuit, ResolvedPredicate, get_circuit
 from zkattest.codec import (
@@ -47,6 +47,8 @@ from zkattest.codec import (
     require_fields,
     utc_text,
 )
+from zkattest.composite.engine import prove_statement, verify_statement
+from zkattest.composite.statement import compile_circuit, holds
 from zkattest.context import MAX_HORIZON_DAYS, PresentationContext, normalize_wallet_address
 from zkattest.credentials import Credential, IssuerPublicKey
 from zkattest.errors import (
@@ -56,27 +58,14 @@ from zkattest.errors import (
     VerificationError,
     ZkAttestError,
 )
-from zkattest.hazmat import bulletproofs, labels
-from zkattest.hazmat.bbs import core
-from zkattest.hazmat.curve import G1, G1_BYTES, SCALAR_BYTES, R, get_backend, scalar_to_bytes
-from zkattest.hazmat.pedersen import pedersen_generators
 from zkattest.hazmat.sigma import (
-    LinearProver,
-    LinearRelation,
-    SetMembershipProof,
-    SetMembershipProver,
     random_scalar,
-    verify_linear,
-    verify_set_membership,
 )
-from zkattest.hazmat.transcript import Transcript
 from zkattest.schema import (
     DATE_EPOCH,
     EXPIRY_ATTRIBUTE,
     DateType,
-    EnumType,
     canonical_json,
-    typed_api_id,
 )
 
 __all__ = [
@@ -362,252 +351,6 @@ class VerifiedPresentation:
     valid_through: dt.date
 
 
-# ---------------------------------------------------------------------------
-# The plan: what each predicate becomes, derived identically by both sides
-# ---------------------------------------------------------------------------
-
-
-class RangePart(NamedTuple):
-    """``m − bound ∈ [0, 2^bits)`` (side ``"ge"``) or ``bound − m ∈ [0, 2^bits)``
-    (``"le"``), for ``m`` the message at index ``message``."""
-
-    message: int
-    side: Literal["ge", "le"]
-    bound: int
-    bits: int
-
-
-class NotEqualPart(NamedTuple):
-    """``m ≠ value`` for ``m`` the message at index ``message``."""
-
-    message: int
-    value: int
-
-
-class SetPart(NamedTuple):
-    """``m ∈ members`` for ``m`` the message at index ``message``."""
-
-    message: int
-    members: tuple[int, ...]
-
-
-@dataclass
-class _Plan:
-    """The statement a circuit compiles to on one date: which messages are
-    disclosed (and which of those the verifier fixes), which are committed to,
-    and the predicate parts on the committed ones."""
-
-    L: int
-    disclosed: dict[int, int | None]  # index -> scalar fixed by the verifier, None: holder reveals
-    committed: list[int]
-    ranges: list[RangePart]
-    not_equal: list[NotEqualPart]
-    sets: list[SetPart]
-    clear: list[ResolvedPredicate]  # predicates on disclosed attributes, checked in the clear
-
-    def range_groups(self) -> list[tuple[int, list[RangePart]]]:
-        """Aggregated range proofs to make: ``(n, ranges)``, cheapest first-found split.
-
-        Proving costs about ``n·m`` (m padded to a power of two): one proof at the
-        widest ``n``, or one proof per width, whichever is cheaper (one on a tie,
-        which is smaller).
-        """
-        if not self.ranges:
-            return []
-        widest = max(r[3] for r in self.ranges)
-        single = [(widest, list(self.ranges))]
-        by_width = [
-            (n, [r for r in self.ranges if r[3] == n]) for n in sorted({r[3] for r in self.ranges})
-        ]
-
-        def cost(groups: list[tuple[int, list[RangePart]]]) -> int:
-            return sum(n * bulletproofs.padded_count(len(items)) for n, items in groups)
-
-        return by_width if cost(by_width) < cost(single) else single
-
-
-_plans: dict[tuple[str, bytes, dt.date, int], _Plan] = {}
-
-
-def _plan(circuit: Circuit, today: dt.date, horizon_days: int) -> _Plan:
-    """The plan for ``circuit`` on ``today`` with an admission horizon, memoized
-    (plans are never modified)."""
-    key = (circuit.id, circuit.circuit_hash, today, horizon_days)
-    plan = _plans.get(key)
-    if plan is None:
-        if len(_plans) >= 1024:
-            _plans.clear()
-        plan = _plans[key] = _make_plan(circuit, today, horizon_days)
-    return plan
-
-
-def _make_plan(circuit: Circuit, today: dt.date, horizon_days: int) -> _Plan:
-    schema = circuit.schema
-    resolved = circuit.resolve(today, horizon_days=horizon_days)
-    disclosed: dict[int, int | None] = {i: None for i in circuit.disclosed_indexes}
-    for p in resolved:
-        if p.op == "==":
-            disclosed[p.index] = p.values[0]
-    plan = _Plan(len(schema.attributes), disclosed, [], [], [], [], [])
-    for p in resolved:
-        if p.index in disclosed:
-            if p.op != "==" or disclosed[p.index] is None:
-                plan.clear.append(p)
-            continue
-        if p.index not in plan.committed:
-            plan.committed.append(p.index)
-        if p.op in (">=", "between") and p.bits is not None:
-            plan.ranges.append(RangePart(p.index, "ge", p.values[0], p.bits))
-        if p.op in ("<=", "between") and p.bits is not None:
-            plan.ranges.append(RangePart(p.index, "le", p.values[-1], p.bits))
-        if p.op == "!=":
-            plan.not_equal.append(NotEqualPart(p.index, p.values[0]))
-        elif p.op == "not_in":
-            plan.not_equal += [NotEqualPart(p.index, v) for v in p.values]
-        elif p.op == "in":
-            attribute_type = schema.attributes[p.index].type
-            if isinstance(attribute_type, EnumType):
-                # The issuer signs only codes of the enum, so "in S" is "not_in" its
-                # complement: cheaper whenever the complement is smaller.
-                complement = sorted({c for _, c in attribute_type.values} - set(p.values))
-                if len(complement) < len(p.values):
-                    plan.not_equal += [NotEqualPart(p.index, v) for v in complement]
-                    continue
-            plan.sets.append(SetPart(p.index, p.values))
-    plan.committed.sort()
-    return plan
-
-
-#: One stretch of the proof bytes: (field of :class:`_PresentationProof`, which of its
-#: groups or None, codec, count); a "bytes" stretch is one item of ``count`` bytes.
-_Segment = tuple[str, int | None, str, int]
-_WIDTH = {"point": G1_BYTES, "scalar": SCALAR_BYTES}
-
-
-def _layout(plan: _Plan) -> list[_Segment]:
-    """The wire order of the proof bytes for ``plan``: the one place it is written.
-
-    ``to_bytes``, ``from_bytes`` and ``size`` of :class:`_PresentationProof` all
-    follow it (the module docstring shows it in short).
-    """
-    U = plan.L - len(plan.disclosed)
-    segments: list[_Segment] = [
-        ("bbs", None, "bytes", 3 * G1_BYTES + (4 + U) * SCALAR_BYTES),
-        ("commitments", None, "point", len(plan.committed)),
-    ]
-    for g, (n_bits, ranges) in enumerate(plan.range_groups()):
-        m = bulletproofs.padded_count(len(ranges))
-        segments.append(("range_padding", g, "point", m - len(ranges)))
-        segments.append(("range_proofs", g, "bytes", bulletproofs.proof_size(n_bits, m)))
-    segments += [
-        ("linear_T", None, "point", len(plan.committed) + len(plan.not_equal)),
-        ("gamma_hat", None, "scalar", len(plan.committed)),
-        ("ab_hat", None, "scalar", 2 * len(plan.not_equal)),
-    ]
-    for g, (_, members) in enumerate(plan.sets):
-        segments += [
-            ("set_T", g, "point", len(members)),
-            ("set_c", g, "scalar", len(members) - 1),
-            ("set_z", g, "scalar", len(members)),
-        ]
-    return segments
-
-
-@dataclass(frozen=True)
-class _PresentationProof:
-    """The proof bytes of a presentation, in parts (see :func:`_layout`).
-
-    ``range_padding``, ``range_proofs`` have one entry per aggregated range proof
-    (:meth:`_Plan.range_groups`); ``set_*`` one per ``in`` predicate; ``ab_hat``
-    is ``a^_0, b^_0, a^_1, ...``; ``set_c`` leaves out each set's last branch
-    challenge (it follows from ``c``).
-    """
-
-    bbs: bytes
-    commitments: tuple[G1, ...]
-    range_padding: tuple[tuple[G1, ...], ...]
-    range_proofs: tuple[bytes, ...]
-    linear_T: tuple[G1, ...]  # noqa: N815 - the protocol's name
-    gamma_hat: tuple[int, ...]
-    ab_hat: tuple[int, ...]
-    set_T: tuple[tuple[G1, ...], ...]  # noqa: N815 - the protocol's name
-    set_c: tuple[tuple[int, ...], ...]
-    set_z: tuple[tuple[int, ...], ...]
-
-    @staticmethod
-    def size(plan: _Plan) -> int:
-        """The exact length of the proof bytes for ``plan``."""
-        return 1 + sum(
-            count if codec == "bytes" else count * _WIDTH[codec]
-            for _, _, codec, count in _layout(plan)
-        )
-
-    def to_bytes(self, plan: _Plan) -> bytes:
-        out = [bytes([PROOF_FORMAT])]
-        for name, group, codec, count in _layout(plan):
-            value = getattr(self, name)
-            items = value if group is None else value[group]
-            if codec == "bytes":
-                if not isinstance(items, bytes) or len(items) != count:
-                    raise InvalidInputError(f"proof part {name} has the wrong length")
-                out.append(items)
-                continue
-            if len(items) != count:
-                raise InvalidInputError(f"proof part {name} has the wrong count")
-            out += [x.to_bytes() if codec == "point" else scalar_to_bytes(x) for x in items]
-        return b"".join(out)
-
-    @classmethod
-    def from_bytes(cls, data: bytes, plan: _Plan) -> _PresentationProof:
-        """Parse and check every point and scalar; :class:`DecodeError` if anything
-        is off (the length is checked first, before any curve arithmetic)."""
-        if len(data) != cls.size(plan):
-            raise DecodeError("proof has the wrong length for its circuit")
-        if data[0] != PROOF_FORMAT:
-            raise DecodeError("unknown proof format")
-        backend = get_backend()
-        offset = 1
-        parts: dict[str, Any] = {}
-        for name, group, codec, count in _layout(plan):
-            if codec == "bytes":
-                item: Any = data[offset : offset + count]
-                offset += count
-            else:
-                width = _WIDTH[codec]
-                chunks = [data[offset + i * width : offset + (i + 1) * width] for i in range(count)]
-                offset += count * width
-                item = tuple(
-                    backend.g1_from_bytes(c) if codec == "point" else _scalar(c) for c in chunks
-                )
-            if group is None:
-                parts[name] = item
-            else:
-                parts.setdefault(name, []).append(item)
-        for name in ("range_padding", "range_proofs", "set_T", "set_c", "set_z"):
-            parts[name] = tuple(parts.get(name, ()))
-        return cls(**parts)
-
-
-def _scalar(chunk: bytes) -> int:
-    s = int.from_bytes(chunk, "big")
-    if s >= R:
-        raise DecodeError("non-canonical scalar")
-    return s
-
-
-def _holds(p: ResolvedPredicate, m: int) -> bool:
-    v = p.values
-    return {
-        ">=": lambda: m >= v[0],
-        "<=": lambda: m <= v[0],
-        "between": lambda: v[0] <= m <= v[1],
-        "==": lambda: m == v[0],
-        "!=": lambda: m != v[0],
-        "in": lambda: m in v,
-        "not_in": lambda: m not in v,
-    }[p.op]()
-
-
 def _expiry_bound(circuit: Circuit, today: dt.date, horizon_days: int) -> dt.date:
     """The latest lower bound the circuit, resolved with the horizon, puts on the expiry date."""
     bounds = [
@@ -629,30 +372,6 @@ def _unsatisfied(p: ResolvedPredicate, challenge: Challenge) -> str:
                 " (the challenge's admission horizon)"
             )
     return f"the credential does not satisfy {p.attribute} {p.op} the circuit's value"
-
-
-def _transcript(
-    context: PresentationContext, issuer: IssuerPublicKey, circuit: Circuit
-) -> Transcript:
-    transcript = Transcript(_TRANSCRIPT_PROTOCOL)
-    context.bind(transcript)
-    transcript.append_message(labels.ISSUER_PUBLIC_KEY, issuer.public_key)
-    transcript.append_message(labels.SCHEMA_HASH, circuit.schema.schema_hash)
-    return transcript
-
-
-def _range_items(ranges: list[RangePart], C: Mapping[int, G1], G: G1) -> list[G1]:
-    """``V = C − t·G`` for ``m >= t`` and ``V = t·G − C`` for ``m <= t``."""
-    return [C[k] - G * t if kind == "ge" else G * t - C[k] for k, kind, t, _ in ranges]
-
-
-def _linear_relations(plan: _Plan, C: Mapping[int, G1], G: G1, H: G1) -> list[LinearRelation]:
-    relations = [LinearRelation(C[k], ((f"m{k}", G), (f"g{k}", H))) for k in plan.committed]
-    relations += [
-        LinearRelation(G, ((f"a{i}", C[k] - G * v), (f"b{i}", H)))
-        for i, (k, v) in enumerate(plan.not_equal)
-    ]
-    return relations
 
 
 # ---------------------------------------------------------------------------
@@ -718,101 +437,14 @@ def prove(
         raise PolicyError("the circuit is for another credential schema")
     messages = credential.message_scalars()
     for p in circuit.resolve(challenge.today, horizon_days=challenge.horizon_days):
-        if not _holds(p, messages[p.index]):
+        if not holds(p, messages[p.index]):
             raise PolicyError(_unsatisfied(p, challenge))
-    plan = _plan(circuit, challenge.today, challenge.horizon_days)
-    backend = get_backend()
-    G, H = pedersen_generators(backend)
-    suite = credential.issuer.suite
-    api_id = typed_api_id(suite)
-
-    gamma = {k: draw() for k in plan.committed}
-    m_tilde = {k: draw() for k in plan.committed}
-    C = {k: backend.g1_msm([G, H], [messages[k], gamma[k]]) for k in plan.committed}
-    transcript = _transcript(challenge.context(), credential.issuer, circuit)
-    for k in plan.committed:
-        transcript.append_point(labels.COMMITMENT, C[k])
-
-    range_padding: list[tuple[G1, ...]] = []
-    range_proofs: list[bytes] = []
-    for n_bits, ranges in plan.range_groups():
-        V = _range_items(ranges, C, G)
-        values = [messages[k] - t if kind == "ge" else t - messages[k] for k, kind, t, _ in ranges]
-        blinds = [gamma[k] if kind == "ge" else -gamma[k] % R for k, kind, _, _ in ranges]
-        padding: list[G1] = []
-        for _ in range(bulletproofs.padded_count(len(V)) - len(V)):
-            pad_blind = draw()
-            padding.append(H * pad_blind)
-            values.append(0)
-            blinds.append(pad_blind)
-        range_proof = bulletproofs.prove_range_for_commitments(
-            transcript, V + padding, values, blinds, n_bits, rng=draw
-        )
-        range_padding.append(tuple(padding))
-        range_proofs.append(range_proof.to_bytes())
-
-    witnesses: dict[str, int] = {}
-    for k in plan.committed:
-        witnesses[f"m{k}"], witnesses[f"g{k}"] = messages[k], gamma[k]
-    for i, (k, v) in enumerate(plan.not_equal):
-        a = pow(messages[k] - v, -1, R)
-        witnesses[f"a{i}"], witnesses[f"b{i}"] = a, -a * gamma[k] % R
-    linear = LinearProver(
-        _linear_relations(plan, C, G, H),
-        witnesses,
-        fixed_tilde={f"m{k}": m_tilde[k] for k in plan.committed},
-        rng=draw,
-    )
-    T_linear = linear.commitments()
-    set_provers = [
-        SetMembershipProver(C[k], messages[k], gamma[k], members, G, H, rng=draw)
-        for k, members in plan.sets
-    ]
-    for T in T_linear:
-        transcript.append_point(labels.COMMITMENT, T)
-    for prover in set_provers:
-        for T in prover.commitments():
-            transcript.append_point(labels.COMMITMENT, T)
-    ph = transcript.digest(labels.PRESENTATION_HEADER)
-
-    generators = core.create_generators(plan.L + 1, api_id, suite=suite)
-    disclosed_indexes = sorted(plan.disclosed)
-    # The draft's r1, r2, e~, r1~, r3~ and m~ per undisclosed message, from ``rng``
-    # too (the committed messages' m~ are then replaced by ``m_tilde``).
-    bbs_scalars = [draw() for _ in range(5 + plan.L - len(disclosed_indexes))]
-    bbs_proof = core.core_proof_gen(
-        credential.issuer.public_key,
-        credential.signature,
-        generators,
-        credential.schema.header,
-        ph,
-        messages,
-        disclosed_indexes,
-        api_id,
-        suite=suite,
-        random_scalars=bbs_scalars,
-        m_tilde=m_tilde,
-    )
-    responses = linear.responses(bbs_proof.c)
-    set_proofs = [prover.finish(bbs_proof.c) for prover in set_provers]
-    proof = _PresentationProof(
-        bbs=bbs_proof.to_bytes(),
-        commitments=tuple(C[k] for k in plan.committed),
-        range_padding=tuple(range_padding),
-        range_proofs=tuple(range_proofs),
-        linear_T=tuple(T_linear),
-        gamma_hat=tuple(responses[f"g{k}"] for k in plan.committed),
-        ab_hat=tuple(
-            x for i in range(len(plan.not_equal)) for x in (responses[f"a{i}"], responses[f"b{i}"])
-        ),
-        set_T=tuple(tuple(sp.T) for sp in set_proofs),
-        set_c=tuple(tuple(sp.c_branch[:-1]) for sp in set_proofs),
-        set_z=tuple(tuple(sp.z) for sp in set_proofs),
-    )
-
+    statement = compile_circuit(circuit, credential.issuer, challenge.today, challenge.horizon_days)
+    proof = prove_statement(statement, [credential], challenge.context(), rng=draw)
+    slot = statement.credentials[0]
     disclosed_values = {
         circuit.schema.attributes[i].name: credential.attributes[circuit.schema.attributes[i].name]
-        for i, fixed in plan.disclosed.items()
+        for i, fixed in slot.disclosed.items()
         if fixed is None
     }
     return Presentation(
@@ -823,7 +455,7 @@ def prove(
         chain_id=challenge.chain_id,
         issuer_key_id=credential.issuer.key_id,
         disclosed=disclosed_values,
-        proof=proof.to_bytes(plan),
+        proof=proof.to_bytes(statement),
     )
 
 
@@ -877,75 +509,26 @@ def _verify(
         raise VerificationError("presentation refused")
     circuit = challenge.circuit()
     schema = circuit.schema
-    plan = _plan(circuit, challenge.today, challenge.horizon_days)
-    suite = issuer.suite
-    api_id = typed_api_id(suite)
+    statement = compile_circuit(circuit, issuer, challenge.today, challenge.horizon_days)
+    slot = statement.credentials[0]
 
     # Disclosed values: those the holder reveals, re-encoded, and those the circuit fixes.
-    revealed = {schema.attributes[i].name for i, fixed in plan.disclosed.items() if fixed is None}
+    revealed = {schema.attributes[i].name for i, fixed in slot.disclosed.items() if fixed is None}
     if set(presentation.disclosed) != revealed:
         raise VerificationError("presentation refused")
     disclosed_scalars: dict[int, int] = {}
-    for i, fixed in plan.disclosed.items():
+    for i, fixed in slot.disclosed.items():
         if fixed is None:
             attribute = schema.attributes[i]
-            disclosed_scalars[i] = attribute.encode(presentation.disclosed[attribute.name], suite)
+            disclosed_scalars[i] = attribute.encode(
+                presentation.disclosed[attribute.name], issuer.suite
+            )
         else:
             disclosed_scalars[i] = fixed
-    for p in plan.clear:
-        if not _holds(p, disclosed_scalars[p.index]):
+    for p in slot.clear:
+        if not holds(p, disclosed_scalars[p.index]):
             raise VerificationError("presentation refused")
-
-    # Parsed in full (lengths first, before any curve arithmetic), then absorbed in
-    # the order the prover absorbed it.
-    proof = _PresentationProof.from_bytes(presentation.proof, plan)
-    C = dict(zip(plan.committed, proof.commitments, strict=True))
-    backend = get_backend()
-    G, H = pedersen_generators(backend)
-    transcript = _transcript(challenge.context(), issuer, circuit)
-    for k in plan.committed:
-        transcript.append_point(labels.COMMITMENT, C[k])
-    for (n_bits, ranges), padding, octets in zip(
-        plan.range_groups(), proof.range_padding, proof.range_proofs, strict=True
-    ):
-        m = bulletproofs.padded_count(len(ranges))
-        range_proof = bulletproofs.RangeProof.from_bytes(octets, n_bits, m)
-        bulletproofs.verify_range(
-            transcript, _range_items(ranges, C, G) + list(padding), range_proof, n_bits
-        )
-    relations = _linear_relations(plan, C, G, H)
-    for T in proof.linear_T:
-        transcript.append_point(labels.COMMITMENT, T)
-    for T_s in proof.set_T:
-        for T in T_s:
-            transcript.append_point(labels.COMMITMENT, T)
-    ph = transcript.digest(labels.PRESENTATION_HEADER)
-
-    generators = core.create_generators(plan.L + 1, api_id, suite=suite)
-    indexes = sorted(disclosed_scalars)
-    bbs = core.core_proof_verify(
-        issuer.public_key,
-        proof.bbs,
-        generators,
-        schema.header,
-        ph,
-        [disclosed_scalars[i] for i in indexes],
-        indexes,
-        api_id,
-        suite=suite,
-    )
-    c = bbs.c
-    responses: dict[str, int] = {}
-    for k, g_hat in zip(plan.committed, proof.gamma_hat, strict=True):
-        responses[f"m{k}"], responses[f"g{k}"] = bbs.m_hat[k], g_hat
-    for i in range(len(plan.not_equal)):
-        responses[f"a{i}"], responses[f"b{i}"] = proof.ab_hat[2 * i], proof.ab_hat[2 * i + 1]
-    verify_linear(relations, list(proof.linear_T), responses, c)
-    for (k, members), T_s, c_s, z_s in zip(
-        plan.sets, proof.set_T, proof.set_c, proof.set_z, strict=True
-    ):
-        last = (c - sum(c_s)) % R
-        verify_set_membership(C[k], members, SetMembershipProof(T_s, (*c_s, last), z_s), c, G, H)
+    verify_statement(statement, presentation.proof, challenge.context(), [disclosed_scalars])
     return VerifiedPresentation(
         circuit_id=circuit.id,
         circuit_hash=circuit.circuit_hash,

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 __all__ = [
     "ADMISSION_HORIZON",
+    "BBS_PROOF_INIT",
     "CHAIN_ID",
     "CHALLENGE",
     "CIRCUIT_HASH",
@@ -113,6 +114,10 @@ COMMITMENT = b"commitment"
 CHALLENGE = b"challenge"
 #: The digest of a transcript bound into a BBS proof's ``presentation_header``.
 PRESENTATION_HEADER = b"bbs-presentation-header"
+#: A BBS proof's first message (ProofChallengeCalculate's input before the
+#: header), for every proof of a composite presentation but the one whose
+#: challenge answers all (``zkattest.composite.engine``).
+BBS_PROOF_INIT = b"bbs-proof-init"
 
 
 # -- Bulletproofs range proof (zkattest.hazmat.bulletproofs) -------------------

@@ -33,8 +33,9 @@ transcript before ``c`` is derived. Nothing here is constant-time.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from zkattest.errors import InvalidInputError, PolicyError, VerificationError
 from zkattest.hazmat.curve import G1, R, get_backend
@@ -57,35 +58,40 @@ def random_scalar() -> int:
     return 1 + secrets.randbelow(R - 1)
 
 
+#: A witness's name: any hashable value; its ``str`` orders the blinding draws.
+Name = TypeVar("Name", bound=Hashable)
+
+
 @dataclass(frozen=True)
-class LinearRelation:
+class LinearRelation(Generic[Name]):
     """``Y = Σ x_name·B`` over named witnesses."""
 
     Y: G1
-    terms: tuple[tuple[str, G1], ...]
+    terms: tuple[tuple[Name, G1], ...]
 
-    def witnesses(self) -> set[str]:
+    def witnesses(self) -> set[Name]:
         return {name for name, _ in self.terms}
 
 
-class LinearProver:
+class LinearProver(Generic[Name]):
     """Prover for a conjunction of linear relations sharing witnesses.
 
     ``fixed_tilde`` pins the blinding of chosen witnesses (e.g. to the
-    ``m~_j`` the BBS proof uses); the others are drawn from ``rng``.
+    ``m~_j`` the BBS proof uses); the others are drawn from ``rng`` in the order
+    of their names as text (``str``), so that a fixed ``rng`` gives fixed proofs.
     """
 
     __slots__ = ("_relations", "_tilde", "_witnesses")
 
     def __init__(
         self,
-        relations: Sequence[LinearRelation],
-        witnesses: Mapping[str, int],
+        relations: Sequence[LinearRelation[Name]],
+        witnesses: Mapping[Name, int],
         *,
-        fixed_tilde: Mapping[str, int] | None = None,
+        fixed_tilde: Mapping[Name, int] | None = None,
         rng: Rng | None = None,
     ) -> None:
-        names = set().union(*(rel.witnesses() for rel in relations)) if relations else set()
+        names: set[Name] = set().union(*(rel.witnesses() for rel in relations))
         if names != set(witnesses):
             raise InvalidInputError("witnesses must match the relations' names exactly")
         backend = get_backend()
@@ -99,7 +105,8 @@ class LinearProver:
             raise InvalidInputError("a fixed blinding names an unknown witness")
         self._relations = list(relations)
         self._witnesses = dict(witnesses)
-        self._tilde = {name: fixed[name] if name in fixed else draw() for name in sorted(names)}
+        ordered = sorted(names, key=str)
+        self._tilde = {name: fixed[name] if name in fixed else draw() for name in ordered}
 
     def commitments(self) -> list[G1]:
         """``T_j`` for each relation, in order."""
@@ -109,7 +116,7 @@ class LinearProver:
             for rel in self._relations
         ]
 
-    def responses(self, c: int) -> dict[str, int]:
+    def responses(self, c: int) -> dict[Name, int]:
         """``x^ = x~ + c·x`` for every witness."""
         return {n: (t + c * self._witnesses[n]) % R for n, t in self._tilde.items()}
 
@@ -120,9 +127,9 @@ def _weights(count: int, rng: Rng | None) -> list[int]:
 
 
 def verify_linear(
-    relations: Sequence[LinearRelation],
+    relations: Sequence[LinearRelation[Name]],
     commitments: Sequence[G1],
-    responses: Mapping[str, int],
+    responses: Mapping[Name, int],
     c: int,
     *,
     rng: Rng | None = None,

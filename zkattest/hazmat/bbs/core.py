@@ -69,8 +69,10 @@ __all__ = [
     "octets_to_signature",
     "p1",
     "proof_challenge_calculate",
+    "proof_challenge_input",
     "proof_finalize",
     "proof_init",
+    "proof_pairing_check",
     "proof_verify_init",
     "signature_to_octets",
 ]
@@ -401,6 +403,22 @@ def proof_challenge_calculate(
     suite: Ciphersuite,
 ) -> int:
     """ProofChallengeCalculate, draft §3.7.4."""
+    c_octs = proof_challenge_input(init_res, disclosed_messages, disclosed_indexes)
+    return suite.hash_to_scalar(c_octs + _i2osp8(len(ph)) + ph, api_id + b"H2S_")
+
+
+def proof_challenge_input(
+    init_res: ProofInitResult,
+    disclosed_messages: Sequence[int],
+    disclosed_indexes: Sequence[int],
+) -> bytes:
+    """The octets ProofChallengeCalculate (draft §3.7.4) hashes, up to but not
+    including the presentation header's length and the header: the disclosed
+    messages with their indexes, then Abar, Bbar, D, T1, T2 and the domain.
+
+    A proof composed of several BBS proofs under one challenge hashes these for
+    every proof but the one whose challenge it takes (``zkattest.composite``).
+    """
     if len(disclosed_messages) != len(disclosed_indexes):
         raise InvalidInputError("one disclosed message per disclosed index")
     parts = [_i2osp8(len(disclosed_indexes))]
@@ -413,10 +431,8 @@ def proof_challenge_calculate(
         init_res.T1.to_bytes(),
         init_res.T2.to_bytes(),
         scalar_to_bytes(init_res.domain),
-        _i2osp8(len(ph)),
-        ph,
     ]
-    return suite.hash_to_scalar(b"".join(parts), api_id + b"H2S_")
+    return b"".join(parts)
 
 
 def proof_finalize(
@@ -573,12 +589,30 @@ def core_proof_verify(
         raise VerificationError("invalid proof") from None
     if challenge != parsed.c:
         raise VerificationError("invalid proof")
-    # e(Abar, W) · e(Bbar, −BP2) = 1, negating on the cheaper G1 side
-    if not backend.pairing_product_is_one(
-        [(parsed.A_bar, W), (-parsed.B_bar, backend.g2_generator())]
-    ):
-        raise VerificationError("invalid proof")
+    _pairing_check(backend, W, parsed)
     L = len(disclosed_indexes) + len(parsed.m_hat)
     disclosed_set = set(disclosed_indexes)
     undisclosed = [j for j in range(L) if j not in disclosed_set]
     return ProofResponses(parsed.c, dict(zip(undisclosed, parsed.m_hat, strict=True)))
+
+
+def proof_pairing_check(PK: bytes, proof: Proof) -> None:
+    """The last step of CoreProofVerify, draft §3.6.4: ``e(Abar, W) · e(Bbar, −BP2) = 1``.
+
+    For a proof whose challenge was checked elsewhere (``zkattest.composite``);
+    raises :class:`VerificationError`.
+    """
+    backend = get_backend()
+    try:
+        W = octets_to_pubkey(PK, backend)
+    except ZkAttestError:
+        raise VerificationError("invalid proof") from None
+    _pairing_check(backend, W, proof)
+
+
+def _pairing_check(backend: Backend, W: G2, proof: Proof) -> None:
+    # e(Abar, W) · e(Bbar, −BP2) = 1, negating on the cheaper G1 side
+    if not backend.pairing_product_is_one(
+        [(proof.A_bar, W), (-proof.B_bar, backend.g2_generator())]
+    ):
+        raise VerificationError("invalid proof")

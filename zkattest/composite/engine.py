@@ -1,0 +1,417 @@
+r"""The composite proof: its one wire layout, and the prover and verifier that run the gadgets.
+
+For a :class:`~zkattest.composite.statement.Statement` with credential slots
+``1..n`` the prover and the verifier take the same steps (the verifier reading
+what the prover wrote):
+
+1. a transcript binds the context (:class:`~zkattest.context.PresentationContext`),
+   then each slot's issuer key and schema hash;
+2. ``COMMIT``: the commitments ``C_k`` are absorbed;
+3. ``SUBPROOF``: each range gadget proves (checks) its Bulletproof on the transcript;
+4. ``FIRST``: the ``T`` of the one sigma proof of every gadget's linear relations,
+   and each gadget's own first move, are absorbed in gadget order; then, for slots
+   2..n, the BBS proof's first message (``Abar, Bbar, D, T1, T2``, domain and
+   disclosed messages, as ProofChallengeCalculate serializes them);
+5. the transcript's digest is slot 1's BBS ``presentation_header``, and slot 1's
+   BBS challenge ``c`` (draft-irtf-cfrg-bbs-signatures-09 §3.7.4) is the one
+   challenge every BBS proof, the linear relations and every gadget answer;
+6. ``RESPONSE``: the answers; a committed message's response is its BBS ``m^``.
+
+With one slot this is the presentation format of ``zkattest/presentation/v1``
+unchanged (``tests/vectors/presentations``); ``docs/notes/composite-proofs.md``
+argues soundness for several. Proof bytes, written only by
+:meth:`PresentationProof.layout`::
+
+    0x01 || bbs_proof per slot || per phase (COMMIT, SUBPROOF, FIRST, RESPONSE):
+            per gadget, in order: its fields of that phase
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from zkattest.composite.gadgets import Bases, Field, Gadget, MessageRef, Part, Phase, Var, Witness
+from zkattest.composite.statement import CredentialSlot, Statement
+from zkattest.context import PresentationContext
+from zkattest.credentials import Credential
+from zkattest.errors import DecodeError, InvalidInputError, VerificationError, ZkAttestError
+from zkattest.hazmat import labels
+from zkattest.hazmat.bbs import core
+from zkattest.hazmat.curve import G1, G1_BYTES, SCALAR_BYTES, R, get_backend, scalar_to_bytes
+from zkattest.hazmat.pedersen import pedersen_generators
+from zkattest.hazmat.sigma import LinearProver, SetMembershipProver, verify_linear
+from zkattest.hazmat.transcript import Transcript
+from zkattest.schema import typed_api_id
+
+__all__ = ["PROOF_FORMAT", "PresentationProof", "prove_statement", "verify_statement"]
+
+PROOF_FORMAT = 1
+TRANSCRIPT_PROTOCOL = b"zkattest/presentation/v1"
+_WIDTH = {"point": G1_BYTES, "scalar": SCALAR_BYTES}
+
+Rng = Callable[[], int]
+
+
+class _Slot(NamedTuple):
+    """Where one stretch of the proof bytes goes: a slot's BBS proof
+    (``gadget`` None, ``position`` the slot) or field ``position`` of ``gadget``."""
+
+    gadget: int | None
+    position: int
+    field: Field
+
+
+@dataclass(frozen=True)
+class PresentationProof:
+    """The proof bytes in parts: one BBS proof per credential slot, and per
+    gadget the values of its fields (:meth:`Gadget.fields`), in order."""
+
+    bbs: tuple[bytes, ...]
+    parts: tuple[tuple[Part, ...], ...]
+
+    @staticmethod
+    def layout(statement: Statement) -> list[_Slot]:
+        """The wire order for ``statement``: the one place it is written."""
+        out = [
+            _Slot(None, i, Field(Phase.COMMIT, "bytes", slot.bbs_proof_size))
+            for i, slot in enumerate(statement.credentials)
+        ]
+        for phase in Phase:
+            for g, gadget in enumerate(statement.gadgets):
+                out += [
+                    _Slot(g, f, field)
+                    for f, field in enumerate(gadget.fields())
+                    if field.phase is phase
+                ]
+        return out
+
+    @classmethod
+    def size(cls, statement: Statement) -> int:
+        """The exact length of the proof bytes for ``statement``."""
+        return 1 + sum(s.field.n * _WIDTH.get(s.field.codec, 1) for s in cls.layout(statement))
+
+    def to_bytes(self, statement: Statement) -> bytes:
+        out = [bytes([PROOF_FORMAT])]
+        for s in self.layout(statement):
+            value = self.bbs[s.position] if s.gadget is None else self.parts[s.gadget][s.position]
+            if s.field.codec == "bytes":
+                if not isinstance(value, bytes) or len(value) != s.field.n:
+                    raise InvalidInputError("a proof part has the wrong length")
+                out.append(value)
+                continue
+            if len(value) != s.field.n:
+                raise InvalidInputError("a proof part has the wrong count")
+            out += [x.to_bytes() if s.field.codec == "point" else scalar_to_bytes(x) for x in value]
+        return b"".join(out)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, statement: Statement) -> PresentationProof:
+        """Parse and check every point and scalar; :class:`DecodeError` if anything
+        is off (the length is checked first, before any curve arithmetic)."""
+        if len(data) != cls.size(statement):
+            raise DecodeError("proof has the wrong length for its circuit")
+        if data[0] != PROOF_FORMAT:
+            raise DecodeError("unknown proof format")
+        backend = get_backend()
+        offset = 1
+        bbs: list[bytes] = []
+        parts: list[list[Part]] = [[] for _ in statement.gadgets]
+        for s in cls.layout(statement):
+            if s.field.codec == "bytes":
+                item: Part = data[offset : offset + s.field.n]
+                offset += s.field.n
+            else:
+                width = _WIDTH[s.field.codec]
+                chunks = [
+                    data[offset + i * width : offset + (i + 1) * width] for i in range(s.field.n)
+                ]
+                offset += s.field.n * width
+                item = tuple(
+                    backend.g1_from_bytes(c) if s.field.codec == "point" else _scalar(c)
+                    for c in chunks
+                )
+            if s.gadget is None:
+                bbs.append(item)
+            else:
+                parts[s.gadget].append(item)
+        # a gadget's fields are declared in phase order, so each list is in field order
+        return cls(tuple(bbs), tuple(tuple(p) for p in parts))
+
+
+def _scalar(chunk: bytes) -> int:
+    s = int.from_bytes(chunk, "big")
+    if s >= R:
+        raise DecodeError("non-canonical scalar")
+    return s
+
+
+def _transcript(statement: Statement, context: PresentationContext) -> Transcript:
+    transcript = Transcript(TRANSCRIPT_PROTOCOL)
+    context.bind(transcript)
+    for slot in statement.credentials:
+        transcript.append_message(labels.ISSUER_PUBLIC_KEY, slot.issuer.public_key)
+        transcript.append_message(labels.SCHEMA_HASH, slot.schema.schema_hash)
+    return transcript
+
+
+def _of(gadget: Gadget, parts: Sequence[Part], phase: Phase) -> list[Part]:
+    return [part for f, part in zip(gadget.fields(), parts, strict=True) if f.phase is phase]
+
+
+class _Bbs(NamedTuple):
+    """A slot's BBS parameters."""
+
+    generators: list[G1]
+    api_id: bytes
+    disclosed: list[int]
+    undisclosed: list[int]
+
+
+def _bbs(slot: CredentialSlot) -> _Bbs:
+    suite = slot.issuer.suite
+    api_id = typed_api_id(suite)
+    disclosed = sorted(slot.disclosed)
+    undisclosed = [j for j in range(slot.L) if j not in slot.disclosed]
+    return _Bbs(
+        core.create_generators(slot.L + 1, api_id, suite=suite), api_id, disclosed, undisclosed
+    )
+
+
+def _absorb_init(
+    transcript: Transcript, init: core.ProofInitResult, disclosed_messages: list[int], b: _Bbs
+) -> None:
+    transcript.append_message(
+        labels.BBS_PROOF_INIT, core.proof_challenge_input(init, disclosed_messages, b.disclosed)
+    )
+
+
+# ---------------------------------------------------------------------------
+# Prover
+# ---------------------------------------------------------------------------
+
+
+def prove_statement(
+    statement: Statement,
+    credentials: Sequence[Credential],
+    context: PresentationContext,
+    *,
+    rng: Rng,
+) -> PresentationProof:
+    """Prove ``statement`` with one credential per slot, bound to ``context``.
+
+    Every random scalar comes from ``rng``, in this order: the Pedersen
+    blindings ``γ_k``, then the ``m~_k`` shared with the BBS proofs, then each
+    range gadget's, the linear relations' (by witness name as text), each
+    other gadget's, and each slot's BBS scalars (r1, r2, e~, r1~, r3~, m~_j).
+    The caller has checked the predicates; a witness that does not satisfy a
+    relation raises :class:`~zkattest.errors.PolicyError`.
+    """
+    if len(credentials) != len(statement.credentials):
+        raise InvalidInputError("one credential per slot of the statement")
+    for credential, slot in zip(credentials, statement.credentials, strict=True):
+        if credential.issuer.public_key != slot.issuer.public_key:
+            raise InvalidInputError("a credential is not from its slot's issuer")
+        if credential.schema.id != slot.schema.id:
+            raise InvalidInputError("a credential is not of its slot's schema")
+    messages = [credential.message_scalars() for credential in credentials]
+    committed = statement.committed
+    gamma = {ref: rng() for ref in committed}
+    m_tilde = {ref: rng() for ref in committed}
+    w = Witness({ref: messages[ref.credential][ref.message] for ref in committed}, gamma)
+    backend = get_backend()
+    P = Bases(*pedersen_generators(backend))
+    C = {ref: backend.g1_msm([P.G, P.H], [w.values[ref], gamma[ref]]) for ref in committed}
+    transcript = _transcript(statement, context)
+    gadgets = statement.gadgets
+    parts: list[list[Part]] = [[] for _ in gadgets]
+
+    for g, gadget in enumerate(gadgets):  # COMMIT
+        parts[g] += gadget.commit(C)
+        for point in (p for part in parts[g] for p in part):
+            transcript.append_point(labels.COMMITMENT, point)
+    for g, gadget in enumerate(gadgets):  # SUBPROOF
+        parts[g] += gadget.prove_subproof(transcript, C, w, P, rng)
+    relations = [gadget.relations(C, P) for gadget in gadgets]
+    witnesses: dict[Var, int] = {}
+    for gadget in gadgets:
+        witnesses.update(gadget.witnesses(w))
+    linear = LinearProver(
+        [r for rs in relations for r in rs],
+        witnesses,
+        fixed_tilde={Var("m", ref): m_tilde[ref] for ref in committed},
+        rng=rng,
+    )
+    T = iter(linear.commitments())
+    own: list[SetMembershipProver | None] = []
+    for g, gadget in enumerate(gadgets):  # FIRST
+        first = _fill(gadget, Phase.FIRST, T)
+        parts[g] += first
+        own.append(gadget.start(C, w, P, rng))
+        mine = own[g]
+        for point in [p for part in first for p in part] + (
+            mine.commitments() if mine is not None else []
+        ):
+            transcript.append_point(labels.COMMITMENT, point)
+
+    inits: list[tuple[core.ProofInitResult, int, _Bbs, list[int]]] = []
+    for i, (credential, slot) in enumerate(zip(credentials, statement.credentials, strict=True)):
+        b = _bbs(slot)
+        drawn = [rng() for _ in range(5 + len(b.undisclosed))]
+        for position, j in enumerate(b.undisclosed):
+            if (ref := MessageRef(i, j)) in m_tilde:
+                drawn[5 + position] = m_tilde[ref]
+        init, e = _bbs_init(credential, slot, b, messages[i], drawn)
+        if i:
+            _absorb_init(transcript, init, [messages[i][j] for j in b.disclosed], b)
+        inits.append((init, e, b, drawn))
+    ph = transcript.digest(labels.PRESENTATION_HEADER)
+    first_init, _, first_b, _ = inits[0]
+    c = core.proof_challenge_calculate(
+        first_init,
+        [messages[0][j] for j in first_b.disclosed],
+        first_b.disclosed,
+        ph,
+        first_b.api_id,
+        suite=statement.credentials[0].issuer.suite,
+    )
+    bbs = tuple(
+        core.proof_finalize(init, c, e, drawn, [messages[i][j] for j in b.undisclosed]).to_bytes()
+        for i, (init, e, b, drawn) in enumerate(inits)
+    )
+    responses = linear.responses(c)
+    for g, gadget in enumerate(gadgets):  # RESPONSE
+        parts[g] += gadget.respond(c, responses, own[g])
+    return PresentationProof(bbs, tuple(tuple(p) for p in parts))
+
+
+def _fill(gadget: Gadget, phase: Phase, items: Iterator[G1]) -> list[Part]:
+    """The gadget's fields of ``phase``, each filled with its count of ``items``."""
+    return [tuple(next(items) for _ in range(f.n)) for f in gadget.fields() if f.phase is phase]
+
+
+def _bbs_init(
+    credential: Credential, slot: CredentialSlot, b: _Bbs, messages: list[int], drawn: list[int]
+) -> tuple[core.ProofInitResult, int]:
+    """ProofInit for one slot, and the signature's ``e``."""
+    try:
+        signature = core.octets_to_signature(credential.signature)
+    except DecodeError as exc:
+        raise InvalidInputError(f"invalid signature encoding: {exc}") from None
+    init = core.proof_init(
+        slot.issuer.public_key,
+        signature,
+        b.generators,
+        drawn,
+        slot.schema.header,
+        messages,
+        b.undisclosed,
+        b.api_id,
+        suite=slot.issuer.suite,
+    )
+    return init, signature[1]
+
+
+# ---------------------------------------------------------------------------
+# Verifier
+# ---------------------------------------------------------------------------
+
+
+def verify_statement(
+    statement: Statement,
+    proof_bytes: bytes,
+    context: PresentationContext,
+    disclosed: Sequence[dict[int, int]],
+) -> None:
+    """Check ``proof_bytes`` against ``statement`` and ``context``, given each
+    slot's disclosed message scalars by index; :class:`VerificationError` if
+    anything is off (a malformed proof included)."""
+    try:
+        _verify(statement, proof_bytes, context, disclosed)
+    except VerificationError:
+        raise
+    except ZkAttestError:
+        raise VerificationError("invalid proof") from None
+
+
+def _verify(
+    statement: Statement,
+    proof_bytes: bytes,
+    context: PresentationContext,
+    disclosed: Sequence[dict[int, int]],
+) -> None:
+    if len(disclosed) != len(statement.credentials):
+        raise VerificationError("invalid proof")
+    for values, slot in zip(disclosed, statement.credentials, strict=True):
+        if set(values) != set(slot.disclosed):
+            raise VerificationError("invalid proof")
+    # Parsed in full (lengths first, before any curve arithmetic), then absorbed
+    # in the order the prover absorbed it.
+    proof = PresentationProof.from_bytes(proof_bytes, statement)
+    gadgets = statement.gadgets
+    C: dict[MessageRef, G1] = {}
+    for gadget, parts in zip(gadgets, proof.parts, strict=True):
+        C.update(gadget.commitments(parts))
+    P = Bases(*pedersen_generators(get_backend()))
+    transcript = _transcript(statement, context)
+    for gadget, parts in zip(gadgets, proof.parts, strict=True):  # COMMIT
+        for part in _of(gadget, parts, Phase.COMMIT):
+            for point in part:
+                transcript.append_point(labels.COMMITMENT, point)
+    for gadget, parts in zip(gadgets, proof.parts, strict=True):  # SUBPROOF
+        gadget.verify_subproof(transcript, C, P, _of(gadget, parts, Phase.SUBPROOF))
+    for gadget, parts in zip(gadgets, proof.parts, strict=True):  # FIRST
+        for point in gadget.first_move(parts):
+            transcript.append_point(labels.COMMITMENT, point)
+    parsed = [core.octets_to_proof(octets) for octets in proof.bbs]
+    params = [_bbs(slot) for slot in statement.credentials]
+    for i in range(1, len(parsed)):
+        slot, b = statement.credentials[i], params[i]
+        messages = [disclosed[i][j] for j in b.disclosed]
+        init = core.proof_verify_init(
+            slot.issuer.public_key,
+            parsed[i],
+            b.generators,
+            slot.schema.header,
+            messages,
+            b.disclosed,
+            b.api_id,
+            suite=slot.issuer.suite,
+        )
+        _absorb_init(transcript, init, messages, b)
+    ph = transcript.digest(labels.PRESENTATION_HEADER)
+
+    first, b0 = statement.credentials[0], params[0]
+    bbs = core.core_proof_verify(
+        first.issuer.public_key,
+        proof.bbs[0],
+        b0.generators,
+        first.schema.header,
+        ph,
+        [disclosed[0][j] for j in b0.disclosed],
+        b0.disclosed,
+        b0.api_id,
+        suite=first.issuer.suite,
+    )
+    c = bbs.c
+    m_hat = {MessageRef(0, j): v for j, v in bbs.m_hat.items()}
+    for i in range(1, len(parsed)):
+        # Slots 2..n answer slot 1's challenge, and their signatures must hold.
+        slot, b = statement.credentials[i], params[i]
+        if parsed[i].c != c:
+            raise VerificationError("invalid proof")
+        core.proof_pairing_check(slot.issuer.public_key, parsed[i])
+        m_hat.update(
+            {MessageRef(i, j): v for j, v in zip(b.undisclosed, parsed[i].m_hat, strict=True)}
+        )
+    responses: dict[Var, int] = {Var("m", ref): m_hat[ref] for ref in statement.committed}
+    relations = []
+    T: list[G1] = []
+    for gadget, parts in zip(gadgets, proof.parts, strict=True):
+        responses.update(gadget.responses(parts))
+        relations += gadget.relations(C, P)
+        T += [p for part in _of(gadget, parts, Phase.FIRST) for p in part]
+    verify_linear(relations, T, responses, c)
+    for gadget, parts in zip(gadgets, proof.parts, strict=True):
+        gadget.check(c, C, P, parts)

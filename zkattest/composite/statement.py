@@ -1,0 +1,240 @@
+r"""The statement a presentation proves, and the compiler from circuits to it.
+
+A :class:`Statement` is typed data, the same for prover and verifier::
+
+    PK{((A_i, e_i, (m_ij)_{j hidden})_i, (γ_k)_k) :
+         ∧_i BBS(W_i; header_i; m_i1..m_iL_i)        one per credential slot
+       ∧ ∧_gadgets  (openings, range, !=, in)        on commitments to hidden m_ij }
+
+Each :class:`CredentialSlot` names its issuer key and schema, the messages it
+discloses (a value the verifier fixes, from ``==``, or one the holder reveals)
+and the hidden messages committed to for the gadgets
+(:mod:`zkattest.composite.gadgets`), which refer to messages by
+:class:`~zkattest.composite.gadgets.MessageRef`. One Fiat–Shamir challenge
+answers every part (``docs/notes/composite-proofs.md`` has the argument).
+
+:func:`compile_circuit` turns a circuit, its issuer and a date into a
+one-credential statement; each operator's gadgets come from one table,
+:data:`OPERATORS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from zkattest.circuits import Circuit, ResolvedPredicate
+from zkattest.composite.gadgets import (
+    Gadget,
+    MessageRef,
+    NotEqual,
+    Opening,
+    Range,
+    RangeBound,
+    SetMembership,
+)
+from zkattest.credentials import IssuerPublicKey
+from zkattest.errors import InvalidInputError
+from zkattest.hazmat.curve import G1_BYTES, SCALAR_BYTES
+from zkattest.schema import AttributeType, EnumType, Schema
+
+__all__ = [
+    "OPERATORS",
+    "CredentialSlot",
+    "Statement",
+    "compile_circuit",
+    "holds",
+]
+
+
+@dataclass(frozen=True)
+class CredentialSlot:
+    """One credential of a statement.
+
+    ``disclosed`` maps each disclosed message index to the scalar the verifier
+    fixes (``==`` a public value) or ``None`` (the holder reveals it);
+    ``committed`` lists, ascending, the hidden messages the gadgets read;
+    ``clear`` the predicates on disclosed messages, checked in the clear.
+    """
+
+    issuer: IssuerPublicKey
+    schema: Schema
+    disclosed: Mapping[int, int | None]
+    committed: tuple[int, ...]
+    clear: tuple[ResolvedPredicate, ...] = ()
+
+    def __post_init__(self) -> None:
+        L = len(self.schema.attributes)
+        if not all(0 <= i < L for i in (*self.disclosed, *self.committed)):
+            raise InvalidInputError("a message index is outside the schema")
+        if set(self.disclosed) & set(self.committed):
+            raise InvalidInputError("a message is both disclosed and committed to")
+        if list(self.committed) != sorted(set(self.committed)):
+            raise InvalidInputError("committed messages must be distinct and ascending")
+
+    @property
+    def L(self) -> int:
+        """The number of signed messages."""
+        return len(self.schema.attributes)
+
+    @property
+    def bbs_proof_size(self) -> int:
+        """The BBS proof's length: 3 points, e^, r1^, r3^, c and one m^ per hidden message."""
+        return 3 * G1_BYTES + (4 + self.L - len(self.disclosed)) * SCALAR_BYTES
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Credential slots and the gadgets on their committed messages.
+
+    ``gadgets`` run in this order: one :class:`Opening` per committed message
+    (slot order, then message order), then range proofs, inequalities and set
+    memberships, as :func:`compile_circuit` makes them; the wire and the
+    transcript follow it.
+    """
+
+    credentials: tuple[CredentialSlot, ...]
+    gadgets: tuple[Gadget, ...]
+
+    def __post_init__(self) -> None:
+        if not self.credentials:
+            raise InvalidInputError("a statement needs at least one credential")
+        openings = [g.ref for g in self.gadgets if isinstance(g, Opening)]
+        if openings != self.committed:
+            raise InvalidInputError("one opening per committed message, in order")
+
+    @property
+    def committed(self) -> list[MessageRef]:
+        """Every committed message, slot by slot."""
+        return [MessageRef(i, k) for i, slot in enumerate(self.credentials) for k in slot.committed]
+
+    @classmethod
+    def build(
+        cls, credentials: tuple[CredentialSlot, ...], parts: list[RangeBound | Gadget]
+    ) -> Statement:
+        """The statement with openings for every committed message, ``parts``'
+        range bounds aggregated into range proofs, and the remaining gadgets in
+        kind order (inequalities, then set memberships), each kind in the order given."""
+        committed = [MessageRef(i, k) for i, slot in enumerate(credentials) for k in slot.committed]
+        bounds = [p for p in parts if isinstance(p, RangeBound)]
+        not_equal = [
+            NotEqual(p.ref, p.value, ordinal)
+            for ordinal, p in enumerate(p for p in parts if isinstance(p, NotEqual))
+        ]
+        sets = [p for p in parts if isinstance(p, SetMembership)]
+        gadgets: list[Gadget] = [Opening(ref) for ref in committed]
+        gadgets += Range.group(bounds)
+        gadgets += not_equal
+        gadgets += sets
+        return cls(credentials, tuple(gadgets))
+
+
+def holds(p: ResolvedPredicate, m: int) -> bool:
+    """Whether the message scalar ``m`` satisfies ``p``."""
+    v = p.values
+    return {
+        ">=": lambda: m >= v[0],
+        "<=": lambda: m <= v[0],
+        "between": lambda: v[0] <= m <= v[1],
+        "==": lambda: m == v[0],
+        "!=": lambda: m != v[0],
+        "in": lambda: m in v,
+        "not_in": lambda: m not in v,
+    }[p.op]()
+
+
+# ---------------------------------------------------------------------------
+# The compiler
+# ---------------------------------------------------------------------------
+
+#: What a predicate on a hidden message becomes. ``==`` is not here: a message
+#: compared with a public value is disclosed, and the verifier supplies the value.
+Operator = Callable[[ResolvedPredicate, MessageRef, AttributeType], list[RangeBound | Gadget]]
+
+
+def _at_least(p: ResolvedPredicate, ref: MessageRef, _: AttributeType) -> list[RangeBound | Gadget]:
+    return [RangeBound(ref, "ge", p.values[0], p.bits)] if p.bits is not None else []
+
+
+def _at_most(p: ResolvedPredicate, ref: MessageRef, _: AttributeType) -> list[RangeBound | Gadget]:
+    return [RangeBound(ref, "le", p.values[-1], p.bits)] if p.bits is not None else []
+
+
+def _not_in(p: ResolvedPredicate, ref: MessageRef, _: AttributeType) -> list[RangeBound | Gadget]:
+    return [NotEqual(ref, v, 0) for v in p.values]
+
+
+def _in(p: ResolvedPredicate, ref: MessageRef, kind: AttributeType) -> list[RangeBound | Gadget]:
+    if isinstance(kind, EnumType):
+        # The issuer signs only codes of the enum, so "in S" is "not_in" its
+        # complement: cheaper whenever the complement is smaller.
+        complement = sorted({c for _, c in kind.values} - set(p.values))
+        if len(complement) < len(p.values):
+            return [NotEqual(ref, v, 0) for v in complement]
+    return [SetMembership(ref, p.values)]
+
+
+OPERATORS: Mapping[str, Operator] = {
+    ">=": _at_least,
+    "<=": _at_most,
+    "between": lambda p, ref, kind: _at_least(p, ref, kind) + _at_most(p, ref, kind),
+    "!=": _not_in,
+    "not_in": _not_in,
+    "in": _in,
+}
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A circuit compiled on one date, before its issuer is known."""
+
+    disclosed: Mapping[int, int | None]
+    committed: tuple[int, ...]
+    clear: tuple[ResolvedPredicate, ...]
+    parts: tuple[RangeBound | Gadget, ...]
+
+
+_compiled: dict[tuple[str, bytes, dt.date, int], _Compiled] = {}
+
+
+def _compile(circuit: Circuit, today: dt.date, horizon_days: int) -> _Compiled:
+    """The issuer-free part of :func:`compile_circuit`, memoized (it is never modified)."""
+    key = (circuit.id, circuit.circuit_hash, today, horizon_days)
+    done = _compiled.get(key)
+    if done is not None:
+        return done
+    schema = circuit.schema
+    resolved = circuit.resolve(today, horizon_days=horizon_days)
+    disclosed: dict[int, int | None] = {i: None for i in circuit.disclosed_indexes}
+    for p in resolved:
+        if p.op == "==":
+            disclosed[p.index] = p.values[0]
+    committed: list[int] = []
+    clear: list[ResolvedPredicate] = []
+    parts: list[RangeBound | Gadget] = []
+    for p in resolved:
+        if p.index in disclosed:
+            if p.op != "==" or disclosed[p.index] is None:
+                clear.append(p)
+            continue
+        if p.index not in committed:
+            committed.append(p.index)
+        parts += OPERATORS[p.op](p, MessageRef(0, p.index), schema.attributes[p.index].type)
+    done = _Compiled(disclosed, tuple(sorted(committed)), tuple(clear), tuple(parts))
+    if len(_compiled) >= 1024:
+        _compiled.clear()
+    _compiled[key] = done
+    return done
+
+
+def compile_circuit(
+    circuit: Circuit, issuer: IssuerPublicKey, today: dt.date, horizon_days: int = 0
+) -> Statement:
+    """The one-credential statement ``circuit`` asks of a credential by ``issuer``
+    on ``today``, with the admission horizon resolved into its expiry bound."""
+    compiled = _compile(circuit, today, horizon_days)
+    slot = CredentialSlot(
+        issuer, circuit.schema, compiled.disclosed, compiled.committed, compiled.clear
+    )
+    return Statement.build((slot,), list(compiled.parts))
