@@ -1,0 +1,229 @@
+"""Composite statements over several credentials under one challenge (zkattest.composite).
+
+The built-in circuits read one credential; these statements are built by hand,
+as multi-issuer circuits will build them: a KYC provider's credential and a
+second issuer's, each with its own disclosed and hidden messages and gadgets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+from collections.abc import Callable
+
+import pytest
+
+from tests.conftest import sample_attributes
+from zkattest.composite.engine import PresentationProof, prove_statement, verify_statement
+from zkattest.composite.gadgets import MessageRef, NotEqual, RangeBound, SetMembership
+from zkattest.composite.statement import CredentialSlot, Statement
+from zkattest.context import PresentationContext
+from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
+from zkattest.errors import InvalidInputError, VerificationError
+from zkattest.hazmat.curve import R, use_backend
+from zkattest.schema import DateType, get_schema
+
+SCHEMA = get_schema("investor/v1")
+INDEX = {a.name: i for i, a in enumerate(SCHEMA.attributes)}
+TODAY = dt.date(2026, 11, 21)
+CONTEXT = PresentationContext(
+    circuit_id="two_credentials",
+    circuit_hash=b"\x11" * 32,
+    verifier_domain="exchange.example",
+    nonce=b"\x07" * 32,
+    wallet_address="0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
+    chain_id=1,
+    today=TODAY,
+    horizon_days=0,
+)
+INVESTOR_TYPE = INDEX["investor_type"]
+US = 840
+
+
+def seeded(seed: int) -> Callable[[], int]:
+    own = random.Random(seed)
+    return lambda: own.randrange(1, R)
+
+
+@pytest.fixture(scope="module")
+def kyc() -> IssuerSecretKey:
+    return IssuerSecretKey.generate()
+
+
+@pytest.fixture(scope="module")
+def verifier_firm() -> IssuerSecretKey:
+    return IssuerSecretKey.generate()
+
+
+def issue(issuer: IssuerSecretKey, **overrides: object) -> Credential:
+    return issue_credential(issuer, SCHEMA, sample_attributes(**overrides), today=TODAY)
+
+
+def statement(first: IssuerSecretKey, second: IssuerSecretKey) -> Statement:
+    """Credential 1: kyc_level >= 2, not expired, country not the US.
+    Credential 2: investor_type disclosed, securities_owned >= $100M, basis in a set."""
+    date = DateType()
+    kyc_level, expiry, country = INDEX["kyc_level"], INDEX["expiry_date"], INDEX["country"]
+    owned, basis = INDEX["securities_owned_usd"], INDEX["accreditation_basis"]
+    slots = (
+        CredentialSlot(first.public_key(), SCHEMA, {}, tuple(sorted((kyc_level, expiry, country)))),
+        CredentialSlot(second.public_key(), SCHEMA, {INVESTOR_TYPE: None}, (owned, basis)),
+    )
+    return Statement.build(
+        slots,
+        [
+            RangeBound(MessageRef(0, kyc_level), "ge", 2, 8),
+            RangeBound(MessageRef(0, expiry), "ge", date.date_to_scalar(TODAY), 16),
+            NotEqual(MessageRef(0, country), US, 0),
+            RangeBound(MessageRef(1, owned), "ge", 100_000_000, 64),
+            SetMembership(MessageRef(1, basis), (4, 5, 6)),
+        ],
+    )
+
+
+def disclosed_of(cred: Credential) -> dict[int, int]:
+    return {INVESTOR_TYPE: cred.message_scalars()[INVESTOR_TYPE]}
+
+
+@pytest.fixture(scope="module")
+def setup(
+    kyc: IssuerSecretKey, verifier_firm: IssuerSecretKey
+) -> tuple[Statement, list[Credential], bytes]:
+    st = statement(kyc, verifier_firm)
+    creds = [
+        issue(kyc),
+        issue(
+            verifier_firm,
+            investor_type="entity",
+            securities_owned_usd=250_000_000,
+            accreditation_basis="regulated_entity",
+        ),
+    ]
+    proof = prove_statement(st, creds, CONTEXT, rng=seeded(1)).to_bytes(st)
+    return st, creds, proof
+
+
+def test_two_credentials_from_two_issuers_verify_under_one_challenge(
+    setup: tuple[Statement, list[Credential], bytes],
+) -> None:
+    st, creds, proof = setup
+    assert len(proof) == PresentationProof.size(st)
+    verify_statement(st, proof, CONTEXT, [{}, disclosed_of(creds[1])])
+    parsed = PresentationProof.from_bytes(proof, st)
+    assert len(parsed.bbs) == 2
+    assert parsed.to_bytes(st) == proof
+    # one challenge: the last 32 bytes of each BBS proof
+    assert parsed.bbs[0][-32:] == parsed.bbs[1][-32:]
+
+
+def test_the_same_inputs_give_the_same_proof(
+    setup: tuple[Statement, list[Credential], bytes],
+) -> None:
+    st, creds, proof = setup
+    assert prove_statement(st, creds, CONTEXT, rng=seeded(1)).to_bytes(st) == proof
+
+
+def test_the_context_binds_every_slot(setup: tuple[Statement, list[Credential], bytes]) -> None:
+    st, creds, proof = setup
+    with pytest.raises(VerificationError):
+        verify_statement(
+            st, proof, dataclasses.replace(CONTEXT, chain_id=5), [{}, disclosed_of(creds[1])]
+        )
+    # the second credential's disclosed value is bound too
+    with pytest.raises(VerificationError):
+        verify_statement(st, proof, CONTEXT, [{}, {INVESTOR_TYPE: 1}])
+
+
+def test_slots_swapped_or_a_slot_from_another_proof_are_refused(
+    setup: tuple[Statement, list[Credential], bytes],
+) -> None:
+    st, creds, proof = setup
+    parsed = PresentationProof.from_bytes(proof, st)
+    # the BBS proofs in the other order, as bytes (their lengths differ by the
+    # disclosed message)
+    first, second = parsed.bbs
+    swapped_bytes = proof[:1] + second + first + proof[1 + len(first) + len(second) :]
+    with pytest.raises(VerificationError):
+        verify_statement(st, swapped_bytes, CONTEXT, [{}, disclosed_of(creds[1])])
+    # and in a statement whose two slots have proofs of one length
+    same = Statement.build(
+        (st.credentials[0], dataclasses.replace(st.credentials[1], disclosed={})), []
+    )
+    both = PresentationProof.from_bytes(
+        prove_statement(same, creds, CONTEXT, rng=seeded(5)).to_bytes(same), same
+    )
+    verify_statement(same, both.to_bytes(same), CONTEXT, [{}, {}])
+    swapped = dataclasses.replace(both, bbs=both.bbs[::-1])
+    with pytest.raises(VerificationError):
+        verify_statement(same, swapped.to_bytes(same), CONTEXT, [{}, {}])
+    # slot 2's BBS proof from another proof of the same statement and credentials
+    other = prove_statement(st, creds, CONTEXT, rng=seeded(2))
+    spliced = dataclasses.replace(parsed, bbs=(parsed.bbs[0], other.bbs[1]))
+    with pytest.raises(VerificationError):
+        verify_statement(st, spliced.to_bytes(st), CONTEXT, [{}, disclosed_of(creds[1])])
+    # ... or from a proof for another context, whose challenge it carries
+    moved = prove_statement(
+        st, creds, dataclasses.replace(CONTEXT, nonce=b"\x08" * 32), rng=seeded(1)
+    )
+    spliced = dataclasses.replace(parsed, bbs=(parsed.bbs[0], moved.bbs[1]))
+    with pytest.raises(VerificationError):
+        verify_statement(st, spliced.to_bytes(st), CONTEXT, [{}, disclosed_of(creds[1])])
+    # one gadget's parts from another proof
+    spliced = dataclasses.replace(parsed, parts=(*parsed.parts[:-1], other.parts[-1]))
+    with pytest.raises(VerificationError):
+        verify_statement(st, spliced.to_bytes(st), CONTEXT, [{}, disclosed_of(creds[1])])
+
+
+def test_the_prover_refuses_credentials_that_do_not_fit_the_slots(
+    setup: tuple[Statement, list[Credential], bytes],
+) -> None:
+    st, creds, _ = setup
+    with pytest.raises(InvalidInputError, match="slot's issuer"):
+        prove_statement(st, [creds[1], creds[0]], CONTEXT, rng=seeded(1))
+    with pytest.raises(InvalidInputError, match="one credential per slot"):
+        prove_statement(st, creds[:1], CONTEXT, rng=seeded(1))
+
+
+def test_a_deviating_prover_with_a_credential_of_an_untrusted_issuer_is_refused(
+    setup: tuple[Statement, list[Credential], bytes],
+) -> None:
+    """The prover controls its randomness and proves slot 2 with a credential
+    of its own key (which it names in the statement it proves); the verifier's
+    statement names the trusted second issuer."""
+    st, creds, _ = setup
+    forger = IssuerSecretKey.generate()
+    own = issue(
+        forger,
+        investor_type="entity",
+        securities_owned_usd=250_000_000,
+        accreditation_basis="regulated_entity",
+    )
+    forged_statement = dataclasses.replace(
+        st,
+        credentials=(
+            st.credentials[0],
+            dataclasses.replace(st.credentials[1], issuer=forger.public_key()),
+        ),
+    )
+    forged = prove_statement(forged_statement, [creds[0], own], CONTEXT, rng=seeded(3))
+    verify_statement(forged_statement, forged.to_bytes(st), CONTEXT, [{}, disclosed_of(own)])
+    with pytest.raises(VerificationError):
+        verify_statement(st, forged.to_bytes(st), CONTEXT, [{}, disclosed_of(own)])
+
+
+def test_two_credentials_on_the_reference_backend(
+    kyc: IssuerSecretKey,
+    verifier_firm: IssuerSecretKey,
+) -> None:
+    with use_backend("py-ecc"):
+        slots = (
+            CredentialSlot(kyc.public_key(), SCHEMA, {}, (INDEX["country"],)),
+            CredentialSlot(verifier_firm.public_key(), SCHEMA, {INVESTOR_TYPE: None}, ()),
+        )
+        st = Statement.build(slots, [NotEqual(MessageRef(0, INDEX["country"]), US, 0)])
+        creds = [issue(kyc), issue(verifier_firm)]
+        proof = prove_statement(st, creds, CONTEXT, rng=seeded(4)).to_bytes(st)
+        verify_statement(st, proof, CONTEXT, [{}, disclosed_of(creds[1])])
+        with pytest.raises(VerificationError):
+            verify_statement(st, proof, CONTEXT, [{}, {INVESTOR_TYPE: 2}])
