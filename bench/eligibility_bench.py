@@ -57,11 +57,18 @@ from _common import (
     print_table,
 )
 
+from zkattest import (
+    Challenge,
+    Credential,
+    IssuerSecretKey,
+    Presentation,
+    issue_credential,
+    prove,
+    verify,
+)
 from zkattest.circuits import get_circuit, load_builtin_circuits
-from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
 from zkattest.errors import BackendError, VerificationError
 from zkattest.hazmat.curve import use_backend
-from zkattest.presentation import Challenge, Presentation, prove, verify
 from zkattest.schema import get_schema
 
 BACKENDS = ("arkworks", "py-ecc")

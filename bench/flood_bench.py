@@ -77,10 +77,9 @@ from service_bench import (
     serve,
 )
 
+from zkattest import Challenge, IssuerSecretKey, Presentation, issue_credential, prove, verify
 from zkattest.circuits import get_circuit
-from zkattest.credentials import IssuerSecretKey, issue_credential
 from zkattest.errors import VerificationError
-from zkattest.presentation import Challenge, Presentation, prove, verify
 from zkattest.schema import get_schema
 
 DEFAULT_CIRCUIT = "accredited_investor_506c"

@@ -10,7 +10,7 @@ port; SQLite in a temporary directory, or ``--database-url``), waits for
    service's, so it happens before anything is timed;
 2. sends ``--warmup`` presentations (untimed: each worker process builds its
    generator tables on its first verification);
-3. runs ``--rounds`` rounds, each: the raw library rate (``zkattest.presentation.verify``
+3. runs ``--rounds`` rounds, each: the raw library rate (``zkattest.verify``
    of those same presentations, in this process, one core, while the service is
    idle), then the timed phase, then the raw rate again. In the timed phase
    ``--concurrency`` clients submit the round's presentations (``POST
@@ -72,10 +72,17 @@ from _common import positive_int
 from eligibility_bench import investor_attributes  # bench/ is sys.path[0] for scripts
 from sqlalchemy.engine import make_url
 
+from zkattest import (
+    Challenge,
+    Credential,
+    IssuerSecretKey,
+    Presentation,
+    issue_credential,
+    prove,
+    verify,
+)
 from zkattest.circuits import get_circuit
-from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
 from zkattest.errors import VerificationError
-from zkattest.presentation import Challenge, Presentation, prove, verify
 from zkattest.schema import get_schema
 
 DEFAULT_CIRCUIT = "accredited_investor_506c"

@@ -19,10 +19,9 @@ import pytest
 
 import zkattest.cli
 from tests.conftest import sample_attributes
+from zkattest import Challenge, IssuerSecretKey, issue_credential, prove
 from zkattest.circuits import CIRCUITS_DIR_ENV, get_circuit
 from zkattest.cli import main
-from zkattest.credentials import IssuerSecretKey, issue_credential
-from zkattest.presentation import Challenge, prove
 from zkattest.schema import get_schema
 
 WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"

@@ -15,11 +15,11 @@ from collections.abc import Callable
 import pytest
 
 from tests.conftest import sample_attributes
+from zkattest import Credential, IssuerSecretKey, issue_credential
 from zkattest.composite.engine import PresentationProof, prove_statement, verify_statement
 from zkattest.composite.gadgets import MessageRef, NotEqual, RangeBound, SetMembership
 from zkattest.composite.statement import CredentialSlot, Statement
 from zkattest.context import PresentationContext
-from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
 from zkattest.errors import InvalidInputError, VerificationError
 from zkattest.hazmat.curve import R, use_backend
 from zkattest.schema import DateType, get_schema

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.conftest import sample_attributes
-from zkattest.credentials import (
+from zkattest import (
     Credential,
     IssuerPublicKey,
     IssuerSecretKey,

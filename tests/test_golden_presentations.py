@@ -15,11 +15,10 @@ from typing import Any
 import pytest
 
 from tests.vectors.presentations import make
+from zkattest import Challenge, Credential, IssuerPublicKey, Presentation, prove, verify
 from zkattest.circuits import load_builtin_circuits
-from zkattest.credentials import Credential, IssuerPublicKey
 from zkattest.errors import VerificationError
 from zkattest.hazmat.curve import use_backend
-from zkattest.presentation import Challenge, Presentation, prove, verify
 
 VECTORS = Path(__file__).parent / "vectors" / "presentations"
 CIRCUITS = sorted(load_builtin_circuits())

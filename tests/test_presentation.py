@@ -14,10 +14,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import sample_attributes
+from zkattest import (
+    Challenge,
+    Credential,
+    IssuerSecretKey,
+    Presentation,
+    issue_credential,
+    prove,
+    verify,
+)
 from zkattest.circuits import get_circuit
-from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
 from zkattest.errors import DecodeError, PolicyError, VerificationError, ZkAttestError
-from zkattest.presentation import Challenge, Presentation, prove, verify
 from zkattest.schema import DATE_EPOCH, DateType, get_schema
 
 SCHEMA = get_schema("investor/v1")
@@ -179,7 +186,7 @@ def deviating_prove(
     horizon were 0 while the transcript still binds the challenge's."""
     import random
 
-    from zkattest import presentation as module
+    from zkattest import holder as module
     from zkattest.hazmat import bulletproofs
     from zkattest.hazmat.curve import R, get_backend
 
@@ -278,7 +285,7 @@ def test_valid_through_is_the_later_of_horizon_and_circuit_bound(
 
 
 def test_the_challenge_carries_its_horizon() -> None:
-    from zkattest.presentation import MAX_HORIZON_DAYS
+    from zkattest.context import MAX_HORIZON_DAYS
 
     assert MAX_HORIZON_DAYS == 365
     circuit = get_circuit("kyc_adult")

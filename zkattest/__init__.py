@@ -20,14 +20,9 @@ Low-level primitives live in :mod:`zkattest.hazmat` and can be misused.
 
 from __future__ import annotations
 
+from zkattest._credential import Credential, IssuerPublicKey
+from zkattest._presentation import Challenge, Presentation, VerifiedPresentation
 from zkattest.circuits import Circuit, get_circuit, load_builtin_circuits
-from zkattest.credentials import (
-    Credential,
-    IssuerPublicKey,
-    IssuerSecretKey,
-    accept_credential,
-    issue_credential,
-)
 from zkattest.errors import (
     BackendError,
     DecodeError,
@@ -37,8 +32,10 @@ from zkattest.errors import (
     VerificationError,
     ZkAttestError,
 )
-from zkattest.presentation import Challenge, Presentation, VerifiedPresentation, prove, verify
+from zkattest.holder import accept_credential, prove
+from zkattest.issuer import IssuerSecretKey, issue_credential
 from zkattest.schema import Schema, get_schema
+from zkattest.verifier import verify
 
 __version__ = "0.1.0"
 

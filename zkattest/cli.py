@@ -46,26 +46,17 @@ from pathlib import Path
 from typing import Final, TextIO, TypeVar
 
 from zkattest import __version__
+from zkattest._credential import Credential, IssuerPublicKey
+from zkattest._presentation import Challenge, Presentation
 from zkattest.circuits import CIRCUITS_DIR_ENV, Circuit, RelativeDate, get_circuit
 from zkattest.context import HORIZON_STEPS, checksum_address, normalize_wallet_address
-from zkattest.credentials import (
-    Credential,
-    IssuerPublicKey,
-    IssuerSecretKey,
-    accept_credential,
-    issue_credential,
-)
 from zkattest.errors import InvalidInputError, PolicyError, VerificationError, ZkAttestError
 from zkattest.hazmat import bbs
 from zkattest.hazmat.curve import BACKEND_NAMES, ENV_VAR, set_backend
-from zkattest.presentation import (
-    Challenge,
-    Presentation,
-    accept_challenge,
-    prove,
-    verify,
-)
+from zkattest.holder import accept_challenge, accept_credential, prove
+from zkattest.issuer import IssuerSecretKey, issue_credential
 from zkattest.schema import EXPIRY_ATTRIBUTE, JsonValue, get_schema
+from zkattest.verifier import verify
 
 _SUITES = {"sha256": bbs.BLS12_381_SHA_256, "shake256": bbs.BLS12_381_SHAKE_256}
 _MAX_INPUT = 1024 * 1024

@@ -12,8 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import sample_attributes
-from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
-from zkattest.presentation import Challenge, prove
+from zkattest import Challenge, Credential, IssuerSecretKey, issue_credential, prove
 from zkattest.schema import get_schema
 from zkattest.service.app import create_app
 from zkattest.service.core.config import Settings

@@ -27,9 +27,8 @@ from sqlalchemy import insert, update
 
 from tests.service.conftest import ADMIN_TOKEN, WALLET, Service, make_settings
 from tests.service.test_operations import SERVE, running
-from zkattest.credentials import IssuerSecretKey, issue_credential
+from zkattest import Challenge, IssuerSecretKey, issue_credential
 from zkattest.errors import DecodeError, ZkAttestError
-from zkattest.presentation import Challenge
 from zkattest.service import admission
 from zkattest.service.app import check_startup, create_app
 from zkattest.service.core.config import ConfigError, load_settings

@@ -210,7 +210,7 @@ def test_whitelist_and_admin(service: Service) -> None:
 
 
 def test_issuers_circuits_health_metrics(service: Service) -> None:
-    from zkattest.credentials import IssuerSecretKey
+    from zkattest import IssuerSecretKey
 
     issuers = service.client.get("/v1/issuers").json()
     assert [i["key_id"] for i in issuers] == [service.issuer.public_key().key_id]

@@ -40,7 +40,7 @@ import pytest
 
 from tests.service.conftest import ADMIN_TOKEN, WALLET, Service
 from tests.service.test_processes import serve
-from zkattest.credentials import IssuerSecretKey
+from zkattest import IssuerSecretKey
 
 PROBLEM = "application/problem+json"
 SCHEME = "adminBearer"

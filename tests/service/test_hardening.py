@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.service.conftest import ADMIN_TOKEN, WALLET, Service, make_settings
-from zkattest.credentials import IssuerSecretKey
+from zkattest import IssuerSecretKey
 from zkattest.service.app import create_app
 from zkattest.service.core.config import ConfigError, Settings, load_settings
 
@@ -329,7 +329,7 @@ def test_a_challenge_is_burned_after_three_refused_presentations(service: Servic
 def test_fewer_refusals_do_not_burn_and_the_limit_is_a_setting(tmp_path: Path) -> None:
     from tests.conftest import sample_attributes
     from tests.service.conftest import Service as Svc
-    from zkattest.credentials import issue_credential
+    from zkattest import issue_credential
     from zkattest.schema import get_schema
 
     issuer = IssuerSecretKey.generate()

@@ -54,8 +54,7 @@ from schemathesis.config import SchemathesisConfig
 
 from tests.conftest import sample_attributes
 from tests.service.conftest import ADMIN_TOKEN, WALLET, make_settings
-from zkattest.credentials import IssuerSecretKey, issue_credential
-from zkattest.presentation import Challenge, prove
+from zkattest import Challenge, IssuerSecretKey, issue_credential, prove
 from zkattest.schema import get_schema
 from zkattest.service.app import create_app
 from zkattest.service.problems import PROBLEM_TYPES

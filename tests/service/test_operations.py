@@ -21,7 +21,7 @@ import pytest
 
 from tests.servers import free_port, running_server
 from tests.service.conftest import WALLET, Service, make_settings
-from zkattest.credentials import IssuerSecretKey
+from zkattest import IssuerSecretKey
 from zkattest.service.core.config import (
     ConfigError,
     Settings,

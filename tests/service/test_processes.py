@@ -26,8 +26,7 @@ import sqlalchemy as sa
 from tests.conftest import sample_attributes
 from tests.servers import running_server
 from tests.service.conftest import WALLET
-from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
-from zkattest.presentation import Challenge, prove
+from zkattest import Challenge, Credential, IssuerSecretKey, issue_credential, prove
 from zkattest.schema import DATE_EPOCH, get_schema
 from zkattest.service.storage.models import Base
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter
 from starlette.responses import JSONResponse
 
 from tests.service.conftest import ADMIN_TOKEN, WALLET, Service
-from zkattest.credentials import IssuerSecretKey
+from zkattest import IssuerSecretKey
 from zkattest.hazmat.bbs import SUITES
 from zkattest.service.api.deps import StateDep
 from zkattest.service.api.json_body import JSONBodyRoute

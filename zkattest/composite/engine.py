@@ -32,10 +32,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from zkattest._credential import Credential
 from zkattest.composite.gadgets import Bases, Field, Gadget, MessageRef, Part, Phase, Var, Witness
 from zkattest.composite.statement import CredentialSlot, Statement
 from zkattest.context import PresentationContext
-from zkattest.credentials import Credential
 from zkattest.errors import DecodeError, InvalidInputError, VerificationError, ZkAttestError
 from zkattest.hazmat import labels
 from zkattest.hazmat.bbs import core

@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from zkattest._credential import IssuerPublicKey
 from zkattest.circuits import Circuit, ResolvedPredicate
 from zkattest.composite.gadgets import (
     Gadget,
@@ -34,7 +35,6 @@ from zkattest.composite.gadgets import (
     RangeBound,
     SetMembership,
 )
-from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import InvalidInputError
 from zkattest.hazmat.curve import G1_BYTES, SCALAR_BYTES
 from zkattest.schema import AttributeType, EnumType, Schema

@@ -28,9 +28,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from zkattest.credentials import IssuerPublicKey
+from zkattest import IssuerPublicKey, Presentation, VerifiedPresentation, verify
 from zkattest.errors import VerificationError, ZkAttestError
-from zkattest.presentation import Presentation, VerifiedPresentation, verify
 from zkattest.schema import canonical_json
 from zkattest.service.api.deps import ServiceState
 from zkattest.service.convert import admission_public, challenge_from_record, issuer_keys

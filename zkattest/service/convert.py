@@ -1,7 +1,7 @@
 """Record ↔ library ↔ API conversions of the service, in one place.
 
 Storage records (:mod:`zkattest.service.storage.records`), the library's wire
-objects (:class:`~zkattest.presentation.Challenge`, issuer keys) and the API's
+objects (:class:`~zkattest.Challenge`, issuer keys) and the API's
 models (:mod:`zkattest.service.schemas`) meet here; routes and the admission
 module use these functions and never import each other.
 """
@@ -13,10 +13,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from zkattest import Challenge, IssuerPublicKey
 from zkattest.codec import utc_text
-from zkattest.credentials import IssuerPublicKey
 from zkattest.hazmat.bbs import SUITES
-from zkattest.presentation import Challenge
 from zkattest.service.schemas import AdmissionPublic
 from zkattest.service.storage.records import AdmissionRecord, ChallengeRecord, IssuerRecord
 

@@ -20,11 +20,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from zkattest import Challenge, Credential, IssuerSecretKey, issue_credential, prove
 from zkattest.circuits import get_circuit, load_builtin_circuits
-from zkattest.credentials import Credential, IssuerSecretKey, issue_credential
 from zkattest.hazmat import bbs
 from zkattest.hazmat.curve import R
-from zkattest.presentation import Challenge, prove
 from zkattest.schema import get_schema
 
 HERE = Path(__file__).parent

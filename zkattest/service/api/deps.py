@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from zkattest.credentials import IssuerPublicKey
+from zkattest import IssuerPublicKey
 from zkattest.service.core.config import Settings
 from zkattest.service.core.limits import RateLimiter, client_key
 from zkattest.service.core.metrics import Metrics

@@ -29,13 +29,13 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from zkattest import IssuerPublicKey
 from zkattest.context import (
     MAX_HORIZON_DAYS,
     normalize_wallet_address,
     parse_horizon_days,
     parse_verifier_domain,
 )
-from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import InvalidInputError, ZkAttestError
 from zkattest.service.core.logs import LogFormat, LogLevel
 from zkattest.service.receipts import parse_audience

@@ -11,10 +11,10 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from zkattest import Challenge
 from zkattest.circuits import get_circuit
 from zkattest.context import normalize_wallet_address
 from zkattest.errors import InvalidInputError
-from zkattest.presentation import Challenge
 from zkattest.service.api.deps import StateDep
 from zkattest.service.api.json_body import JSONBodyRoute
 from zkattest.service.convert import challenge_record

@@ -9,9 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response, status
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from zkattest import __version__
+from zkattest import IssuerPublicKey, __version__
 from zkattest.circuits import load_builtin_circuits
-from zkattest.credentials import IssuerPublicKey
 from zkattest.errors import ZkAttestError
 from zkattest.service.api.deps import AdminDep, StateDep
 from zkattest.service.convert import issuer_public

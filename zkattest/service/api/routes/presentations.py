@@ -12,8 +12,8 @@ from typing import Any
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
+from zkattest import Presentation
 from zkattest.errors import ZkAttestError
-from zkattest.presentation import Presentation
 from zkattest.service import admission
 from zkattest.service.api.deps import StateDep
 from zkattest.service.api.json_body import JSONBodyRoute

@@ -1,29 +1,10 @@
-r"""Eligibility presentations: a BBS proof plus predicate proofs, under one challenge.
+"""The presentation's wire types: the verifier's challenge, the wallet's answer, the result.
 
-Statement (``docs/notes/predicates.md`` has the derivation)::
-
-    PK{(A, e, (m_j)_{j hidden}, (γ_k)_k) :
-         BBS(W; header; m_1..m_L)                          draft-irtf-cfrg-bbs-signatures-09
-       ∧ C_k = m_k·G + γ_k·H                                for each attribute a predicate uses
-       ∧ m_k − t ∈ [0, 2^n) / t − m_k ∈ [0, 2^n)            >=, <=, between (Bulletproofs)
-       ∧ G = a·(C_k − v·G) + b·H                            != v, and not_in as several !=
-       ∧ ∨_{s∈S} C_k − s·G = γ_k·H                          in S (CDS OR-proof) }
-
-``==`` a public value is BBS disclosure of that message with the value supplied
-by the verifier from the circuit, so the presentation never carries it. The
-transcript binds, in order: the context (:class:`~zkattest.context.PresentationContext`),
-the issuer key, the commitments ``C_k``, the range proof, the sigma
-commitments; its digest is the BBS ``presentation_header``, and the BBS
-challenge ``c`` answers every sigma protocol. The opening proof of ``C_k``
-reuses the BBS blinding ``m~_k``, so its response for ``m_k`` is the BBS
-response ``m^_k``: that links each commitment to the signed message.
-
-Wire format of the proof bytes (every length follows from circuit and schema;
-:func:`_layout` is where it is written, and :class:`_PresentationProof` reads and
-writes by it)::
-
-    0x01 || bbs_proof || C_k* || (V_pad* || range_proof)* || T_lin* || γ^_k* || (a^, b^)*
-         || per `in`: T_s* || c_s* (all but the last) || z_s*
+A :class:`Challenge` is what a verifier hands a wallet (everything the proof is
+bound to), a :class:`Presentation` what the wallet sends back (public metadata
+and the proof bytes, :mod:`zkattest.composite.engine`), and a
+:class:`VerifiedPresentation` what the verifier learns from one that verifies.
+Canonical, versioned JSON through :mod:`zkattest.codec`.
 """
 
 from __future__ import annotations
@@ -32,11 +13,11 @@ import base64
 import binascii
 import datetime as dt
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from zkattest.circuits import Circuit, ResolvedPredicate, get_circuit
+from zkattest.circuits import Circuit, get_circuit
 from zkattest.codec import (
     FORMAT_VERSION,
     check_json_object,
@@ -47,50 +28,39 @@ from zkattest.codec import (
     require_fields,
     utc_text,
 )
-from zkattest.composite.engine import prove_statement, verify_statement
-from zkattest.composite.statement import compile_circuit, holds
 from zkattest.context import MAX_HORIZON_DAYS, PresentationContext, normalize_wallet_address
-from zkattest.credentials import Credential, IssuerPublicKey
 from zkattest.errors import (
     DecodeError,
     InvalidInputError,
     PolicyError,
-    VerificationError,
-    ZkAttestError,
-)
-from zkattest.hazmat.sigma import (
-    random_scalar,
 )
 from zkattest.schema import (
-    DATE_EPOCH,
-    EXPIRY_ATTRIBUTE,
-    DateType,
     canonical_json,
 )
 
 __all__ = [
     "MAX_HORIZON_DAYS",
+    "MAX_PROOF_BYTES",
     "Challenge",
     "Presentation",
     "VerifiedPresentation",
-    "accept_challenge",
-    "prove",
-    "verify",
 ]
 
-PROOF_FORMAT = 1
-_TRANSCRIPT_PROTOCOL = b"zkattest/presentation/v1"
+
 _CHALLENGE_TYPE = "zkattest/challenge"
+
+
 _PRESENTATION_TYPE = "zkattest/presentation"
+
+
 _MIN_LIFETIME = dt.timedelta(seconds=1)
+
+
 _MAX_LIFETIME = dt.timedelta(days=1)
-# How far a challenge's `today` may be from the holder's UTC date: time zones,
-# and a challenge issued just before midnight and answered just after.
-_MAX_DATE_SKEW = dt.timedelta(days=1)
+
+
 #: Presentations larger than this are refused before any curve arithmetic.
 MAX_PROOF_BYTES = 64 * 1024
-
-Rng = Callable[[], int]
 
 
 @dataclass(frozen=True)
@@ -349,192 +319,3 @@ class VerifiedPresentation:
     #: horizon_days``. An admission granted on this presentation should end with
     #: this day.
     valid_through: dt.date
-
-
-def _expiry_bound(circuit: Circuit, today: dt.date, horizon_days: int) -> dt.date:
-    """The latest lower bound the circuit, resolved with the horizon, puts on the expiry date."""
-    bounds = [
-        p.values[0]
-        for p in circuit.resolve(today, horizon_days=horizon_days)
-        if p.attribute == EXPIRY_ATTRIBUTE and p.op in (">=", "between")
-    ]
-    return DATE_EPOCH + dt.timedelta(days=max(bounds))
-
-
-def _unsatisfied(p: ResolvedPredicate, challenge: Challenge) -> str:
-    """Why the holder refuses: the predicate, never the credential's value."""
-    horizon = challenge.horizon_days
-    if horizon and p.attribute == EXPIRY_ATTRIBUTE and p.lower is not None:
-        floor = challenge.today + dt.timedelta(days=horizon)
-        if p.lower == DateType().date_to_scalar(floor):
-            return (
-                f"the credential does not satisfy {EXPIRY_ATTRIBUTE} >= today + {horizon} days"
-                " (the challenge's admission horizon)"
-            )
-    return f"the credential does not satisfy {p.attribute} {p.op} the circuit's value"
-
-
-# ---------------------------------------------------------------------------
-# Holder
-# ---------------------------------------------------------------------------
-
-
-def accept_challenge(challenge: Challenge, *, now: dt.datetime | None = None) -> Circuit:
-    """The holder's checks on a challenge before anything is proven; the circuit to prove.
-
-    A wallet that proved whatever it was asked would be an oracle: a verifier
-    choosing ``today`` and the circuit's parameters can bisect a hidden date
-    (a birth date falls in about 14 challenges on ``majority_age`` and
-    ``today``). So the holder answers only what an honest verifier sends, by
-    its own clock ``now`` (timezone-aware; default: the system clock). It
-    refuses with :class:`PolicyError` a challenge that has expired, that is
-    valid for more than one day from ``now`` (the longest lifetime
-    :meth:`Challenge.create` gives), or whose ``today`` is more than one day
-    from ``now``'s UTC date; and, as :meth:`Challenge.circuit` does, an unknown
-    circuit or parameters outside the circuit's declared bounds
-    (:class:`InvalidInputError`) or a circuit hash that does not match
-    (:class:`PolicyError`).
-    """
-    if now is None:
-        now = dt.datetime.now(dt.UTC)
-    elif not isinstance(now, dt.datetime) or now.utcoffset() is None:
-        raise InvalidInputError("now must be a timezone-aware datetime")
-    if now > challenge.expires_at:
-        raise PolicyError("the challenge has expired")
-    if challenge.expires_at - now > _MAX_LIFETIME:
-        raise PolicyError(
-            f"the challenge is valid for more than 1 day from now (until"
-            f" {utc_text(challenge.expires_at)}); a wallet answers only short-lived challenges"
-        )
-    clock_date = now.astimezone(dt.UTC).date()
-    if abs(challenge.today - clock_date) > _MAX_DATE_SKEW:
-        raise PolicyError(
-            f"the challenge's date ({challenge.today}) is more than one day from this wallet's"
-            f" clock ({clock_date}, UTC)"
-        )
-    return challenge.circuit()
-
-
-def prove(
-    credential: Credential,
-    challenge: Challenge,
-    *,
-    rng: Rng | None = None,
-    now: dt.datetime | None = None,
-) -> Presentation:
-    """The holder's recipe: prove the challenge's circuit on ``credential``.
-
-    ``rng`` gives every random scalar of the proof (the BBS proof's included;
-    default: the operating system's CSPRNG), so that fixed inputs give a fixed
-    presentation. ``now`` is the holder's clock (timezone-aware; default: the
-    system clock). Refuses a challenge :func:`accept_challenge` refuses, and with
-    :class:`PolicyError` (naming the predicate, never a value) a credential
-    that does not satisfy the circuit.
-    """
-    draw = rng or random_scalar
-    circuit = accept_challenge(challenge, now=now)
-    if circuit.schema.id != credential.schema.id:
-        raise PolicyError("the circuit is for another credential schema")
-    messages = credential.message_scalars()
-    for p in circuit.resolve(challenge.today, horizon_days=challenge.horizon_days):
-        if not holds(p, messages[p.index]):
-            raise PolicyError(_unsatisfied(p, challenge))
-    statement = compile_circuit(circuit, credential.issuer, challenge.today, challenge.horizon_days)
-    proof = prove_statement(statement, [credential], challenge.context(), rng=draw)
-    slot = statement.credentials[0]
-    disclosed_values = {
-        circuit.schema.attributes[i].name: credential.attributes[circuit.schema.attributes[i].name]
-        for i, fixed in slot.disclosed.items()
-        if fixed is None
-    }
-    return Presentation(
-        challenge_id=challenge.challenge_id,
-        circuit_id=circuit.id,
-        circuit_hash=circuit.circuit_hash,
-        wallet_address=challenge.wallet_address,
-        chain_id=challenge.chain_id,
-        issuer_key_id=credential.issuer.key_id,
-        disclosed=disclosed_values,
-        proof=proof.to_bytes(statement),
-    )
-
-
-# ---------------------------------------------------------------------------
-# Verifier
-# ---------------------------------------------------------------------------
-
-
-def verify(
-    presentation: Presentation,
-    challenge: Challenge,
-    trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey,
-    *,
-    now: dt.datetime | None = None,
-) -> VerifiedPresentation:
-    """The verifier's recipe: check ``presentation`` against its own ``challenge``.
-
-    Raises :class:`VerificationError` for anything that does not verify, from
-    a mismatched field to a malformed or false proof, with no further detail.
-    """
-    try:
-        return _verify(presentation, challenge, trusted_issuers, now)
-    except VerificationError:
-        raise
-    except ZkAttestError:
-        raise VerificationError("presentation refused") from None
-
-
-def _verify(
-    presentation: Presentation,
-    challenge: Challenge,
-    trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey,
-    now: dt.datetime | None,
-) -> VerifiedPresentation:
-    if isinstance(trusted_issuers, IssuerPublicKey):
-        trusted_issuers = {trusted_issuers.key_id: trusted_issuers}
-    issuer = trusted_issuers.get(presentation.issuer_key_id)
-    if issuer is None:
-        raise VerificationError("presentation refused", reason="untrusted_issuer")
-    if (now or dt.datetime.now(dt.UTC)) > challenge.expires_at:
-        raise VerificationError("presentation refused", reason="expired")
-    if (
-        presentation.challenge_id != challenge.challenge_id
-        or presentation.circuit_id != challenge.circuit_id
-        or presentation.circuit_hash != challenge.circuit_hash
-        or presentation.wallet_address != challenge.wallet_address
-        or presentation.chain_id != challenge.chain_id
-    ):
-        raise VerificationError("presentation refused", reason="context_mismatch")
-    if len(presentation.proof) > MAX_PROOF_BYTES:
-        raise VerificationError("presentation refused")
-    circuit = challenge.circuit()
-    schema = circuit.schema
-    statement = compile_circuit(circuit, issuer, challenge.today, challenge.horizon_days)
-    slot = statement.credentials[0]
-
-    # Disclosed values: those the holder reveals, re-encoded, and those the circuit fixes.
-    revealed = {schema.attributes[i].name for i, fixed in slot.disclosed.items() if fixed is None}
-    if set(presentation.disclosed) != revealed:
-        raise VerificationError("presentation refused")
-    disclosed_scalars: dict[int, int] = {}
-    for i, fixed in slot.disclosed.items():
-        if fixed is None:
-            attribute = schema.attributes[i]
-            disclosed_scalars[i] = attribute.encode(
-                presentation.disclosed[attribute.name], issuer.suite
-            )
-        else:
-            disclosed_scalars[i] = fixed
-    for p in slot.clear:
-        if not holds(p, disclosed_scalars[p.index]):
-            raise VerificationError("presentation refused")
-    verify_statement(statement, presentation.proof, challenge.context(), [disclosed_scalars])
-    return VerifiedPresentation(
-        circuit_id=circuit.id,
-        circuit_hash=circuit.circuit_hash,
-        wallet_address=challenge.wallet_address,
-        chain_id=challenge.chain_id,
-        issuer_key_id=issuer.key_id,
-        disclosed=dict(presentation.disclosed),
-        valid_through=_expiry_bound(circuit, challenge.today, challenge.horizon_days),
-    )

@@ -1,0 +1,118 @@
+"""The verifier's operations: check a presentation against its own challenge.
+
+The verifier makes a challenge (:meth:`~zkattest.Challenge.create`), keeps it,
+and checks the wallet's answer with :func:`verify`: the issuer must be trusted,
+the challenge unexpired and matched field by field, the disclosed values those
+the circuit asks for; then the circuit, compiled for the challenge's date and
+horizon (:mod:`zkattest.composite.statement`), is checked by
+:func:`~zkattest.composite.engine.verify_statement`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from zkattest._credential import IssuerPublicKey
+from zkattest._presentation import MAX_PROOF_BYTES, Challenge, Presentation, VerifiedPresentation
+from zkattest.circuits import Circuit
+from zkattest.composite.engine import verify_statement
+from zkattest.composite.statement import compile_circuit, holds
+from zkattest.errors import (
+    VerificationError,
+    ZkAttestError,
+)
+from zkattest.schema import (
+    DATE_EPOCH,
+    EXPIRY_ATTRIBUTE,
+)
+
+__all__ = [
+    "verify",
+]
+
+
+def verify(
+    presentation: Presentation,
+    challenge: Challenge,
+    trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey,
+    *,
+    now: dt.datetime | None = None,
+) -> VerifiedPresentation:
+    """The verifier's recipe: check ``presentation`` against its own ``challenge``.
+
+    Raises :class:`VerificationError` for anything that does not verify, from
+    a mismatched field to a malformed or false proof, with no further detail.
+    """
+    try:
+        return _verify(presentation, challenge, trusted_issuers, now)
+    except VerificationError:
+        raise
+    except ZkAttestError:
+        raise VerificationError("presentation refused") from None
+
+
+def _verify(
+    presentation: Presentation,
+    challenge: Challenge,
+    trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey,
+    now: dt.datetime | None,
+) -> VerifiedPresentation:
+    if isinstance(trusted_issuers, IssuerPublicKey):
+        trusted_issuers = {trusted_issuers.key_id: trusted_issuers}
+    issuer = trusted_issuers.get(presentation.issuer_key_id)
+    if issuer is None:
+        raise VerificationError("presentation refused", reason="untrusted_issuer")
+    if (now or dt.datetime.now(dt.UTC)) > challenge.expires_at:
+        raise VerificationError("presentation refused", reason="expired")
+    if (
+        presentation.challenge_id != challenge.challenge_id
+        or presentation.circuit_id != challenge.circuit_id
+        or presentation.circuit_hash != challenge.circuit_hash
+        or presentation.wallet_address != challenge.wallet_address
+        or presentation.chain_id != challenge.chain_id
+    ):
+        raise VerificationError("presentation refused", reason="context_mismatch")
+    if len(presentation.proof) > MAX_PROOF_BYTES:
+        raise VerificationError("presentation refused")
+    circuit = challenge.circuit()
+    schema = circuit.schema
+    statement = compile_circuit(circuit, issuer, challenge.today, challenge.horizon_days)
+    slot = statement.credentials[0]
+
+    # Disclosed values: those the holder reveals, re-encoded, and those the circuit fixes.
+    revealed = {schema.attributes[i].name for i, fixed in slot.disclosed.items() if fixed is None}
+    if set(presentation.disclosed) != revealed:
+        raise VerificationError("presentation refused")
+    disclosed_scalars: dict[int, int] = {}
+    for i, fixed in slot.disclosed.items():
+        if fixed is None:
+            attribute = schema.attributes[i]
+            disclosed_scalars[i] = attribute.encode(
+                presentation.disclosed[attribute.name], issuer.suite
+            )
+        else:
+            disclosed_scalars[i] = fixed
+    for p in slot.clear:
+        if not holds(p, disclosed_scalars[p.index]):
+            raise VerificationError("presentation refused")
+    verify_statement(statement, presentation.proof, challenge.context(), [disclosed_scalars])
+    return VerifiedPresentation(
+        circuit_id=circuit.id,
+        circuit_hash=circuit.circuit_hash,
+        wallet_address=challenge.wallet_address,
+        chain_id=challenge.chain_id,
+        issuer_key_id=issuer.key_id,
+        disclosed=dict(presentation.disclosed),
+        valid_through=_expiry_bound(circuit, challenge.today, challenge.horizon_days),
+    )
+
+
+def _expiry_bound(circuit: Circuit, today: dt.date, horizon_days: int) -> dt.date:
+    """The latest lower bound the circuit, resolved with the horizon, puts on the expiry date."""
+    bounds = [
+        p.values[0]
+        for p in circuit.resolve(today, horizon_days=horizon_days)
+        if p.attribute == EXPIRY_ATTRIBUTE and p.op in (">=", "between")
+    ]
+    return DATE_EPOCH + dt.timedelta(days=max(bounds))
