@@ -75,7 +75,7 @@ def statement(first: IssuerSecretKey, second: IssuerSecretKey) -> Statement:
         [
             RangeBound(MessageRef(0, kyc_level), "ge", 2, 8),
             RangeBound(MessageRef(0, expiry), "ge", date.date_to_scalar(TODAY), 16),
-            NotEqual(MessageRef(0, country), US, 0),
+            NotEqual(MessageRef(0, country), US),
             RangeBound(MessageRef(1, owned), "ge", 100_000_000, 64),
             SetMembership(MessageRef(1, basis), (4, 5, 6)),
         ],
@@ -221,7 +221,7 @@ def test_two_credentials_on_the_reference_backend(
             CredentialSlot(kyc.public_key(), SCHEMA, {}, (INDEX["country"],)),
             CredentialSlot(verifier_firm.public_key(), SCHEMA, {INVESTOR_TYPE: None}, ()),
         )
-        st = Statement.build(slots, [NotEqual(MessageRef(0, INDEX["country"]), US, 0)])
+        st = Statement.build(slots, [NotEqual(MessageRef(0, INDEX["country"]), US)])
         creds = [issue(kyc), issue(verifier_firm)]
         proof = prove_statement(st, creds, CONTEXT, rng=seeded(4)).to_bytes(st)
         verify_statement(st, proof, CONTEXT, [{}, disclosed_of(creds[1])])

@@ -712,8 +712,8 @@ def test_the_clock_is_the_databases(store: Store) -> None:
 
 
 def test_old_audit_events_are_purged(store: Store) -> None:
-    store.record_event("refused", "invalid", now=NOW - timedelta(days=500))
-    store.record_event("refused", "invalid", now=NOW)
+    store.record_refusal(None, "invalid", now=NOW - timedelta(days=500))
+    store.record_refusal(None, "invalid", now=NOW)
     assert store.purge_audit_events(NOW - timedelta(days=400)) == 1
     assert [e.at for e in store.audit_events()] == [NOW]
 

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from zkattest.errors import VerificationError
 from zkattest.hazmat import bulletproofs
@@ -124,7 +124,17 @@ class Witness:
 
 @dataclass(frozen=True)
 class Gadget:
-    """Base: a gadget with no wire fields, relations or steps of its own."""
+    """Base: a gadget with no wire fields, relations or steps of its own.
+
+    ``order`` places a kind of gadget in a statement (lower first; within a
+    kind, the order the compiler gives); ``ordinal`` is a gadget's position
+    among the statement's gadgets of its kind (set by
+    :meth:`~zkattest.composite.statement.Statement.build`), which names its own
+    witnesses.
+    """
+
+    order: ClassVar[int]
+    ordinal: int = field(default=0, kw_only=True)
 
     def fields(self) -> tuple[Field, ...]:
         """Its wire fields, in order (phases ascending)."""
@@ -195,6 +205,7 @@ class Opening(Gadget):
     holds the signed message, because the response for ``m_k`` is the BBS
     response ``m^_k``. Fields: ``C_k`` (COMMIT), ``T`` (FIRST), ``γ^_k`` (RESPONSE)."""
 
+    order = 0
     ref: MessageRef
 
     def fields(self) -> tuple[Field, ...]:
@@ -245,6 +256,7 @@ class Range(Gadget):
     wire, so the verifier needs no blinding it cannot know).
     Fields: the padding points and the range proof (SUBPROOF)."""
 
+    order = 1
     bits: int
     bounds: tuple[RangeBound, ...]
 
@@ -318,11 +330,11 @@ class Range(Gadget):
 class NotEqual(Gadget):
     """``m ≠ value``: knowledge of ``a = (m − v)^-1`` and ``b = −a·γ`` with
     ``G = a·(C − v·G) + b·H``, which no opening of ``C`` to ``v`` allows.
-    ``ordinal`` names its witnesses. Fields: ``T`` (FIRST), ``a^, b^`` (RESPONSE)."""
+    Fields: ``T`` (FIRST), ``a^, b^`` (RESPONSE)."""
 
+    order = 2
     ref: MessageRef
     value: int
-    ordinal: int
 
     def fields(self) -> tuple[Field, ...]:
         return (Field(Phase.FIRST, "point", 1), Field(Phase.RESPONSE, "scalar", 2))
@@ -354,6 +366,7 @@ class SetMembership(Gadget):
     ``T_s*`` (points), ``c_s*`` but the last (it follows from ``c``), ``z_s*``
     (all RESPONSE)."""
 
+    order = 3
     ref: MessageRef
     members: tuple[int, ...]
 

@@ -20,6 +20,7 @@ one-credential statement; each operator's gadgets come from one table,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -113,20 +114,18 @@ class Statement:
     def build(
         cls, credentials: tuple[CredentialSlot, ...], parts: list[RangeBound | Gadget]
     ) -> Statement:
-        """The statement with openings for every committed message, ``parts``'
-        range bounds aggregated into range proofs, and the remaining gadgets in
-        kind order (inequalities, then set memberships), each kind in the order given."""
+        """The statement with an :class:`Opening` for every committed message,
+        ``parts``' range bounds aggregated into :class:`Range` proofs, and the
+        other gadgets by kind (:attr:`Gadget.order`), each kind in the order
+        given and numbered (:attr:`Gadget.ordinal`)."""
         committed = [MessageRef(i, k) for i, slot in enumerate(credentials) for k in slot.committed]
-        bounds = [p for p in parts if isinstance(p, RangeBound)]
-        not_equal = [
-            NotEqual(p.ref, p.value, ordinal)
-            for ordinal, p in enumerate(p for p in parts if isinstance(p, NotEqual))
-        ]
-        sets = [p for p in parts if isinstance(p, SetMembership)]
         gadgets: list[Gadget] = [Opening(ref) for ref in committed]
-        gadgets += Range.group(bounds)
-        gadgets += not_equal
-        gadgets += sets
+        gadgets += Range.group([p for p in parts if isinstance(p, RangeBound)])
+        numbered: dict[type[Gadget], int] = {}
+        for gadget in sorted((p for p in parts if isinstance(p, Gadget)), key=lambda g: g.order):
+            ordinal = numbered.get(type(gadget), 0)
+            numbered[type(gadget)] = ordinal + 1
+            gadgets.append(dataclasses.replace(gadget, ordinal=ordinal))
         return cls(credentials, tuple(gadgets))
 
 
@@ -162,7 +161,7 @@ def _at_most(p: ResolvedPredicate, ref: MessageRef, _: AttributeType) -> list[Ra
 
 
 def _not_in(p: ResolvedPredicate, ref: MessageRef, _: AttributeType) -> list[RangeBound | Gadget]:
-    return [NotEqual(ref, v, 0) for v in p.values]
+    return [NotEqual(ref, v) for v in p.values]
 
 
 def _in(p: ResolvedPredicate, ref: MessageRef, kind: AttributeType) -> list[RangeBound | Gadget]:
@@ -171,7 +170,7 @@ def _in(p: ResolvedPredicate, ref: MessageRef, kind: AttributeType) -> list[Rang
         # complement: cheaper whenever the complement is smaller.
         complement = sorted({c for _, c in kind.values} - set(p.values))
         if len(complement) < len(p.values):
-            return [NotEqual(ref, v, 0) for v in complement]
+            return [NotEqual(ref, v) for v in complement]
     return [SetMembership(ref, p.values)]
 
 

@@ -521,30 +521,6 @@ class Store:
             )
             return True
 
-    def record_event(
-        self,
-        event: AuditEventName,
-        outcome: str,
-        *,
-        circuit_id: str | None = None,
-        wallet_address: str | None = None,
-        proof_digest: str | None = None,
-        now: datetime | None = None,
-    ) -> None:
-        """Append one audit event (``event`` is one of :data:`AUDIT_EVENTS`)."""
-        at = self._now(now)
-        wallet = None if wallet_address is None else _address(wallet_address)
-        with self._transaction("recording an audit event", write=True) as conn:
-            _audit(
-                conn,
-                at=at,
-                event=event,
-                outcome=outcome,
-                circuit_id=circuit_id,
-                wallet_address=wallet,
-                proof_digest=proof_digest,
-            )
-
     def audit_events(self, *, limit: int = 100) -> list[AuditEventRecord]:
         """The newest ``limit`` audit events, newest first."""
         if type(limit) is not int or not 0 < limit <= 10_000:
@@ -949,7 +925,7 @@ def _audit(
     conn: Connection,
     *,
     at: datetime,
-    event: str,
+    event: AuditEventName,
     outcome: str,
     circuit_id: str | None = None,
     wallet_address: str | None = None,
