@@ -139,12 +139,7 @@ def prove(
             raise PolicyError(_unsatisfied(p, challenge))
     statement = compile_circuit(circuit, credential.issuer, challenge.today, challenge.horizon_days)
     proof = prove_statement(statement, [credential], challenge.context(), rng=draw)
-    slot = statement.credentials[0]
-    disclosed_values = {
-        circuit.schema.attributes[i].name: credential.attributes[circuit.schema.attributes[i].name]
-        for i, fixed in slot.disclosed.items()
-        if fixed is None
-    }
+    disclosed_values = statement.credentials[0].disclosure.reveal(credential.attributes)
     return Presentation(
         challenge_id=challenge.challenge_id,
         circuit_id=circuit.id,

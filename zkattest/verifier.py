@@ -17,7 +17,7 @@ from zkattest._credential import IssuerPublicKey
 from zkattest._presentation import MAX_PROOF_BYTES, Challenge, Presentation, VerifiedPresentation
 from zkattest.circuits import Circuit
 from zkattest.composite.engine import verify_statement
-from zkattest.composite.statement import compile_circuit, holds
+from zkattest.composite.statement import compile_circuit
 from zkattest.errors import (
     VerificationError,
     ZkAttestError,
@@ -76,27 +76,10 @@ def _verify(
     if len(presentation.proof) > MAX_PROOF_BYTES:
         raise VerificationError("presentation refused")
     circuit = challenge.circuit()
-    schema = circuit.schema
     statement = compile_circuit(circuit, issuer, challenge.today, challenge.horizon_days)
-    slot = statement.credentials[0]
-
-    # Disclosed values: those the holder reveals, re-encoded, and those the circuit fixes.
-    revealed = {schema.attributes[i].name for i, fixed in slot.disclosed.items() if fixed is None}
-    if set(presentation.disclosed) != revealed:
-        raise VerificationError("presentation refused")
-    disclosed_scalars: dict[int, int] = {}
-    for i, fixed in slot.disclosed.items():
-        if fixed is None:
-            attribute = schema.attributes[i]
-            disclosed_scalars[i] = attribute.encode(
-                presentation.disclosed[attribute.name], issuer.suite
-            )
-        else:
-            disclosed_scalars[i] = fixed
-    for p in slot.clear:
-        if not holds(p, disclosed_scalars[p.index]):
-            raise VerificationError("presentation refused")
-    verify_statement(statement, presentation.proof, challenge.context(), [disclosed_scalars])
+    disclosure = statement.credentials[0].disclosure
+    disclosed = disclosure.scalars(presentation.disclosed, issuer.suite)
+    verify_statement(statement, presentation.proof, challenge.context(), [disclosed])
     return VerifiedPresentation(
         circuit_id=circuit.id,
         circuit_hash=circuit.circuit_hash,

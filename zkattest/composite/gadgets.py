@@ -10,8 +10,12 @@ proves one thing about those commitments::
     NotEqual(k, v)    PK{(a, b) : G = a·(C_k − v·G) + b·H}   (a = (m_k − v)^-1)
     SetMembership(k)  PK{(γ_k) : ∨_{s∈S} C_k − s·G = γ_k·H}  (CDS OR-proof)
 
-Disclosure is not a gadget on commitments: a disclosed message is checked by
-the BBS proof itself (:class:`~zkattest.composite.statement.CredentialSlot`).
+    Disclosure(slot)  the BBS proof discloses m_j = the verifier's value (``==``) or the
+                      holder's revealed one; predicates on disclosed messages in the clear
+
+:class:`Disclosure` is the one gadget that acts on the BBS proof rather than on
+commitments: the holder reveals with it, the verifier rebuilds and checks the
+disclosed scalars with it, and the BBS proof proves them signed.
 
 A gadget is one class that the prover and the verifier both run, in the
 engine's phases (:mod:`zkattest.composite.engine`): ``COMMIT`` (the
@@ -33,8 +37,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, NamedTuple
 
+from zkattest.circuits import ResolvedPredicate
 from zkattest.errors import VerificationError
 from zkattest.hazmat import bulletproofs
+from zkattest.hazmat.bbs import Ciphersuite
 from zkattest.hazmat.curve import G1, R
 from zkattest.hazmat.sigma import (
     LinearRelation,
@@ -43,9 +49,11 @@ from zkattest.hazmat.sigma import (
     verify_set_membership,
 )
 from zkattest.hazmat.transcript import Transcript
+from zkattest.schema import JsonValue, Schema
 
 __all__ = [
     "Bases",
+    "Disclosure",
     "Field",
     "Gadget",
     "MessageRef",
@@ -57,6 +65,7 @@ __all__ = [
     "SetMembership",
     "Var",
     "Witness",
+    "holds",
 ]
 
 Rng = Callable[[], int]
@@ -402,3 +411,56 @@ class SetMembership(Gadget):
         last = (c - sum(c_branch)) % R
         proof = SetMembershipProof(T, (*c_branch, last), z)
         verify_set_membership(C[self.ref], self.members, proof, c, P.G, P.H)
+
+
+def holds(p: ResolvedPredicate, m: int) -> bool:
+    """Whether the message scalar ``m`` satisfies ``p``."""
+    v = p.values
+    return {
+        ">=": lambda: m >= v[0],
+        "<=": lambda: m <= v[0],
+        "between": lambda: v[0] <= m <= v[1],
+        "==": lambda: m == v[0],
+        "!=": lambda: m != v[0],
+        "in": lambda: m in v,
+        "not_in": lambda: m not in v,
+    }[p.op]()
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """The messages of one credential slot that its BBS proof discloses.
+
+    ``disclosed`` maps a message index to the scalar the verifier fixes (``==``
+    a public value: the presentation does not carry it) or ``None`` (the
+    holder reveals the attribute's value); ``clear`` holds the predicates on
+    disclosed messages, which the verifier checks in the clear.
+    """
+
+    schema: Schema
+    disclosed: Mapping[int, int | None]
+    clear: tuple[ResolvedPredicate, ...] = ()
+
+    def reveal(self, attributes: Mapping[str, JsonValue]) -> dict[str, JsonValue]:
+        """The holder: the attribute values it reveals, by name."""
+        names = [self.schema.attributes[i].name for i, v in self.disclosed.items() if v is None]
+        return {name: attributes[name] for name in names}
+
+    def scalars(self, revealed: Mapping[str, Any], suite: Ciphersuite) -> dict[int, int]:
+        """The verifier: every disclosed message's scalar, from the holder's
+        revealed values (re-encoded) and the fixed ones; :class:`VerificationError`
+        if the revealed names differ from the statement's or a clear predicate fails."""
+        names = {self.schema.attributes[i].name for i, v in self.disclosed.items() if v is None}
+        if set(revealed) != names:
+            raise VerificationError("presentation refused")
+        scalars: dict[int, int] = {}
+        for i, fixed in self.disclosed.items():
+            if fixed is None:
+                attribute = self.schema.attributes[i]
+                scalars[i] = attribute.encode(revealed[attribute.name], suite)
+            else:
+                scalars[i] = fixed
+        for p in self.clear:
+            if not holds(p, scalars[p.index]):
+                raise VerificationError("presentation refused")
+        return scalars

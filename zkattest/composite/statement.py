@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from zkattest._credential import IssuerPublicKey
 from zkattest.circuits import Circuit, ResolvedPredicate
 from zkattest.composite.gadgets import (
+    Disclosure,
     Gadget,
     MessageRef,
     NotEqual,
@@ -35,6 +36,7 @@ from zkattest.composite.gadgets import (
     Range,
     RangeBound,
     SetMembership,
+    holds,
 )
 from zkattest.errors import InvalidInputError
 from zkattest.hazmat.curve import G1_BYTES, SCALAR_BYTES
@@ -73,6 +75,11 @@ class CredentialSlot:
             raise InvalidInputError("a message is both disclosed and committed to")
         if list(self.committed) != sorted(set(self.committed)):
             raise InvalidInputError("committed messages must be distinct and ascending")
+
+    @property
+    def disclosure(self) -> Disclosure:
+        """The disclosure gadget of this slot, run by both sides."""
+        return Disclosure(self.schema, self.disclosed, self.clear)
 
     @property
     def L(self) -> int:
@@ -127,20 +134,6 @@ class Statement:
             numbered[type(gadget)] = ordinal + 1
             gadgets.append(dataclasses.replace(gadget, ordinal=ordinal))
         return cls(credentials, tuple(gadgets))
-
-
-def holds(p: ResolvedPredicate, m: int) -> bool:
-    """Whether the message scalar ``m`` satisfies ``p``."""
-    v = p.values
-    return {
-        ">=": lambda: m >= v[0],
-        "<=": lambda: m <= v[0],
-        "between": lambda: v[0] <= m <= v[1],
-        "==": lambda: m == v[0],
-        "!=": lambda: m != v[0],
-        "in": lambda: m in v,
-        "not_in": lambda: m not in v,
-    }[p.op]()
 
 
 # ---------------------------------------------------------------------------
