@@ -41,7 +41,7 @@ from zkattest.hazmat import labels
 from zkattest.hazmat.bbs import core
 from zkattest.hazmat.curve import G1, G1_BYTES, SCALAR_BYTES, R, get_backend, scalar_to_bytes
 from zkattest.hazmat.pedersen import pedersen_generators
-from zkattest.hazmat.sigma import LinearProver, SetMembershipProver, verify_linear
+from zkattest.hazmat.sigma import LinearProver, verify_linear
 from zkattest.hazmat.transcript import Transcript
 from zkattest.schema import typed_api_id
 
@@ -244,15 +244,13 @@ def prove_statement(
         rng=rng,
     )
     T = iter(linear.commitments())
-    own: list[SetMembershipProver | None] = []
+    states: list[object] = []
     for g, gadget in enumerate(gadgets):  # FIRST
         first = _fill(gadget, Phase.FIRST, T)
         parts[g] += first
-        own.append(gadget.start(C, w, P, rng))
-        mine = own[g]
-        for point in [p for part in first for p in part] + (
-            mine.commitments() if mine is not None else []
-        ):
+        state, own = gadget.start(C, w, P, rng)
+        states.append(state)
+        for point in [p for part in first for p in part] + own:
             transcript.append_point(labels.COMMITMENT, point)
 
     inits: list[tuple[core.ProofInitResult, int, _Bbs, list[int]]] = []
@@ -282,7 +280,7 @@ def prove_statement(
     )
     responses = linear.responses(c)
     for g, gadget in enumerate(gadgets):  # RESPONSE
-        parts[g] += gadget.respond(c, responses, own[g])
+        parts[g] += gadget.respond(c, responses, states[g])
     return PresentationProof(bbs, tuple(tuple(p) for p in parts))
 
 

@@ -96,10 +96,11 @@ class MessageRef(NamedTuple):
 
 
 class Var(NamedTuple):
-    """A witness of the linear relations: ``role`` (``m`` message, ``g`` its
-    Pedersen blinding, ``a``/``b`` an inequality's) of ``key``."""
+    """A witness of the linear relations: ``role`` (``m`` a message, ``g`` its
+    Pedersen blinding; a gadget names its own, e.g. ``a``, ``b`` of an
+    inequality) of ``key`` (a message, or the gadget's ordinal)."""
 
-    role: Literal["m", "g", "a", "b"]
+    role: str
     key: MessageRef | int
 
     def __str__(self) -> str:
@@ -123,12 +124,16 @@ class Field(NamedTuple):
     n: int
 
 
-@dataclass
+@dataclass(frozen=True, slots=True, repr=False)
 class Witness:
-    """What the prover knows about the committed messages."""
+    """What the prover knows about the committed messages: their values and
+    Pedersen blindings (secrets: the ``repr`` shows neither)."""
 
     values: Mapping[MessageRef, int]
     gamma: Mapping[MessageRef, int]
+
+    def __repr__(self) -> str:
+        return f"Witness(<{len(self.values)} committed messages>)"
 
 
 @dataclass(frozen=True)
@@ -179,13 +184,12 @@ class Gadget:
 
     def start(
         self, C: Mapping[MessageRef, G1], w: Witness, P: Bases, draw: Rng
-    ) -> SetMembershipProver | None:
-        """Begin a first move of its own (beyond linear relations)."""
-        return None
+    ) -> tuple[object, list[G1]]:
+        """Begin a first move of its own (beyond linear relations): the state
+        :meth:`respond` is given, and the points to absorb."""
+        return None, []
 
-    def respond(
-        self, c: int, responses: Mapping[Var, int], own: SetMembershipProver | None
-    ) -> tuple[Part, ...]:
+    def respond(self, c: int, responses: Mapping[Var, int], state: object) -> tuple[Part, ...]:
         """Its ``RESPONSE`` fields."""
         return ()
 
@@ -238,9 +242,7 @@ class Opening(Gadget):
     def commit(self, C: Mapping[MessageRef, G1]) -> tuple[Part, ...]:
         return ((C[self.ref],),)
 
-    def respond(
-        self, c: int, responses: Mapping[Var, int], own: SetMembershipProver | None
-    ) -> tuple[Part, ...]:
+    def respond(self, c: int, responses: Mapping[Var, int], state: object) -> tuple[Part, ...]:
         return ((responses[Var("g", self.ref)],),)
 
     def responses(self, parts: Sequence[Part]) -> dict[Var, int]:
@@ -357,9 +359,7 @@ class NotEqual(Gadget):
         a = pow(w.values[self.ref] - self.value, -1, R)
         return {Var("a", self.ordinal): a, Var("b", self.ordinal): -a * w.gamma[self.ref] % R}
 
-    def respond(
-        self, c: int, responses: Mapping[Var, int], own: SetMembershipProver | None
-    ) -> tuple[Part, ...]:
+    def respond(self, c: int, responses: Mapping[Var, int], state: object) -> tuple[Part, ...]:
         return ((responses[Var("a", self.ordinal)], responses[Var("b", self.ordinal)]),)
 
     def responses(self, parts: Sequence[Part]) -> dict[Var, int]:
@@ -392,16 +392,16 @@ class SetMembership(Gadget):
 
     def start(
         self, C: Mapping[MessageRef, G1], w: Witness, P: Bases, draw: Rng
-    ) -> SetMembershipProver | None:
-        return SetMembershipProver(
+    ) -> tuple[object, list[G1]]:
+        prover = SetMembershipProver(
             C[self.ref], w.values[self.ref], w.gamma[self.ref], self.members, P.G, P.H, rng=draw
         )
+        return prover, prover.commitments()
 
-    def respond(
-        self, c: int, responses: Mapping[Var, int], own: SetMembershipProver | None
-    ) -> tuple[Part, ...]:
-        assert own is not None  # noqa: S101 - start() made it
-        proof = own.finish(c)
+    def respond(self, c: int, responses: Mapping[Var, int], state: object) -> tuple[Part, ...]:
+        if not isinstance(state, SetMembershipProver):
+            raise TypeError("respond() takes the state start() returned")
+        proof = state.finish(c)
         return (tuple(proof.T), tuple(proof.c_branch[:-1]), tuple(proof.z))
 
     def check(self, c: int, C: Mapping[MessageRef, G1], P: Bases, parts: Sequence[Part]) -> None:
