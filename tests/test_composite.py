@@ -227,3 +227,15 @@ def test_two_credentials_on_the_reference_backend(
         verify_statement(st, proof, CONTEXT, [{}, disclosed_of(creds[1])])
         with pytest.raises(VerificationError):
             verify_statement(st, proof, CONTEXT, [{}, {INVESTOR_TYPE: 2}])
+
+
+def test_every_operator_an_attribute_type_declares_has_a_compiler_entry() -> None:
+    """``==`` is disclosure; every other operator an attribute type supports
+    compiles through one entry of OPERATORS."""
+    from zkattest.composite.statement import OPERATORS
+    from zkattest.schema import AttributeType
+
+    kinds = AttributeType.__subclasses__()
+    assert len(kinds) >= 5  # uint, date, enum, bool, text
+    declared = {op for kind in kinds for op in kind.operators}
+    assert declared - {"=="} == set(OPERATORS)
