@@ -239,3 +239,35 @@ def test_every_operator_an_attribute_type_declares_has_a_compiler_entry() -> Non
     assert len(kinds) >= 5  # uint, date, enum, bool, text
     declared = {op for kind in kinds for op in kind.operators}
     assert declared - {"=="} == set(OPERATORS)
+
+
+def test_a_deviating_prover_committing_to_another_value_than_the_signed_one_is_refused(
+    setup: tuple[Statement, list[Credential], bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second slot's credential holds $250M of securities; a prover with
+    its own randomness commits to $150M instead (which satisfies the range just
+    as well) while its BBS proof shows the signed message: the opening's
+    response then differs from the BBS response, and the proof is refused. The
+    same steps with the true value verify, so the refusal is the lie's."""
+    from zkattest.composite import engine
+    from zkattest.composite.gadgets import Witness
+
+    st, creds, _ = setup
+    owned = MessageRef(1, INDEX["securities_owned_usd"])
+
+    def lying(value: int) -> Callable[..., Witness]:
+        def make(values: dict[MessageRef, int], gamma: dict[MessageRef, int]) -> Witness:
+            return Witness({**values, owned: value}, gamma)
+
+        return make
+
+    disclosed = [{}, disclosed_of(creds[1])]
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "Witness", lying(150_000_000))
+        forged = prove_statement(st, creds, CONTEXT, rng=seeded(6)).to_bytes(st)
+    with pytest.raises(VerificationError):
+        verify_statement(st, forged, CONTEXT, disclosed)
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "Witness", lying(250_000_000))
+        honest = prove_statement(st, creds, CONTEXT, rng=seeded(6)).to_bytes(st)
+    verify_statement(st, honest, CONTEXT, disclosed)
