@@ -271,3 +271,127 @@ def test_a_deviating_prover_committing_to_another_value_than_the_signed_one_is_r
         patch.setattr(engine, "Witness", lying(250_000_000))
         honest = prove_statement(st, creds, CONTEXT, rng=seeded(6)).to_bytes(st)
     verify_statement(st, honest, CONTEXT, disclosed)
+
+
+def test_the_verifier_enforces_fixed_disclosed_values_and_the_prover_refuses_them(
+    setup: tuple[Statement, list[Credential], bytes],
+) -> None:
+    """Slot 2 asks investor_type == individual (1), a value the verifier fixes;
+    the credential holds entity (2)."""
+    from zkattest.errors import PolicyError
+
+    st, creds, _ = setup
+    revealed = st.credentials[1]
+    fixed = dataclasses.replace(revealed, disclosed={INVESTOR_TYPE: 1})
+    asks_individual = Statement.build((st.credentials[0], fixed), [])
+    with pytest.raises(PolicyError, match="disclosed messages"):
+        prove_statement(asks_individual, creds, CONTEXT, rng=seeded(7))
+    # a prover that skips that check proves the revealed-value statement
+    as_revealed = Statement.build((st.credentials[0], revealed), [])
+    proof = prove_statement(as_revealed, creds, CONTEXT, rng=seeded(7)).to_bytes(as_revealed)
+    verify_statement(as_revealed, proof, CONTEXT, [{}, {INVESTOR_TYPE: 2}])
+    for values in ({INVESTOR_TYPE: 2}, {INVESTOR_TYPE: 1}):
+        with pytest.raises(VerificationError):
+            verify_statement(asks_individual, proof, CONTEXT, [{}, values])
+
+
+def test_a_statement_is_checked_when_it_is_built(kyc: IssuerSecretKey) -> None:
+    slot = CredentialSlot(kyc.public_key(), SCHEMA, {}, (INDEX["country"],))
+    country = MessageRef(0, INDEX["country"])
+    for parts, message in [
+        ([NotEqual(MessageRef(0, INDEX["kyc_level"]), 1)], "not committed"),
+        ([NotEqual(MessageRef(1, INDEX["country"]), 1)], "not committed"),
+        ([NotEqual(country, 1), NotEqual(country, 2, ordinal=0)], None),  # build numbers them
+    ]:
+        if message is None:
+            Statement.build((slot,), parts)
+        else:
+            with pytest.raises(InvalidInputError, match=message):
+                Statement.build((slot,), parts)
+    opening = Statement.build((slot,), []).gadgets
+    with pytest.raises(InvalidInputError, match="share an ordinal"):
+        Statement((slot,), (*opening, NotEqual(country, 1), NotEqual(country, 2)))
+    with pytest.raises(InvalidInputError, match="at least one member"):
+        SetMembership(country, ())
+    with pytest.raises(InvalidInputError, match="distinct"):
+        SetMembership(country, (1, 1))
+    with pytest.raises(InvalidInputError, match="side"):
+        Statement.build((slot,), [RangeBound(country, "gt", 1, 16)])  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="width"):
+        Statement.build((slot,), [RangeBound(country, "ge", 1, 12)])
+    with pytest.raises(InvalidInputError, match="scalar"):
+        NotEqual(country, R)
+    with pytest.raises(InvalidInputError, match="outside the schema"):
+        CredentialSlot(kyc.public_key(), SCHEMA, {}, (len(SCHEMA.attributes),))
+
+
+def test_compiled_statements_cannot_be_changed() -> None:
+    from zkattest.circuits import get_circuit
+    from zkattest.composite.statement import compile_circuit
+
+    key = IssuerSecretKey(b"\x02" * 32).public_key()
+    statement = compile_circuit(get_circuit("kyc_adult"), key, TODAY)
+    with pytest.raises(TypeError):
+        statement.credentials[0].disclosed[INVESTOR_TYPE] = None  # type: ignore[index]
+    again = compile_circuit(get_circuit("kyc_adult"), key, TODAY)
+    assert again.credentials[0].disclosed == {INVESTOR_TYPE: 1, INDEX["sanctions_screening"]: 1}
+
+
+@pytest.mark.parametrize(
+    ("proof", "disclosed"),
+    [
+        (None, [{}, {INVESTOR_TYPE: 2}]),
+        ("bytes", [{}, {INVESTOR_TYPE: 2}]),
+        (b"", None),
+        (b"", [None, None]),
+        (b"", [{}, {INVESTOR_TYPE: "2"}]),
+        (b"", [{}, {INVESTOR_TYPE: 2.0}]),
+        (b"", [{}, {INVESTOR_TYPE: None}]),
+        (b"", [{}, {INVESTOR_TYPE: R}]),
+        (b"", [{}, {}]),
+        (b"", [{}]),
+    ],
+)
+def test_malformed_verifier_inputs_are_refused(
+    setup: tuple[Statement, list[Credential], bytes], proof: object, disclosed: object
+) -> None:
+    st, _, good = setup
+    with pytest.raises(VerificationError):
+        verify_statement(st, good if proof == b"" else proof, CONTEXT, disclosed)  # type: ignore[arg-type]
+
+
+def test_an_rng_must_give_scalars(setup: tuple[Statement, list[Credential], bytes]) -> None:
+    st, creds, _ = setup
+    for bad in (0, R, -1):
+        with pytest.raises(InvalidInputError, match="rng"):
+            prove_statement(st, creds, CONTEXT, rng=lambda bad=bad: bad)
+
+
+def test_a_statement_over_several_credentials_binds_its_digest(
+    setup: tuple[Statement, list[Credential], bytes],
+) -> None:
+    st, creds, proof = setup
+    other = dataclasses.replace(
+        st, credentials=(dataclasses.replace(st.credentials[0], clear=()), st.credentials[1])
+    )
+    assert other.digest() == st.digest()  # the same statement
+    changed = [
+        Statement.build(st.credentials, [NotEqual(MessageRef(0, INDEX["country"]), 250)]),
+        Statement.build(
+            (st.credentials[0], dataclasses.replace(st.credentials[1], disclosed={})),
+            [],
+        ),
+    ]
+    for variant in changed:
+        assert variant.digest() != st.digest()
+    # everything in the statement is in the transcript: the same gadgets and layout
+    # with one inequality's value changed refuse the proof
+    moved = Statement(
+        st.credentials,
+        tuple(
+            dataclasses.replace(g, value=250) if isinstance(g, NotEqual) else g for g in st.gadgets
+        ),
+    )
+    assert PresentationProof.size(moved) == len(proof)
+    with pytest.raises(VerificationError):
+        verify_statement(moved, proof, CONTEXT, [{}, disclosed_of(creds[1])])

@@ -124,10 +124,12 @@ def prove(
 
     ``rng`` gives every random scalar of the proof (the BBS proof's included;
     default: the operating system's CSPRNG), so that fixed inputs give a fixed
-    presentation. ``now`` is the holder's clock (timezone-aware; default: the
-    system clock). Refuses a challenge :func:`accept_challenge` refuses, and with
-    :class:`PolicyError` (naming the predicate, never a value) a credential
-    that does not satisfy the circuit.
+    presentation: for tests and vectors only, since an ``rng`` that repeats its
+    outputs across two presentations gives away the credential. ``now`` is the
+    holder's clock (timezone-aware; default: the system clock). Refuses a
+    challenge :func:`accept_challenge` refuses, and with :class:`PolicyError`
+    (naming the predicate, never a value) a credential that does not satisfy
+    the circuit.
     """
     draw = rng or random_scalar
     circuit = accept_challenge(challenge, now=now)

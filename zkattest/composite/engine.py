@@ -28,7 +28,7 @@ argues soundness for several. Proof bytes, written only by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -36,7 +36,13 @@ from zkattest._credential import Credential
 from zkattest.composite.gadgets import Bases, Field, Gadget, MessageRef, Part, Phase, Var, Witness
 from zkattest.composite.statement import CredentialSlot, Statement
 from zkattest.context import PresentationContext
-from zkattest.errors import DecodeError, InvalidInputError, VerificationError, ZkAttestError
+from zkattest.errors import (
+    DecodeError,
+    InvalidInputError,
+    PolicyError,
+    VerificationError,
+    ZkAttestError,
+)
 from zkattest.hazmat import labels
 from zkattest.hazmat.bbs import core
 from zkattest.hazmat.curve import G1, G1_BYTES, SCALAR_BYTES, R, get_backend, scalar_to_bytes
@@ -150,10 +156,27 @@ def _scalar(chunk: bytes) -> int:
 def _transcript(statement: Statement, context: PresentationContext) -> Transcript:
     transcript = Transcript(TRANSCRIPT_PROTOCOL)
     context.bind(transcript)
+    if len(statement.credentials) > 1:
+        # One credential: the circuit hash, date and horizon in the context fix
+        # the statement (and the format of zkattest/presentation/v1 stays as it is).
+        transcript.append_message(labels.STATEMENT, statement.digest())
     for slot in statement.credentials:
         transcript.append_message(labels.ISSUER_PUBLIC_KEY, slot.issuer.public_key)
         transcript.append_message(labels.SCHEMA_HASH, slot.schema.schema_hash)
     return transcript
+
+
+def _checked(rng: Rng) -> Rng:
+    """``rng``, refusing anything but a scalar in [1, r): a zero blinding would
+    expose what it hides."""
+
+    def draw() -> int:
+        value = rng()
+        if type(value) is not int or not 0 < value < R:
+            raise InvalidInputError("rng must return integers in [1, r)")
+        return value
+
+    return draw
 
 
 def _of(gadget: Gadget, parts: Sequence[Part], phase: Phase) -> list[Part]:
@@ -205,8 +228,11 @@ def prove_statement(
     blindings ``γ_k``, then the ``m~_k`` shared with the BBS proofs, then each
     range gadget's, the linear relations' (by witness name as text), each
     other gadget's, and each slot's BBS scalars (r1, r2, e~, r1~, r3~, m~_j).
-    The caller has checked the predicates; a witness that does not satisfy a
-    relation raises :class:`~zkattest.errors.PolicyError`.
+    ``rng`` must return integers in [1, r), and never the same ones for two
+    proofs: two proofs with the same blindings give away every hidden message
+    and the signature. The caller has checked the predicates; a credential
+    whose disclosed messages do not satisfy the statement, or a witness that
+    does not satisfy a relation, raises :class:`~zkattest.errors.PolicyError`.
     """
     if len(credentials) != len(statement.credentials):
         raise InvalidInputError("one credential per slot of the statement")
@@ -216,6 +242,12 @@ def prove_statement(
         if credential.schema.id != slot.schema.id:
             raise InvalidInputError("a credential is not of its slot's schema")
     messages = [credential.message_scalars() for credential in credentials]
+    for slot, signed in zip(statement.credentials, messages, strict=True):
+        try:
+            slot.disclosure.check({j: signed[j] for j in slot.disclosed})
+        except VerificationError:
+            raise PolicyError("a credential does not satisfy its disclosed messages") from None
+    rng = _checked(rng)
     committed = statement.committed
     gamma = {ref: rng() for ref in committed}
     m_tilde = {ref: rng() for ref in committed}
@@ -320,7 +352,7 @@ def verify_statement(
     statement: Statement,
     proof_bytes: bytes,
     context: PresentationContext,
-    disclosed: Sequence[dict[int, int]],
+    disclosed: Sequence[Mapping[int, int]],
 ) -> None:
     """Check ``proof_bytes`` against ``statement`` and ``context``, given each
     slot's disclosed message scalars by index; :class:`VerificationError` if
@@ -337,13 +369,14 @@ def _verify(
     statement: Statement,
     proof_bytes: bytes,
     context: PresentationContext,
-    disclosed: Sequence[dict[int, int]],
+    disclosed: Sequence[Mapping[int, int]],
 ) -> None:
-    if len(disclosed) != len(statement.credentials):
+    if not isinstance(proof_bytes, bytes):
+        raise VerificationError("invalid proof")
+    if not isinstance(disclosed, Sequence) or len(disclosed) != len(statement.credentials):
         raise VerificationError("invalid proof")
     for values, slot in zip(disclosed, statement.credentials, strict=True):
-        if set(values) != set(slot.disclosed):
-            raise VerificationError("invalid proof")
+        slot.disclosure.check(values)  # the fixed values, each a scalar, the clear predicates
     # Parsed in full (lengths first, before any curve arithmetic), then absorbed
     # in the order the prover absorbed it.
     proof = PresentationProof.from_bytes(proof_bytes, statement)

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, NamedTuple
 
 from zkattest.circuits import ResolvedPredicate
-from zkattest.errors import VerificationError
+from zkattest.errors import InvalidInputError, PolicyError, VerificationError
 from zkattest.hazmat import bulletproofs
 from zkattest.hazmat.bbs import Ciphersuite
 from zkattest.hazmat.curve import G1, R
@@ -150,6 +150,10 @@ class Gadget:
     order: ClassVar[int]
     ordinal: int = field(default=0, kw_only=True)
 
+    def refs(self) -> tuple[MessageRef, ...]:
+        """The committed messages it reads."""
+        return ()
+
     def fields(self) -> tuple[Field, ...]:
         """Its wire fields, in order (phases ascending)."""
         return ()
@@ -208,6 +212,10 @@ class Gadget:
         """Check its own answers to the challenge ``c``."""
 
 
+def _is_scalar(value: object) -> bool:
+    return type(value) is int and 0 <= value < R
+
+
 def _of(fields: Sequence[Field], parts: Sequence[Part], phase: Phase) -> list[Part]:
     return [part for f, part in zip(fields, parts, strict=True) if f.phase is phase]
 
@@ -220,6 +228,9 @@ class Opening(Gadget):
 
     order = 0
     ref: MessageRef
+
+    def refs(self) -> tuple[MessageRef, ...]:
+        return (self.ref,)
 
     def fields(self) -> tuple[Field, ...]:
         return (
@@ -270,6 +281,20 @@ class Range(Gadget):
     order = 1
     bits: int
     bounds: tuple[RangeBound, ...]
+
+    def __post_init__(self) -> None:
+        if self.bits not in bulletproofs.SUPPORTED_BITS:
+            raise InvalidInputError(f"a range's width must be one of {bulletproofs.SUPPORTED_BITS}")
+        if not 1 <= len(self.bounds) <= bulletproofs.MAX_AGGREGATION:
+            raise InvalidInputError(
+                f"a range proof takes 1 to {bulletproofs.MAX_AGGREGATION} bounds"
+            )
+        for b in self.bounds:
+            if b.side not in ("ge", "le") or not _is_scalar(b.bound) or b.bits > self.bits:
+                raise InvalidInputError("a range bound needs a side (ge, le), a scalar, a width")
+
+    def refs(self) -> tuple[MessageRef, ...]:
+        return tuple(b.ref for b in self.bounds)
 
     @staticmethod
     def group(bounds: Sequence[RangeBound]) -> list[Range]:
@@ -347,6 +372,13 @@ class NotEqual(Gadget):
     ref: MessageRef
     value: int
 
+    def __post_init__(self) -> None:
+        if not _is_scalar(self.value):
+            raise InvalidInputError("an inequality's value must be a scalar")
+
+    def refs(self) -> tuple[MessageRef, ...]:
+        return (self.ref,)
+
     def fields(self) -> tuple[Field, ...]:
         return (Field(Phase.FIRST, "point", 1), Field(Phase.RESPONSE, "scalar", 2))
 
@@ -356,6 +388,8 @@ class NotEqual(Gadget):
         return [LinearRelation(G, ((a, C[self.ref] - G * self.value), (b, H)))]
 
     def witnesses(self, w: Witness) -> dict[Var, int]:
+        if (w.values[self.ref] - self.value) % R == 0:
+            raise PolicyError("the committed value equals the value it must differ from")
         a = pow(w.values[self.ref] - self.value, -1, R)
         return {Var("a", self.ordinal): a, Var("b", self.ordinal): -a * w.gamma[self.ref] % R}
 
@@ -378,6 +412,15 @@ class SetMembership(Gadget):
     order = 3
     ref: MessageRef
     members: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if not self.members or not all(_is_scalar(v) for v in self.members):
+            raise InvalidInputError("a set needs at least one member, each a scalar")
+        if len(set(self.members)) != len(self.members):
+            raise InvalidInputError("a set's members must be distinct")
+
+    def refs(self) -> tuple[MessageRef, ...]:
+        return (self.ref,)
 
     def fields(self) -> tuple[Field, ...]:
         k = len(self.members)
@@ -449,7 +492,7 @@ class Disclosure:
     def scalars(self, revealed: Mapping[str, Any], suite: Ciphersuite) -> dict[int, int]:
         """The verifier: every disclosed message's scalar, from the holder's
         revealed values (re-encoded) and the fixed ones; :class:`VerificationError`
-        if the revealed names differ from the statement's or a clear predicate fails."""
+        if the revealed names differ from the statement's or :meth:`check` fails."""
         names = {self.schema.attributes[i].name for i, v in self.disclosed.items() if v is None}
         if set(revealed) != names:
             raise VerificationError("presentation refused")
@@ -460,7 +503,18 @@ class Disclosure:
                 scalars[i] = attribute.encode(revealed[attribute.name], suite)
             else:
                 scalars[i] = fixed
+        self.check(scalars)
+        return scalars
+
+    def check(self, scalars: Mapping[int, int]) -> None:
+        """Both sides: exactly the disclosed messages, each a scalar, the fixed
+        ones equal to their value, and every clear predicate true;
+        :class:`VerificationError` otherwise."""
+        if not isinstance(scalars, Mapping) or set(scalars) != set(self.disclosed):
+            raise VerificationError("presentation refused")
+        for i, fixed in self.disclosed.items():
+            if not _is_scalar(scalars[i]) or (fixed is not None and scalars[i] != fixed):
+                raise VerificationError("presentation refused")
         for p in self.clear:
             if not holds(p, scalars[p.index]):
                 raise VerificationError("presentation refused")
-        return scalars

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from zkattest._credential import IssuerPublicKey
 from zkattest.circuits import Circuit, ResolvedPredicate
@@ -39,8 +41,8 @@ from zkattest.composite.gadgets import (
     holds,
 )
 from zkattest.errors import InvalidInputError
-from zkattest.hazmat.curve import G1_BYTES, SCALAR_BYTES
-from zkattest.schema import AttributeType, EnumType, Schema
+from zkattest.hazmat.curve import G1_BYTES, SCALAR_BYTES, R
+from zkattest.schema import AttributeType, EnumType, Schema, canonical_json
 
 __all__ = [
     "OPERATORS",
@@ -68,9 +70,16 @@ class CredentialSlot:
     clear: tuple[ResolvedPredicate, ...] = ()
 
     def __post_init__(self) -> None:
+        # a private, read-only copy: statements are shared (compile_circuit memoizes)
+        object.__setattr__(self, "disclosed", MappingProxyType(dict(self.disclosed)))
+        object.__setattr__(self, "committed", tuple(self.committed))
+        object.__setattr__(self, "clear", tuple(self.clear))
         L = len(self.schema.attributes)
-        if not all(0 <= i < L for i in (*self.disclosed, *self.committed)):
+        indexes = (*self.disclosed, *self.committed)
+        if not all(type(i) is int and 0 <= i < L for i in indexes):
             raise InvalidInputError("a message index is outside the schema")
+        if not all(v is None or (type(v) is int and 0 <= v < R) for v in self.disclosed.values()):
+            raise InvalidInputError("a fixed disclosed value must be a scalar")
         if set(self.disclosed) & set(self.committed):
             raise InvalidInputError("a message is both disclosed and committed to")
         if list(self.committed) != sorted(set(self.committed)):
@@ -106,11 +115,27 @@ class Statement:
     gadgets: tuple[Gadget, ...]
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "credentials", tuple(self.credentials))
+        object.__setattr__(self, "gadgets", tuple(self.gadgets))
         if not self.credentials:
             raise InvalidInputError("a statement needs at least one credential")
+        committed = self.committed
         openings = [g.ref for g in self.gadgets if isinstance(g, Opening)]
-        if openings != self.committed:
+        if openings != committed:
             raise InvalidInputError("one opening per committed message, in order")
+        if not all(ref in committed for g in self.gadgets for ref in g.refs()):
+            raise InvalidInputError("a gadget reads a message that is not committed to")
+        numbers = [(type(g), g.ordinal) for g in self.gadgets]
+        if len(set(numbers)) != len(numbers):
+            raise InvalidInputError("two gadgets of one kind share an ordinal")
+
+    def digest(self) -> bytes:
+        """SHA-256 of the statement's canonical JSON: every slot (schema hash,
+        disclosed messages with their fixed values, committed messages, clear
+        predicates) and every gadget with its parameters. A statement over
+        several credentials binds it into the transcript; a one-credential one
+        is bound by its circuit's hash, date and horizon in the context."""
+        return hashlib.sha256(canonical_json(_plain(self))).digest()
 
     @property
     def committed(self) -> list[MessageRef]:
@@ -128,11 +153,12 @@ class Statement:
         committed = [MessageRef(i, k) for i, slot in enumerate(credentials) for k in slot.committed]
         gadgets: list[Gadget] = [Opening(ref) for ref in committed]
         gadgets += Range.group([p for p in parts if isinstance(p, RangeBound)])
+        gadgets += sorted((p for p in parts if isinstance(p, Gadget)), key=lambda g: g.order)
         numbered: dict[type[Gadget], int] = {}
-        for gadget in sorted((p for p in parts if isinstance(p, Gadget)), key=lambda g: g.order):
+        for position, gadget in enumerate(gadgets):
             ordinal = numbered.get(type(gadget), 0)
             numbered[type(gadget)] = ordinal + 1
-            gadgets.append(dataclasses.replace(gadget, ordinal=ordinal))
+            gadgets[position] = dataclasses.replace(gadget, ordinal=ordinal)
         return cls(credentials, tuple(gadgets))
 
 
@@ -143,6 +169,24 @@ class Statement:
 #: What a predicate on a hidden message becomes. ``==`` is not here: a message
 #: compared with a public value is disclosed, and the verifier supplies the value.
 Operator = Callable[[ResolvedPredicate, MessageRef, AttributeType], list[RangeBound | Gadget]]
+
+
+def _plain(value: object) -> object:
+    """A statement as plain JSON values: dataclasses and named tuples by field."""
+    if isinstance(value, IssuerPublicKey):
+        return value.public_key.hex()
+    if isinstance(value, Schema):
+        return value.schema_hash.hex()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"kind": type(value).__name__, **fields}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return {name: _plain(getattr(value, name)) for name in value._fields}
+    if isinstance(value, Mapping):
+        return [[_plain(k), _plain(v)] for k, v in sorted(value.items())]
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _at_least(p: ResolvedPredicate, ref: MessageRef, _: AttributeType) -> list[RangeBound | Gadget]:
