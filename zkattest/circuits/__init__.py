@@ -1,12 +1,23 @@
 """Eligibility circuits: what a presentation proves about a credential.
 
-The implementation lives in the modules of this package; import from here.
+A circuit is a conjunction of predicates on the attributes of one credential
+schema (:mod:`zkattest.schema`), plus the attributes it discloses (usually
+none), written as TOML, one file per circuit. The package, by responsibility:
+
+- :mod:`~zkattest.circuits.model`: :class:`Circuit` and its predicates,
+  their validation, canonical hash and resolution to scalars for a date;
+- :mod:`~zkattest.circuits.loader`: reading a circuit from TOML text, a file
+  or a directory of files;
+- :mod:`~zkattest.circuits.registry`: finding a circuit by its id among the
+  built-in circuits, which ship as package data.
+
+Import from here: the package re-exports every public name of its modules.
 """
 
 from __future__ import annotations
 
+from zkattest.circuits.loader import load_circuit, load_circuits, parse_circuit
 from zkattest.circuits.model import (
-    CIRCUITS_DIR_ENV,
     DATE_RANGE_BITS,
     OPERATORS,
     RANGE_BITS,
@@ -16,14 +27,14 @@ from zkattest.circuits.model import (
     PredicateValue,
     RelativeDate,
     ResolvedPredicate,
+    range_bits,
+)
+from zkattest.circuits.registry import (
+    CIRCUITS_DIR_ENV,
     builtin_circuit_ids,
     circuits_dir,
     get_circuit,
     load_builtin_circuits,
-    load_circuit,
-    load_circuits,
-    parse_circuit,
-    range_bits,
 )
 
 __all__ = [
