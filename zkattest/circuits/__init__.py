@@ -8,8 +8,10 @@ none), written as TOML, one file per circuit. The package, by responsibility:
   their validation, canonical hash and resolution to scalars for a date;
 - :mod:`~zkattest.circuits.loader`: reading a circuit from TOML text, a file
   or a directory of files;
-- :mod:`~zkattest.circuits.registry`: finding a circuit by its id among the
-  built-in circuits, which ship as package data.
+- :mod:`~zkattest.circuits.registry`: :class:`CircuitRegistry`, circuits by
+  id: the built-in ones, which ship as package data, and a platform's own
+  circuit files; :data:`DEFAULT_CIRCUITS`, the built-in ones, is what
+  :func:`get_circuit` reads.
 
 Import from here: the package re-exports every public name of its modules.
 """
@@ -31,6 +33,8 @@ from zkattest.circuits.model import (
 )
 from zkattest.circuits.registry import (
     CIRCUITS_DIR_ENV,
+    DEFAULT_CIRCUITS,
+    CircuitRegistry,
     builtin_circuit_ids,
     circuits_dir,
     get_circuit,
@@ -40,9 +44,11 @@ from zkattest.circuits.registry import (
 __all__ = [
     "CIRCUITS_DIR_ENV",
     "DATE_RANGE_BITS",
+    "DEFAULT_CIRCUITS",
     "OPERATORS",
     "RANGE_BITS",
     "Circuit",
+    "CircuitRegistry",
     "Operand",
     "Predicate",
     "PredicateValue",

@@ -17,7 +17,8 @@ A circuit file (the built-in ones are in the repository's ``circuits/``)::
     value = "today - {majority_age}y"
 
 Every key is checked: an unknown one, or a missing one, is refused with the
-field named. The schema is found by its id (:func:`~zkattest.schema.get_schema`)
+field named. The schema is found by its id in a
+:class:`~zkattest.schema.SchemaRegistry` (by default the built-in schemas),
 and the result is a :class:`~zkattest.circuits.model.Circuit`, which checks
 the rest.
 """
@@ -32,7 +33,7 @@ from typing import Final
 
 from zkattest.circuits.model import _IDENT, Circuit, Predicate, _ProblemError, _short, _string_list
 from zkattest.errors import InvalidInputError
-from zkattest.schema import get_schema
+from zkattest.schema import DEFAULT_SCHEMAS, SchemaRegistry
 
 __all__ = ["load_circuit", "load_circuits", "parse_circuit"]
 
@@ -44,13 +45,19 @@ _PARAM_KEYS: Final = ("default", "min", "max")
 
 
 def parse_circuit(
-    text: str, *, params: Mapping[str, int] | None = None, source: str = "<string>"
+    text: str,
+    *,
+    params: Mapping[str, int] | None = None,
+    source: str = "<string>",
+    schemas: SchemaRegistry | None = None,
 ) -> Circuit:
     """The circuit the TOML document ``text`` defines.
 
     ``params`` overrides the defaults of the circuit's ``[params.<name>]``
     tables (each must be declared there and lie within its ``min`` and
     ``max``); the override is part of the circuit, so it changes the hash.
+    The circuit's schema is looked up in ``schemas`` (by default
+    :data:`~zkattest.schema.DEFAULT_SCHEMAS`, the built-in schemas).
     Raises :class:`InvalidInputError`, prefixed with ``source``, for anything
     malformed: bad TOML, unknown or missing keys, unknown schema, attribute or
     operator, a value of the wrong type or shape, a parameter without bounds
@@ -64,7 +71,7 @@ def parse_circuit(
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInputError(f"{source}: not valid TOML: {exc}") from None
     try:
-        return _circuit_from_toml(data, params)
+        return _circuit_from_toml(data, params, DEFAULT_SCHEMAS if schemas is None else schemas)
     except _ProblemError as exc:
         raise InvalidInputError(f"{source}: {exc}") from None
     except InvalidInputError as exc:
@@ -72,38 +79,58 @@ def parse_circuit(
 
 
 def load_circuit(
-    path: str | os.PathLike[str], *, params: Mapping[str, int] | None = None
+    path: str | os.PathLike[str],
+    *,
+    params: Mapping[str, int] | None = None,
+    schemas: SchemaRegistry | None = None,
 ) -> Circuit:
     """The circuit in the TOML file at ``path`` (see :func:`parse_circuit`)."""
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"{file}: cannot read circuit: {exc}") from None
-    return parse_circuit(text, params=params, source=str(file))
+    return _load_file(Path(path), params=params, schemas=schemas)[1]
 
 
-def load_circuits(directory: str | os.PathLike[str]) -> dict[str, Circuit]:
+def load_circuits(
+    directory: str | os.PathLike[str], *, schemas: SchemaRegistry | None = None
+) -> dict[str, Circuit]:
     """Every ``*.toml`` circuit in ``directory``, by id.
 
     A file must be named after the circuit it defines (``<id>.toml``), which
     also keeps ids unique.
     """
+    return {circuit.id: circuit for _, _, circuit in _load_directory(directory, schemas=schemas)}
+
+
+def _load_file(
+    file: Path, *, params: Mapping[str, int] | None = None, schemas: SchemaRegistry | None
+) -> tuple[str, Circuit]:
+    """The text of the circuit file ``file`` and the circuit it defines."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"{file}: cannot read circuit: {exc}") from None
+    return text, parse_circuit(text, params=params, source=str(file), schemas=schemas)
+
+
+def _load_directory(
+    directory: str | os.PathLike[str], *, schemas: SchemaRegistry | None
+) -> list[tuple[Path, str, Circuit]]:
+    """Each ``<id>.toml`` file of ``directory`` in name order: path, text and circuit."""
     folder = Path(directory)
     if not folder.is_dir():
         raise InvalidInputError(f"{folder}: no such circuits directory")
-    circuits: dict[str, Circuit] = {}
+    loaded = []
     for file in sorted(folder.glob("*.toml")):
-        circuit = load_circuit(file)
+        text, circuit = _load_file(file, schemas=schemas)
         if circuit.id != file.stem:
             raise InvalidInputError(
                 f"{file}: defines circuit {circuit.id}; name it {circuit.id}.toml"
             )
-        circuits[circuit.id] = circuit
-    return circuits
+        loaded.append((file, text, circuit))
+    return loaded
 
 
-def _circuit_from_toml(data: dict[str, object], overrides: Mapping[str, int] | None) -> Circuit:
+def _circuit_from_toml(
+    data: dict[str, object], overrides: Mapping[str, int] | None, schemas: SchemaRegistry
+) -> Circuit:
     if unknown := sorted(data.keys() - _TOP_KEYS):
         raise _ProblemError(
             f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_TOP_KEYS))}"
@@ -145,7 +172,7 @@ def _circuit_from_toml(data: dict[str, object], overrides: Mapping[str, int] | N
     return Circuit(
         id=circuit_id,
         version=version,  # type: ignore[arg-type]  # Circuit checks it
-        schema=get_schema(schema_id),
+        schema=schemas.get(schema_id),
         description=description.strip(),
         disclose=tuple(disclose),
         predicates=tuple(predicates),

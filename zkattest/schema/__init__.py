@@ -13,7 +13,9 @@ scalar. The package, by responsibility:
   and the canonical JSON that schemas and circuits are hashed in;
 - :mod:`~zkattest.schema.builtin`: the ``investor/v1`` schema and the
   ISO 3166-1 table;
-- :mod:`~zkattest.schema.registry`: finding a schema by its id.
+- :mod:`~zkattest.schema.registry`: :class:`SchemaRegistry`, schemas by id,
+  and :data:`DEFAULT_SCHEMAS`, the built-in ones, which :func:`get_schema`
+  reads.
 
 Import from here: the package re-exports every public name of its modules.
 Details and the reasoning: ``docs/notes/encoding.md``.
@@ -29,7 +31,7 @@ from zkattest.schema.encoding import (
     typed_api_id,
 )
 from zkattest.schema.model import EXPIRY_ATTRIBUTE, Attribute, Schema
-from zkattest.schema.registry import SCHEMAS, get_schema
+from zkattest.schema.registry import DEFAULT_SCHEMAS, SCHEMAS, SchemaRegistry, get_schema
 from zkattest.schema.types import (
     DATE_BITS,
     DATE_EPOCH,
@@ -48,6 +50,7 @@ from zkattest.schema.types import _BadValueError as _BadValueError
 __all__ = [
     "DATE_BITS",
     "DATE_EPOCH",
+    "DEFAULT_SCHEMAS",
     "EXPIRY_ATTRIBUTE",
     "INVESTOR_V1",
     "ISO_3166_1_NUMERIC",
@@ -60,6 +63,7 @@ __all__ = [
     "EnumType",
     "JsonValue",
     "Schema",
+    "SchemaRegistry",
     "TextType",
     "UIntType",
     "canonical_json",
