@@ -24,6 +24,7 @@ from zkattest.schema import (
     EXPIRY_ATTRIBUTE,
     INVESTOR_V1,
     Attribute,
+    AttributeType,
     BoolType,
     DateType,
     Schema,
@@ -348,6 +349,19 @@ def test_the_types_operators_are_what_the_loader_checks(monkeypatch: pytest.Monk
         InvalidInputError, match=r"'!=' does not apply to licence_series_7 \(bool\); use one of ==$"
     ):
         parse_circuit(licensed)
+
+
+def test_orderable_follows_the_declared_operators() -> None:
+    class Ranked(AttributeType):
+        kind = "ranked"
+        operators = (">=", "<=", "between", "==")
+
+    class Tagged(AttributeType):
+        kind = "tagged"
+        operators = ("==", "in")
+
+    assert Ranked.orderable is True
+    assert Tagged.orderable is False
 
 
 # ---------------------------------------------------------------------------

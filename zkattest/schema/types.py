@@ -59,6 +59,8 @@ DATE_EPOCH: Final = date(1900, 1, 1)
 #: (:data:`zkattest.circuits.DATE_RANGE_BITS`, which checks this).
 DATE_BITS: Final = 16
 
+# The range operators: they apply to a type exactly when its encoding keeps the order.
+_RANGE_OPERATORS: Final = frozenset({">=", "<=", "between"})
 _MAX_TEXT_BYTES: Final = 1024
 _SHORT: Final = 40  # longest value repr echoed in an issuer-side error
 
@@ -86,11 +88,16 @@ class AttributeType:
     """
 
     kind: ClassVar[str]
-    #: Whether ``>=``, ``<=`` and ``between`` apply (the encoding preserves order).
-    orderable: ClassVar[bool] = False
     #: The circuit operators that apply to an attribute of this type: the one
     #: place that says so (the circuit loader refuses the others).
     operators: ClassVar[tuple[str, ...]] = ()
+    #: Whether ``>=``, ``<=`` and ``between`` apply (the encoding preserves
+    #: order): set from :attr:`operators` for each subclass, never declared.
+    orderable: ClassVar[bool] = False
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls.orderable = _RANGE_OPERATORS.issubset(cls.operators)
 
     @property
     def max_scalar(self) -> int | None:
@@ -126,7 +133,6 @@ class UIntType(AttributeType):
 
     kind: ClassVar[str] = "uint"
     operators: ClassVar[tuple[str, ...]] = (">=", "<=", "between", "==", "!=", "in", "not_in")
-    orderable: ClassVar[bool] = True
     bits: int
 
     def __post_init__(self) -> None:
@@ -170,7 +176,6 @@ class DateType(AttributeType):
 
     kind: ClassVar[str] = "date"
     operators: ClassVar[tuple[str, ...]] = (">=", "<=", "between", "==", "!=", "in", "not_in")
-    orderable: ClassVar[bool] = True
 
     @property
     def max_scalar(self) -> int:
