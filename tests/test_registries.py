@@ -3,6 +3,7 @@ package data, and a platform's own circuit files and schemas beside them."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -360,8 +361,16 @@ def test_orderable_follows_the_declared_operators() -> None:
         kind = "tagged"
         operators = ("==", "in")
 
-    assert Ranked.orderable is True
-    assert Tagged.orderable is False
+    try:
+        assert Ranked.orderable is True
+        assert Tagged.orderable is False
+    finally:
+        # AttributeType.__subclasses__() is read as the list of attribute kinds:
+        # leave no stray kind behind.
+        del Ranked, Tagged
+        gc.collect()
+    kinds = {kind.kind for kind in AttributeType.__subclasses__()}
+    assert kinds == {"uint", "date", "enum", "bool", "text"}
 
 
 # ---------------------------------------------------------------------------
