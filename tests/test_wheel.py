@@ -142,6 +142,15 @@ def test_the_wheel_ships_the_circuits_licence_and_migrations(wheel: Path) -> Non
     assert not [n for n in names if not n.startswith(("zkattest/", "zkattest-"))]
 
 
+def test_the_wheel_ships_the_circuits_and_schema_packages(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for package in ("circuits", "schema"):
+        modules = sorted((ROOT / "zkattest" / package).glob("*.py"))
+        assert len(modules) > 1, package
+        for module in modules:
+            assert f"zkattest/{package}/{module.name}" in names
+
+
 def test_plain_install_is_the_library_and_cli_only(installed: Env) -> None:
     python = str(installed.bin / "python")
     where = installed.run(python, "-c", "import zkattest; print(zkattest.__file__)").stdout

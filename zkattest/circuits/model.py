@@ -1,22 +1,8 @@
-r"""Eligibility circuits: what a presentation proves about a credential.
+r"""Circuits: a conjunction of predicates on the attributes of one schema.
 
-A circuit is a conjunction of predicates on the attributes of one credential
-schema (:mod:`zkattest.schema`), plus the attributes it discloses (usually
-none). Written as TOML, one file per circuit in ``circuits/``::
-
-    id = "kyc_adult"
-    version = 1
-    schema = "investor/v1"
-    description = "..."
-    disclose = []                       # attribute names disclosed
-    [params.majority_age]               # a parameter: its default and the
-    default = 18                        # bounds a challenge may set it within
-    min = 18
-    max = 21
-    [[predicate]]
-    attribute = "birth_date"
-    op = "<="
-    value = "today - {majority_age}y"
+A circuit names a credential schema (:mod:`zkattest.schema`), the attributes
+it discloses (usually none) and its predicates; :mod:`zkattest.circuits.loader`
+reads one from TOML.
 
 For a hidden message ``m`` (the attribute's scalar) and public values the
 verifier fixes at challenge time, the predicates are::
@@ -71,17 +57,12 @@ from __future__ import annotations
 import calendar
 import collections
 import hashlib
-import importlib.resources
 import itertools
-import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import Final, TypeAlias
 
 from zkattest.context import parse_horizon_days
@@ -94,13 +75,11 @@ from zkattest.schema import (
     EnumType,
     Schema,
     TextType,
-    _BadValueError,
     canonical_json,
-    get_schema,
 )
+from zkattest.schema.types import _BadValueError
 
 __all__ = [
-    "CIRCUITS_DIR_ENV",
     "DATE_RANGE_BITS",
     "OPERATORS",
     "RANGE_BITS",
@@ -110,13 +89,6 @@ __all__ = [
     "PredicateValue",
     "RelativeDate",
     "ResolvedPredicate",
-    "builtin_circuit_ids",
-    "circuits_dir",
-    "get_circuit",
-    "load_builtin_circuits",
-    "load_circuit",
-    "load_circuits",
-    "parse_circuit",
     "range_bits",
 ]
 
@@ -126,10 +98,6 @@ _RANGE_OPS: Final = frozenset({">=", "<=", "between"})
 _SET_OPS: Final = frozenset({"in", "not_in"})
 #: The range-proof widths a predicate may use.
 RANGE_BITS: Final = (8, 16, 32, 64)
-#: Environment variable naming the directory of the built-in circuits.
-CIRCUITS_DIR_ENV: Final = "ZKATTEST_CIRCUITS_DIR"
-# The package the repository's circuits/ folder ships as (see setup.py).
-_BUILTIN_PACKAGE: Final = "zkattest._circuits"
 
 _MAX_SET_SIZE: Final = 256
 _MAX_OFFSET: Final = 1 << 17  # largest count in a relative date or parameter
@@ -137,11 +105,6 @@ _IDENT: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _RELATIVE: Final = re.compile(
     r"today(?:\s*([+-])\s*(?:([0-9]{1,6})|\{([a-z][a-z0-9_]{0,63})\})\s*([ymd]))?"
 )
-_TOP_KEYS: Final = frozenset(
-    {"id", "version", "schema", "description", "disclose", "params", "predicate"}
-)
-_PREDICATE_KEYS: Final = frozenset({"attribute", "op", "value"})
-_PARAM_KEYS: Final = ("default", "min", "max")
 _DATE = DateType()
 
 
@@ -294,7 +257,7 @@ class Circuit:
     Construction validates and canonicalises (predicates, set members,
     disclosed attributes and parameters are sorted), raising
     :class:`InvalidInputError` for anything a loader would refuse; usually
-    built by :func:`load_circuit` / :func:`parse_circuit`. ``params`` holds
+    built by :mod:`~zkattest.circuits.loader`. ``params`` holds
     ``(name, value)`` pairs and ``param_bounds`` one ``(name, min, max)``
     triple per parameter: the values a challenge may set it to, inclusive,
     which the value must lie within.
@@ -671,227 +634,3 @@ def _is_expiry_check(p: Predicate) -> bool:
         and isinstance(p.value, RelativeDate)
         and p.value.sign > 0
     )
-
-
-# ---------------------------------------------------------------------------
-# Loading TOML
-# ---------------------------------------------------------------------------
-
-
-def parse_circuit(
-    text: str, *, params: Mapping[str, int] | None = None, source: str = "<string>"
-) -> Circuit:
-    """The circuit the TOML document ``text`` defines.
-
-    ``params`` overrides the defaults of the circuit's ``[params.<name>]``
-    tables (each must be declared there and lie within its ``min`` and
-    ``max``); the override is part of the circuit, so it changes the hash.
-    Raises :class:`InvalidInputError`, prefixed with ``source``, for anything
-    malformed: bad TOML, unknown or missing keys, unknown schema, attribute or
-    operator, a value of the wrong type or shape, a parameter without bounds
-    or outside them, a predicate or disclosure on a text attribute, no
-    predicates, or no expiry check.
-    """
-    if not isinstance(text, str):
-        raise InvalidInputError(f"{source}: circuit text must be a string")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInputError(f"{source}: not valid TOML: {exc}") from None
-    try:
-        return _circuit_from_toml(data, params)
-    except _ProblemError as exc:
-        raise InvalidInputError(f"{source}: {exc}") from None
-    except InvalidInputError as exc:
-        raise InvalidInputError(f"{source}: {exc}") from None
-
-
-def load_circuit(
-    path: str | os.PathLike[str], *, params: Mapping[str, int] | None = None
-) -> Circuit:
-    """The circuit in the TOML file at ``path`` (see :func:`parse_circuit`)."""
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"{file}: cannot read circuit: {exc}") from None
-    return parse_circuit(text, params=params, source=str(file))
-
-
-def circuits_dir() -> Traversable:
-    """Where the built-in circuits are read from.
-
-    ``$ZKATTEST_CIRCUITS_DIR`` if set (a directory of ``<id>.toml`` files that
-    replaces the built-in set), else the circuits shipped inside the package
-    (``zkattest._circuits``, built from the repository's ``circuits/``), read
-    with :mod:`importlib.resources` so they work from an installed wheel.
-    """
-    override = os.environ.get(CIRCUITS_DIR_ENV)
-    if override:
-        return Path(override)
-    return importlib.resources.files(_BUILTIN_PACKAGE)
-
-
-def _circuit_files() -> dict[str, Traversable]:
-    """The ``<id>.toml`` files of :func:`circuits_dir`, by id."""
-    folder = circuits_dir()
-    if not folder.is_dir():
-        where = f"${CIRCUITS_DIR_ENV} ({folder})" if os.environ.get(CIRCUITS_DIR_ENV) else folder
-        raise InvalidInputError(f"{where}: no such circuits directory")
-    return {
-        entry.name.removesuffix(".toml"): entry
-        for entry in folder.iterdir()
-        if entry.name.endswith(".toml") and entry.is_file()
-    }
-
-
-def load_circuits(directory: str | os.PathLike[str]) -> dict[str, Circuit]:
-    """Every ``*.toml`` circuit in ``directory``, by id.
-
-    A file must be named after the circuit it defines (``<id>.toml``), which
-    also keeps ids unique.
-    """
-    folder = Path(directory)
-    if not folder.is_dir():
-        raise InvalidInputError(f"{folder}: no such circuits directory")
-    circuits: dict[str, Circuit] = {}
-    for file in sorted(folder.glob("*.toml")):
-        circuit = load_circuit(file)
-        if circuit.id != file.stem:
-            raise InvalidInputError(
-                f"{file}: defines circuit {circuit.id}; name it {circuit.id}.toml"
-            )
-        circuits[circuit.id] = circuit
-    return circuits
-
-
-def load_builtin_circuits() -> dict[str, Circuit]:
-    """The built-in circuits (:func:`circuits_dir`), by id."""
-    return {circuit_id: get_circuit(circuit_id) for circuit_id in sorted(_circuit_files())}
-
-
-def builtin_circuit_ids() -> list[str]:
-    """The ids of the built-in circuits, sorted, without parsing them."""
-    return sorted(_circuit_files())
-
-
-def get_circuit(circuit_id: str, *, params: Mapping[str, int] | None = None) -> Circuit:
-    """The built-in circuit ``circuit_id``, with optional parameter overrides.
-
-    An override outside the bounds the circuit file declares for the
-    parameter is refused (:class:`InvalidInputError`), so a challenge naming
-    one is refused by the holder before anything is proven.
-    """
-    if not isinstance(circuit_id, str) or _IDENT.fullmatch(circuit_id) is None:
-        raise InvalidInputError(f"bad circuit id {_short(circuit_id)}")
-    files = _circuit_files()
-    file = files.get(circuit_id)
-    if file is None:
-        known = ", ".join(sorted(files))
-        raise InvalidInputError(f"unknown circuit {circuit_id!r}; known: {known or 'none'}")
-    overrides = dict(params or {})
-    if not all(isinstance(k, str) and type(v) is int for k, v in overrides.items()):
-        return _load_builtin(file, params)  # refuses them with a clear error
-    # Files on disk (an installed package, or $ZKATTEST_CIRCUITS_DIR) are re-read
-    # when they change; other resources (a zip import) cannot change.
-    version = file.stat().st_mtime_ns if isinstance(file, Path) else 0
-    key = (str(file), version, tuple(sorted(overrides.items())))
-    circuit = _loaded.get(key)
-    if circuit is None:
-        circuit = _load_builtin(file, params)
-        if circuit.id != circuit_id:
-            raise InvalidInputError(f"{file}: defines circuit {circuit.id}, not {circuit_id}")
-        if len(_loaded) >= 256:
-            _loaded.clear()
-        _loaded[key] = circuit
-    return circuit
-
-
-def _load_builtin(file: Traversable, params: Mapping[str, int] | None) -> Circuit:
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"{file}: cannot read circuit: {exc}") from None
-    return parse_circuit(text, params=params, source=str(file))
-
-
-# Parsed built-in circuits, keyed by file, modification time and parameters.
-_loaded: dict[tuple[str, int, tuple[tuple[str, int], ...]], Circuit] = {}
-
-
-def _circuit_from_toml(data: dict[str, object], overrides: Mapping[str, int] | None) -> Circuit:
-    if unknown := sorted(data.keys() - _TOP_KEYS):
-        raise _ProblemError(
-            f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_TOP_KEYS))}"
-        )
-    if missing := sorted({"id", "version", "schema", "description"} - data.keys()):
-        raise _ProblemError(f"missing key(s) {', '.join(missing)}")
-    circuit_id, version, schema_id = data["id"], data["version"], data["schema"]
-    if not isinstance(circuit_id, str):
-        raise _ProblemError("id must be a string")
-    if not isinstance(schema_id, str):
-        raise _ProblemError("schema must be a string such as 'investor/v1'")
-    description = data["description"]
-    if not isinstance(description, str) or not description.strip():
-        raise _ProblemError("description must be a non-empty string")
-    disclose = _string_list(data.get("disclose", []), "disclose")
-    params, bounds = _params_from_toml(data.get("params", {}))
-    if overrides is not None:
-        if not isinstance(overrides, Mapping):
-            raise _ProblemError("params override must be a mapping of name to integer")
-        if unknown := sorted(str(k) for k in overrides if k not in params):
-            raise _ProblemError(f"params override: undeclared parameter(s) {', '.join(unknown)}")
-        params.update(overrides)
-    raw_predicates = data.get("predicate", [])
-    if not isinstance(raw_predicates, list) or not all(isinstance(p, dict) for p in raw_predicates):
-        raise _ProblemError("predicate must be an array of tables ([[predicate]])")
-    predicates = []
-    for i, raw in enumerate(raw_predicates):
-        where = f"predicate[{i}]"
-        if unknown := sorted(raw.keys() - _PREDICATE_KEYS):
-            raise _ProblemError(f"{where}: unknown key(s) {', '.join(unknown)}")
-        if missing := sorted(_PREDICATE_KEYS - raw.keys()):
-            raise _ProblemError(f"{where}: missing key(s) {', '.join(missing)}")
-        value = raw["value"]
-        predicates.append(
-            Predicate(
-                raw["attribute"], raw["op"], tuple(value) if isinstance(value, list) else value
-            )
-        )
-    return Circuit(
-        id=circuit_id,
-        version=version,  # type: ignore[arg-type]  # Circuit checks it
-        schema=get_schema(schema_id),
-        description=description.strip(),
-        disclose=tuple(disclose),
-        predicates=tuple(predicates),
-        params=tuple(params.items()),  # type: ignore[arg-type]  # Circuit checks them
-        param_bounds=tuple(bounds),  # type: ignore[arg-type]
-    )
-
-
-def _params_from_toml(raw: object) -> tuple[dict[str, object], list[tuple[str, object, object]]]:
-    """``[params.<name>]`` tables of ``default``, ``min`` and ``max``: the values and the
-    bounds (checked by :class:`Circuit`)."""
-    if not isinstance(raw, dict):
-        raise _ProblemError("params must be a table of [params.<name>] tables")
-    values: dict[str, object] = {}
-    bounds: list[tuple[str, object, object]] = []
-    for name, spec in raw.items():
-        if _IDENT.fullmatch(name) is None:
-            raise _ProblemError(f"params: bad parameter name {_short(name)}")
-        problems = []
-        if isinstance(spec, dict):
-            if missing := [key for key in _PARAM_KEYS if key not in spec]:
-                problems.append(f"missing {', '.join(missing)}")
-            if unknown := sorted(spec.keys() - set(_PARAM_KEYS)):
-                problems.append(f"unknown {', '.join(unknown)}")
-        if not isinstance(spec, dict) or problems:
-            detail = f" ({'; '.join(problems)})" if problems else ""
-            raise _ProblemError(
-                f"params: {name} must be a table of default, min and max{detail}:"
-                f" [params.{name}] default = ..., min = ..., max = ..."
-            )
-        values[name] = spec["default"]
-        bounds.append((name, spec["min"], spec["max"]))
-    return values, bounds
