@@ -35,11 +35,12 @@ from zkattest.errors import (
 from zkattest.hazmat import bbs
 from zkattest.hazmat.bbs import core
 from zkattest.schema import (
+    DEFAULT_SCHEMAS,
     EXPIRY_ATTRIBUTE,
     JsonValue,
     Schema,
+    SchemaRegistry,
     canonical_json,
-    get_schema,
     typed_api_id,
 )
 
@@ -178,8 +179,9 @@ class Credential:
         ).decode()
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> Credential:
-        """Parse (not verify) a credential; see :func:`accept_credential`."""
+    def from_json(cls, text: str | bytes, *, schemas: SchemaRegistry | None = None) -> Credential:
+        """Parse (not verify) a credential of a schema in ``schemas`` (default:
+        the built-in ones); see :func:`~zkattest.accept_credential`."""
         obj = parse_json_object(text, _CREDENTIAL_TYPE)
         require_fields(
             obj,
@@ -189,7 +191,7 @@ class Credential:
         if not isinstance(obj["schema"], str):
             raise DecodeError("credential schema must be a string")
         try:
-            schema = get_schema(obj["schema"])
+            schema = (DEFAULT_SCHEMAS if schemas is None else schemas).get(obj["schema"])
         except ZkAttestError:
             raise DecodeError("credential has an unknown schema") from None
         issuer = IssuerPublicKey.from_json(json.dumps(obj["issuer"]))

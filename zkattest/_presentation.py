@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from zkattest.circuits import Circuit, get_circuit
+from zkattest.circuits import DEFAULT_CIRCUITS, Circuit, CircuitRegistry
 from zkattest.codec import (
     FORMAT_VERSION,
     check_json_object,
@@ -142,9 +142,12 @@ class Challenge:
             horizon_days=self.horizon_days,
         )
 
-    def circuit(self) -> Circuit:
-        """The built-in circuit this challenge names, checked against its hash."""
-        circuit = get_circuit(self.circuit_id, params=dict(self.circuit_params) or None)
+    def circuit(self, circuits: CircuitRegistry | None = None) -> Circuit:
+        """The circuit this challenge names, from ``circuits`` (default: the
+        built-in ones, :data:`~zkattest.circuits.DEFAULT_CIRCUITS`), checked
+        against its hash."""
+        registry = DEFAULT_CIRCUITS if circuits is None else circuits
+        circuit = registry.get(self.circuit_id, params=dict(self.circuit_params) or None)
         if circuit.circuit_hash != self.circuit_hash:
             raise PolicyError("the challenge's circuit hash does not match the known circuit")
         return circuit

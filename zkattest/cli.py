@@ -48,7 +48,13 @@ from typing import Final, TextIO, TypeVar
 from zkattest import __version__
 from zkattest._credential import Credential, IssuerPublicKey
 from zkattest._presentation import Challenge, Presentation
-from zkattest.circuits import CIRCUITS_DIR_ENV, Circuit, RelativeDate, get_circuit
+from zkattest.circuits import (
+    CIRCUITS_DIR_ENV,
+    Circuit,
+    CircuitRegistry,
+    RelativeDate,
+    get_circuit,
+)
 from zkattest.context import HORIZON_STEPS, checksum_address, normalize_wallet_address
 from zkattest.errors import InvalidInputError, PolicyError, VerificationError, ZkAttestError
 from zkattest.hazmat import bbs
@@ -316,7 +322,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_challenge(args: argparse.Namespace) -> None:
     params = dict(_param(p) for p in args.param)
     challenge = Challenge.create(
-        get_circuit(args.circuit, params=params or None),
+        args.circuits.get(args.circuit, params=params or None),
         verifier_domain=args.domain,
         wallet_address=args.wallet,
         chain_id=args.chain_id,
@@ -351,14 +357,14 @@ def cmd_prove(args: argparse.Namespace) -> None:
         named = _load(args.credential, Credential.from_json).issuer
         trusted = {named.key_id: named}
     credential = _load(args.credential, lambda text: accept_credential(text, trusted))
-    circuit = accept_challenge(challenge)
+    circuit = accept_challenge(challenge, circuits=args.circuits)
     print(_summary(challenge, circuit), file=sys.stderr)
     if sys.stdin.isatty() and not args.yes:
         print(f"Prove this to {challenge.verifier_domain}? [y/N] ", end="", file=sys.stderr)
         sys.stderr.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             raise PolicyError("not proven: declined at the prompt")
-    presentation = prove(credential, challenge).to_json()
+    presentation = prove(credential, challenge, circuits=args.circuits).to_json()
     if args.as_request:  # the body of POST /v1/presentations
         presentation = json.dumps(
             {"challenge_id": challenge.challenge_id, "presentation": json.loads(presentation)},
@@ -455,7 +461,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     challenge = _load(args.challenge, Challenge.from_json)
     trusted = _issuers(args.issuer)
     try:
-        result = verify(presentation, challenge, trusted)
+        result = verify(presentation, challenge, trusted, circuits=args.circuits)
     except VerificationError as exc:
         print(f"refused: {exc.reason}")
         return EXIT_REFUSED
@@ -568,6 +574,14 @@ def _parser() -> argparse.ArgumentParser:
         "--backend",
         choices=BACKEND_NAMES,
         help=f"curve backend (default: ${ENV_VAR} or arkworks)",
+    )
+    parser.add_argument(
+        "--circuit-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a platform's own circuit (<id>.toml), beside the built-in ones, for"
+        " challenge, prove and verify (repeatable; the service reads $ZKATTEST_CIRCUIT_FILES)",
     )
     commands = parser.add_subparsers(
         dest="command",
@@ -764,6 +778,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.backend:
             set_backend(args.backend)
+        args.circuits = CircuitRegistry()
+        for path in args.circuit_file:
+            args.circuits.add_file(path)
         status = args.run(args)
     except ZkAttestError as exc:
         print(f"zkattest: error: {exc}", file=sys.stderr)

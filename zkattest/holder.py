@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 
 from zkattest._credential import Credential, IssuerPublicKey
 from zkattest._presentation import _MAX_LIFETIME, Challenge, Presentation
-from zkattest.circuits import Circuit, ResolvedPredicate
+from zkattest.circuits import Circuit, CircuitRegistry, ResolvedPredicate
 from zkattest.codec import (
     utc_text,
 )
@@ -31,6 +31,7 @@ from zkattest.hazmat.sigma import random_scalar
 from zkattest.schema import (
     EXPIRY_ATTRIBUTE,
     DateType,
+    SchemaRegistry,
 )
 
 __all__ = [
@@ -41,10 +42,14 @@ __all__ = [
 
 
 def accept_credential(
-    text: str | bytes, trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey
+    text: str | bytes,
+    trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey,
+    *,
+    schemas: SchemaRegistry | None = None,
 ) -> Credential:
-    """The holder's check on receipt: parse, require a trusted issuer, verify the signature."""
-    credential = Credential.from_json(text)
+    """The holder's check on receipt: parse (a schema of ``schemas``; default:
+    the built-in ones), require a trusted issuer, verify the signature."""
+    credential = Credential.from_json(text, schemas=schemas)
     if isinstance(trusted_issuers, IssuerPublicKey):
         trusted_issuers = {trusted_issuers.key_id: trusted_issuers}
     trusted = trusted_issuers.get(credential.issuer.key_id)
@@ -77,7 +82,12 @@ def _unsatisfied(p: ResolvedPredicate, challenge: Challenge) -> str:
     return f"the credential does not satisfy {p.attribute} {p.op} the circuit's value"
 
 
-def accept_challenge(challenge: Challenge, *, now: dt.datetime | None = None) -> Circuit:
+def accept_challenge(
+    challenge: Challenge,
+    *,
+    now: dt.datetime | None = None,
+    circuits: CircuitRegistry | None = None,
+) -> Circuit:
     """The holder's checks on a challenge before anything is proven; the circuit to prove.
 
     A wallet that proved whatever it was asked would be an oracle: a verifier
@@ -88,7 +98,8 @@ def accept_challenge(challenge: Challenge, *, now: dt.datetime | None = None) ->
     refuses with :class:`PolicyError` a challenge that has expired, that is
     valid for more than one day from ``now`` (the longest lifetime
     :meth:`Challenge.create` gives), or whose ``today`` is more than one day
-    from ``now``'s UTC date; and, as :meth:`Challenge.circuit` does, an unknown
+    from ``now``'s UTC date; and, as :meth:`Challenge.circuit` does (from
+    ``circuits``, default: the built-in circuits), an unknown
     circuit or parameters outside the circuit's declared bounds
     (:class:`InvalidInputError`) or a circuit hash that does not match
     (:class:`PolicyError`).
@@ -110,7 +121,7 @@ def accept_challenge(challenge: Challenge, *, now: dt.datetime | None = None) ->
             f"the challenge's date ({challenge.today}) is more than one day from this wallet's"
             f" clock ({clock_date}, UTC)"
         )
-    return challenge.circuit()
+    return challenge.circuit(circuits)
 
 
 def prove(
@@ -119,6 +130,7 @@ def prove(
     *,
     rng: Rng | None = None,
     now: dt.datetime | None = None,
+    circuits: CircuitRegistry | None = None,
 ) -> Presentation:
     """The holder's recipe: prove the challenge's circuit on ``credential``.
 
@@ -126,13 +138,15 @@ def prove(
     default: the operating system's CSPRNG), so that fixed inputs give a fixed
     presentation: for tests and vectors only, since an ``rng`` that repeats its
     outputs across two presentations gives away the credential. ``now`` is the
-    holder's clock (timezone-aware; default: the system clock). Refuses a
+    holder's clock (timezone-aware; default: the system clock); ``circuits``
+    the registry the challenge's circuit is found in (default: the built-in
+    circuits). Refuses a
     challenge :func:`accept_challenge` refuses, and with :class:`PolicyError`
     (naming the predicate, never a value) a credential that does not satisfy
     the circuit.
     """
     draw = rng or random_scalar
-    circuit = accept_challenge(challenge, now=now)
+    circuit = accept_challenge(challenge, now=now, circuits=circuits)
     if circuit.schema.id != credential.schema.id:
         raise PolicyError("the circuit is for another credential schema")
     messages = credential.message_scalars()

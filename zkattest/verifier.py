@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from zkattest._credential import IssuerPublicKey
 from zkattest._presentation import MAX_PROOF_BYTES, Challenge, Presentation, VerifiedPresentation
-from zkattest.circuits import Circuit
+from zkattest.circuits import Circuit, CircuitRegistry
 from zkattest.composite.engine import verify_statement
 from zkattest.composite.statement import compile_circuit
 from zkattest.errors import (
@@ -38,14 +38,16 @@ def verify(
     trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey,
     *,
     now: dt.datetime | None = None,
+    circuits: CircuitRegistry | None = None,
 ) -> VerifiedPresentation:
-    """The verifier's recipe: check ``presentation`` against its own ``challenge``.
+    """The verifier's recipe: check ``presentation`` against its own ``challenge``,
+    whose circuit is found in ``circuits`` (default: the built-in circuits).
 
     Raises :class:`VerificationError` for anything that does not verify, from
     a mismatched field to a malformed or false proof, with no further detail.
     """
     try:
-        return _verify(presentation, challenge, trusted_issuers, now)
+        return _verify(presentation, challenge, trusted_issuers, now, circuits)
     except VerificationError:
         raise
     except ZkAttestError:
@@ -57,6 +59,7 @@ def _verify(
     challenge: Challenge,
     trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey,
     now: dt.datetime | None,
+    circuits: CircuitRegistry | None,
 ) -> VerifiedPresentation:
     if isinstance(trusted_issuers, IssuerPublicKey):
         trusted_issuers = {trusted_issuers.key_id: trusted_issuers}
@@ -75,7 +78,7 @@ def _verify(
         raise VerificationError("presentation refused", reason="context_mismatch")
     if len(presentation.proof) > MAX_PROOF_BYTES:
         raise VerificationError("presentation refused")
-    circuit = challenge.circuit()
+    circuit = challenge.circuit(circuits)
     statement = compile_circuit(circuit, issuer, challenge.today, challenge.horizon_days)
     disclosure = statement.credentials[0].disclosure
     disclosed = disclosure.scalars(presentation.disclosed, issuer.suite)

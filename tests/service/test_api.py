@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from pathlib import Path
 
 import jwt
 import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
-from tests.service.conftest import ADMIN_TOKEN, CONTRACT, WALLET, Service
+from tests.conftest import sample_attributes
+from tests.service.conftest import ADMIN_TOKEN, CONTRACT, WALLET, Service, make_settings
+from zkattest import Challenge, IssuerSecretKey, issue_credential, prove
+from zkattest.schema import get_schema
+from zkattest.service.app import create_app
 from zkattest.service.storage.records import ChallengeRecord
 
 PROBLEM = "application/problem+json"
@@ -278,3 +285,33 @@ def test_streamed_oversized_body_is_413(service: Service) -> None:
         400,
         "malformed-request",
     )
+
+
+def test_a_platform_circuit_file_is_served(tmp_path: Path, issuer: IssuerSecretKey) -> None:
+    """ZKATTEST_CIRCUIT_FILES: the service lists, challenges for and admits on
+    a platform's own circuit; a file that is not a circuit stops start-up."""
+    from tests.test_platform_circuits import platform_circuit
+    from zkattest.circuits import CircuitRegistry
+
+    path = platform_circuit(tmp_path)
+    settings = make_settings(tmp_path, issuer, circuit_files=[path])
+    credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    with TestClient(create_app(settings)) as client:
+        ids = [c["id"] for c in client.get("/v1/circuits").json()]
+        assert "kyc_adult_21" in ids
+        assert "kyc_adult" in ids
+        service = Service(client, settings, issuer, credential, tmp_path)
+        challenge = service.challenge("kyc_adult_21")
+        circuits = CircuitRegistry()
+        circuits.add_file(path)
+        presentation = prove(
+            credential, Challenge.from_json(json.dumps(challenge)), circuits=circuits
+        )
+        response = service.submit(challenge, json.loads(presentation.to_json()))
+        assert response.status_code == 201, response.text
+        look = client.get(f"/v1/whitelist/{WALLET}", params={"circuit_id": "kyc_adult_21"})
+        assert look.status_code == 200
+    bad = tmp_path / "bad.toml"
+    bad.write_text("id = 'x'\n")
+    with pytest.raises(ValidationError, match=r"bad\.toml"):
+        make_settings(tmp_path, issuer, circuit_files=[bad])

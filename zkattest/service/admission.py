@@ -79,7 +79,9 @@ def submit(
     record, now, trusted = prepared
     started = time.perf_counter()
     try:
-        result = verify(presentation, challenge_from_record(record), trusted, now=now)
+        result = verify(
+            presentation, challenge_from_record(record), trusted, now=now, circuits=state.circuits
+        )
     except VerificationError as exc:
         _refused(state, record, exc.reason, digest, burn=True)
         raise Refused("presentation-refused", reason=exc.reason) from None

@@ -197,7 +197,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "whitelist contract they are for"
             )
         pool = BoundedPool(settings.verify_concurrency, settings.verify_queue)
-        app.state.zkattest = ServiceState(settings, store, keys, metrics, pool)
+        app.state.zkattest = ServiceState(settings, store, keys, metrics, pool, settings.circuits())
         purger = asyncio.create_task(_purge_forever(store, settings))
         # What start-up loaded (modules, schemas, keys) lives as long as the process:
         # moved out of the collector's view, full collections stop re-walking it.

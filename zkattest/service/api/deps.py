@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from zkattest import IssuerPublicKey
+from zkattest.circuits import CircuitRegistry
 from zkattest.service.core.config import Settings
 from zkattest.service.core.limits import RateLimiter, client_key
 from zkattest.service.core.metrics import Metrics
@@ -37,6 +38,8 @@ class ServiceState:
     metrics: Metrics
     #: Where presentations are verified: off the event loop, a bounded number at once.
     verifier: BoundedPool
+    #: The circuits this verifier challenges for (built-in and the platform's files).
+    circuits: CircuitRegistry
     _issuers: tuple[float, dict[str, IssuerPublicKey]] | None = None
     _issuers_lock: threading.Lock = field(default_factory=threading.Lock)
     #: Failed admin attempts per client: past the budget, admin requests wait (429).

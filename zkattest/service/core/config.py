@@ -30,6 +30,7 @@ from pydantic_settings import (
 )
 
 from zkattest import IssuerPublicKey
+from zkattest.circuits import CircuitRegistry
 from zkattest.context import (
     MAX_HORIZON_DAYS,
     normalize_wallet_address,
@@ -89,6 +90,10 @@ class Settings(BaseSettings):
     #: Issuer public-key JSON files (as written by ``zkattest issuer keygen``),
     #: separated by the OS path separator or commas.
     trusted_issuers: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    #: The platform's own circuit TOML files, served beside the built-in ones
+    #: (each ``<id>.toml`` with an id of its own), separated by the OS path
+    #: separator or commas. Wallets need the same files to answer their challenges.
+    circuit_files: Annotated[list[Path], NoDecode] = Field(default_factory=list)
     #: Bearer token for the admin endpoints (at least 32 characters, no
     #: whitespace); unset disables them.
     admin_token: SecretStr | None = None
@@ -136,7 +141,7 @@ class Settings(BaseSettings):
     #: ``debug``, ``info``, ``warning`` or ``error``.
     log_level: LogLevel = "info"
 
-    @field_validator("trusted_issuers", mode="before")
+    @field_validator("trusted_issuers", "circuit_files", mode="before")
     @classmethod
     def _split_paths(cls, value: object) -> object:
         if isinstance(value, str):
@@ -169,6 +174,17 @@ class Settings(BaseSettings):
         for path in value:
             read_issuer_key(path)
         return value
+
+    @field_validator("circuit_files")
+    @classmethod
+    def _circuit_files(cls, value: list[Path]) -> list[Path]:
+        circuit_registry(value)
+        return value
+
+    def circuits(self) -> CircuitRegistry:
+        """The circuits this verifier challenges for: the built-in ones and
+        :attr:`circuit_files`."""
+        return circuit_registry(self.circuit_files)
 
     @field_validator("database_url")
     @classmethod
@@ -240,6 +256,18 @@ class _FromMapping(Settings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings,)
+
+
+def circuit_registry(paths: list[Path]) -> CircuitRegistry:
+    """The built-in circuits and the circuit files at ``paths``; ``ValueError``
+    naming the file and what is wrong with it otherwise."""
+    registry = CircuitRegistry()
+    for path in paths:
+        try:
+            registry.add_file(path)
+        except ZkAttestError as exc:
+            raise ValueError(str(exc)) from None
+    return registry
 
 
 def read_issuer_key(path: Path) -> IssuerPublicKey:

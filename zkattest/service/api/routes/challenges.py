@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from zkattest import Challenge
-from zkattest.circuits import get_circuit
 from zkattest.context import normalize_wallet_address
 from zkattest.errors import InvalidInputError
 from zkattest.service.api.deps import StateDep
@@ -46,7 +45,7 @@ async def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
     except InvalidInputError as exc:
         raise Problem("invalid-wallet-address", str(exc)) from None
     try:
-        circuit = get_circuit(body.circuit_id)
+        circuit = state.circuits.get(body.circuit_id)
     except InvalidInputError:
         raise Problem("unknown-circuit", f"no circuit {body.circuit_id!r}") from None
     # the database's clock, one for every node; database calls run on worker threads

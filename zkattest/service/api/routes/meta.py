@@ -10,7 +10,6 @@ from fastapi import APIRouter, Path, Response, status
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from zkattest import IssuerPublicKey, __version__
-from zkattest.circuits import load_builtin_circuits
 from zkattest.errors import ZkAttestError
 from zkattest.service.api.deps import AdminDep, StateDep
 from zkattest.service.convert import issuer_public
@@ -30,7 +29,7 @@ log = logging.getLogger("zkattest.service")
 
 
 @router.get("/v1/circuits", response_model=list[CircuitPublic], tags=["circuits"])
-def list_circuits() -> Any:
+def list_circuits(state: StateDep) -> Any:
     """The eligibility circuits this verifier can challenge for."""
     return [
         {
@@ -41,7 +40,7 @@ def list_circuits() -> Any:
             "description": c.description,
             "definition": c.definition(),
         }
-        for c in sorted(load_builtin_circuits().values(), key=lambda c: c.id)
+        for c in state.circuits.circuits().values()
     ]
 
 

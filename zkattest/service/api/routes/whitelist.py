@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from zkattest.circuits import builtin_circuit_ids
 from zkattest.context import normalize_wallet_address
 from zkattest.errors import InvalidInputError
 from zkattest.service.api.deps import AdminDep, OptionalAdminDep, StateDep
@@ -90,7 +89,7 @@ def get_whitelist(
         )
         problem.headers = {"WWW-Authenticate": "Bearer"}
         raise problem
-    if circuit_id is not None and circuit_id not in builtin_circuit_ids():
+    if circuit_id is not None and circuit_id not in state.circuits:
         raise Problem("unknown-circuit", f"no circuit {circuit_id!r}")
     admissions = [
         a
