@@ -104,6 +104,10 @@ _SERVICE_SETTINGS: Final = (
     ),
     ("ZKATTEST_TRUSTED_ISSUERS", f"issuer public-key files, separated by '{os.pathsep}' or ','"),
     (
+        "ZKATTEST_CIRCUIT_FILES",
+        f"the platform's own <id>.toml circuits, beside the built-in ones ('{os.pathsep}' or ',')",
+    ),
+    (
         "ZKATTEST_ADMIN_TOKEN",
         "bearer token for the admin endpoints, at least 32 characters (unset: they answer 401)",
     ),
