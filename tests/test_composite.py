@@ -395,3 +395,23 @@ def test_a_statement_over_several_credentials_binds_its_digest(
     assert PresentationProof.size(moved) == len(proof)
     with pytest.raises(VerificationError):
         verify_statement(moved, proof, CONTEXT, [{}, disclosed_of(creds[1])])
+
+
+def test_the_engine_and_the_statement_name_no_gadget_kind_but_by_the_operator_table() -> None:
+    """A new predicate kind is one gadget class and one OPERATORS entry: the
+    engine runs gadgets through the base class only, and Statement.build
+    places them by their declared order, so neither names a kind of its own."""
+    import ast
+    import inspect
+
+    from zkattest.composite import engine, gadgets, statement
+
+    kinds = {"NotEqual", "SetMembership"}  # the predicate gadgets beyond openings and ranges
+    assert kinds <= set(gadgets.__all__)
+    engine_names = {
+        n.id for n in ast.walk(ast.parse(inspect.getsource(engine))) if isinstance(n, ast.Name)
+    }
+    assert not kinds & engine_names
+    assert not {"Opening", "Range"} & engine_names
+    build = inspect.getsource(statement.Statement.build)
+    assert not any(kind in build for kind in kinds)
