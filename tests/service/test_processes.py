@@ -31,6 +31,8 @@ from zkattest.presentation import Challenge, prove
 from zkattest.schema import DATE_EPOCH, get_schema
 from zkattest.service.storage.models import Base
 
+pytestmark = pytest.mark.slow  # server processes
+
 POSTGRES_URL = os.environ.get("ZKATTEST_TEST_POSTGRES_URL")
 
 
