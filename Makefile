@@ -1,11 +1,12 @@
 # Two commands do all set-up on a fresh machine:
 #   make demo   - install into .venv and run the end-to-end demo
 #   make test   - install into .venv, then lint, type-check and run the tests
+# While working, `make test-fast` runs the tests not marked slow, in under a minute.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,12 @@ lint: install
 # so that neither can be skipped.
 test: lint
 	PYTHON=$(BIN)/python bash scripts/test.sh
+
+# The tests not marked slow (pyproject.toml says which those are): no processes,
+# servers, PostgreSQL, browser, wheel build, pure-Python backend, and no verifier
+# service started per test; under a minute. No lint: that is `make lint`.
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
