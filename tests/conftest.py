@@ -60,3 +60,25 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "ZKATTEST_REQUIRE_POSTGRES=1 but no PostgreSQL server: scripts/ci-postgres.sh failed"
         )
+
+
+#: What makes a test ``slow`` wherever it appears (``make test-fast`` leaves such
+#: tests out; ``make test`` runs them): a parametrization on the pure-Python curve
+#: backend or on PostgreSQL (a server), and the ``service`` fixture, which starts
+#: the verifier service in process for each test (migration, keys and a full
+#: garbage collection of the test process: about half a second). Tests that start
+#: processes, servers or a browser, build the wheel, or start the service
+#: themselves carry the marker in their own module.
+SLOW_PARAMETERS = {"backend": "py-ecc", "database_url": "postgresql"}
+SLOW_FIXTURES = {"service"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that SLOW_PARAMETERS and SLOW_FIXTURES make ``slow``."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec is not None else {}
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or any(
+            params.get(name) == value for name, value in SLOW_PARAMETERS.items()
+        ):
+            item.add_marker(pytest.mark.slow)

@@ -254,6 +254,7 @@ def test_bad_issuer_input_and_wrong_wallet(
     )
 
 
+@pytest.mark.slow
 def test_console_script_entry_point() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "zkattest.cli", "--version"],
@@ -385,6 +386,7 @@ def _without_service(*argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_serve_help_works_without_the_service_extra() -> None:
     result = _without_service("serve", "--help")
     assert result.returncode == 0, result.stderr
@@ -392,6 +394,7 @@ def test_serve_help_works_without_the_service_extra() -> None:
     assert "\n  --workers N " in result.stdout
 
 
+@pytest.mark.slow
 def test_serve_without_the_service_extra_is_an_input_error() -> None:
     result = _without_service("serve")
     assert result.returncode == 2

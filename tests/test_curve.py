@@ -222,6 +222,7 @@ def test_backend_selection() -> None:
     assert get_backend() is before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", BACKEND_NAMES)
 def test_backend_from_environment(name: str) -> None:
     code = "from zkattest.hazmat.curve import get_backend; print(get_backend().name)"
@@ -232,6 +233,7 @@ def test_backend_from_environment(name: str) -> None:
     assert out.stdout.strip() == name
 
 
+@pytest.mark.slow
 def test_unknown_backend_in_environment_is_a_clear_error() -> None:
     code = (
         "from zkattest.hazmat.curve import get_backend\n"

@@ -65,6 +65,7 @@ def test_the_stored_presentation_verifies(circuit_id: str) -> None:
         verify(tampered, challenge, {issuer.key_id: issuer}, now=now)
 
 
+@pytest.mark.slow
 def test_the_pure_python_backend_gives_the_same_bytes() -> None:
     vector = stored("kyc_adult")
     held = Credential.from_json(json.dumps(vector["credential"]))

@@ -103,6 +103,7 @@ def test_every_circuit_round_trips(
     assert result.disclosed == {}
 
 
+@pytest.mark.slow
 def test_round_trip_on_the_reference_backend(issuer: IssuerSecretKey) -> None:
     from zkattest.hazmat.curve import use_backend
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs the README's walk-through: a server process and curl
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

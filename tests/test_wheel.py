@@ -34,6 +34,8 @@ from tests.servers import running_server
 from zkattest.cli import _parser
 from zkattest.service.storage.schema import HEAD_REVISION
 
+pytestmark = pytest.mark.slow  # builds the wheel and installs it into new virtual environments
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Web-server, database and Ethereum-signing packages: only the `service` extra (or

@@ -117,6 +117,7 @@ def test_an_admission_checks_the_issuer_in_its_own_transaction(service: Service)
     assert store.admission_for_challenge(challenge["challenge_id"]) is None
 
 
+@pytest.mark.slow
 def test_an_issuer_dropped_from_the_configuration_is_disabled_until_listed_again(
     tmp_path: Path, issuer: IssuerSecretKey, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -317,6 +318,7 @@ def test_a_busy_service_answers_503_with_retry_after(
     pool.shutdown()
 
 
+@pytest.mark.slow
 def test_expired_challenges_and_old_audit_events_are_purged_on_a_schedule(
     tmp_path: Path, issuer: IssuerSecretKey
 ) -> None:
@@ -393,6 +395,7 @@ def test_the_jws_names_its_audience_and_its_admission(service: Service) -> None:
         )
 
 
+@pytest.mark.slow
 def test_without_a_verifying_contract_there_is_no_eip712_receipt(
     tmp_path: Path, issuer: IssuerSecretKey, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -415,6 +418,7 @@ def test_without_a_verifying_contract_there_is_no_eip712_receipt(
     assert any("no EIP-712 receipts" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.slow
 def test_nodes_on_one_database_must_share_the_receipt_key(
     tmp_path: Path, issuer: IssuerSecretKey
 ) -> None:
@@ -431,6 +435,7 @@ def test_nodes_on_one_database_must_share_the_receipt_key(
     check_startup(first)  # the recorded key still starts
 
 
+@pytest.mark.slow
 def test_a_body_that_trickles_in_is_cut_off_with_a_408(tmp_path: Path) -> None:
     """The request head has a deadline in the server; the body has one in the app."""
     env = {"ZKATTEST_BODY_TIMEOUT_SECONDS": "1"}

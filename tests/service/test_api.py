@@ -250,6 +250,7 @@ def test_issuers_circuits_health_metrics(service: Service) -> None:
     _problem(service.client.get("/nowhere"), 404, "not-found")
 
 
+@pytest.mark.slow
 def test_rate_limit(tmp_path: object, issuer: object) -> None:
     from fastapi.testclient import TestClient
 

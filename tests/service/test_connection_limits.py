@@ -32,6 +32,8 @@ import pytest
 
 from tests.servers import running_server
 
+pytestmark = pytest.mark.slow  # a server process
+
 HEADER_TIMEOUT = 0.5
 KEEP_ALIVE = 1
 MAX_CONCURRENCY = 8

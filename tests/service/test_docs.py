@@ -327,6 +327,7 @@ class _ReDocDom(HTMLParser):
             self.headings[-1] += data
 
 
+@pytest.mark.slow
 def test_docs_render_every_operation_offline(
     chromium: str, docs_server: str, document: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -344,6 +345,7 @@ def test_docs_render_every_operation_offline(
     assert {url for url in requested if not url.startswith(f"{docs_server}/")} == set()
 
 
+@pytest.mark.slow
 def test_redoc_renders_every_operation_offline(
     chromium: str, docs_server: str, document: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -385,6 +387,7 @@ class _Links(HTMLParser):
             )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("page", "assets"),
     [

@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # runs the benchmark script: server and client processes
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -63,6 +63,7 @@ def test_an_empty_bearer_token_is_refused(service: Service, header: str) -> None
     assert response.json()["type"] == "urn:zkattest:problem:unauthorized"
 
 
+@pytest.mark.slow
 def test_failed_admin_attempts_are_rate_limited(tmp_path: Path) -> None:
     issuer = IssuerSecretKey.generate()
     with TestClient(create_app(make_settings(tmp_path, issuer))) as client:
@@ -83,6 +84,7 @@ def test_failed_admin_attempts_are_rate_limited(tmp_path: Path) -> None:
         assert client.get("/healthz").status_code == 200
 
 
+@pytest.mark.slow
 def test_admin_throttling_is_per_client(tmp_path: Path) -> None:
     issuer = IssuerSecretKey.generate()
     app = create_app(make_settings(tmp_path, issuer))
@@ -224,6 +226,7 @@ def test_trusted_proxies_setting(tmp_path: Path) -> None:
         load_settings({"ZKATTEST_TRUSTED_PROXIES": "*"})
 
 
+@pytest.mark.slow
 def test_forwarded_headers_are_not_trusted_by_default(tmp_path: Path) -> None:
     """Over loopback (which uvicorn trusts by default) a client that makes up
     X-Forwarded-For for each request still shares one rate-limit bucket."""
@@ -326,6 +329,7 @@ def test_a_challenge_is_burned_after_three_refused_presentations(service: Servic
     assert service.submit(fresh, service.presentation(fresh)).status_code == 201
 
 
+@pytest.mark.slow
 def test_fewer_refusals_do_not_burn_and_the_limit_is_a_setting(tmp_path: Path) -> None:
     from tests.conftest import sample_attributes
     from tests.service.conftest import Service as Svc

@@ -60,6 +60,8 @@ from zkattest.service.app import create_app
 from zkattest.service.problems import PROBLEM_TYPES
 from zkattest.service.schemas import ProblemDetails
 
+pytestmark = pytest.mark.slow  # fuzzes the whole HTTP API; every test starts the service
+
 PROBLEM = "application/problem+json"
 PROBLEM_PREFIX = "urn:zkattest:problem:"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

@@ -174,6 +174,7 @@ def test_unknown_variables_are_warned_about() -> None:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [SERVE, UVICORN], ids=["zkattest-serve", "uvicorn-factory"])
 def test_a_bad_setting_stops_start_up_with_exit_2(
     tmp_path: Path, key_files: tuple[Path, Path], command: list[str]
@@ -218,6 +219,7 @@ def _samples(text: str, name: str) -> dict[str, float]:
     return found
 
 
+@pytest.mark.slow
 def test_metrics_add_up_over_workers_and_never_go_backwards(tmp_path: Path) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -271,6 +273,7 @@ def _request_lines(log: Path, request_id: str) -> list[dict[str, Any]]:
     return lines
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [SERVE, UVICORN], ids=["zkattest-serve", "uvicorn-factory"])
 def test_json_logs_carry_the_request_id(tmp_path: Path, command: list[str]) -> None:
     log = tmp_path / "service.log"
@@ -343,6 +346,7 @@ def test_paths_clients_make_up_never_become_metric_labels(service: Service) -> N
     assert 'http_requests_total{handler="none",method="GET",status="404"} 60.0' in text
 
 
+@pytest.mark.slow
 def test_an_embedding_application_keeps_its_logging(
     service_settings: Settings, tmp_path: Path
 ) -> None:
@@ -404,6 +408,7 @@ def test_only_prometheus_files_are_cleared_from_the_metrics_dir(tmp_path: Path) 
         clear_metrics_dir(tmp_path / "absent")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
@@ -432,6 +437,7 @@ def test_start_up_failures_are_one_line_and_exit_2(
     assert "hunter2" not in result.stderr + result.stdout
 
 
+@pytest.mark.slow
 def test_serve_refuses_a_missing_metrics_dir(tmp_path: Path) -> None:
     result = _start_fails(SERVE, {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "absent")}, tmp_path)
     assert result.returncode == 2
@@ -440,6 +446,7 @@ def test_serve_refuses_a_missing_metrics_dir(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
     import socket
 

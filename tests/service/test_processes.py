@@ -30,6 +30,8 @@ from zkattest import Challenge, Credential, IssuerSecretKey, issue_credential, p
 from zkattest.schema import DATE_EPOCH, get_schema
 from zkattest.service.storage.models import Base
 
+pytestmark = pytest.mark.slow  # server processes
+
 POSTGRES_URL = os.environ.get("ZKATTEST_TEST_POSTGRES_URL")
 
 

@@ -389,6 +389,7 @@ def _race_process(
         store.dispose()
 
 
+@pytest.mark.slow
 def test_two_processes_race_on_one_challenge_and_admit_exactly_once(
     store: Store, database_url: str
 ) -> None:
@@ -420,6 +421,7 @@ def test_two_processes_race_on_one_challenge_and_admit_exactly_once(
     assert admission_count(store) == 1
 
 
+@pytest.mark.slow
 def test_postgresql_runs_read_committed_whatever_the_server_default(postgres_url: str) -> None:
     url = make_url(postgres_url)
     options = f"{url.query['options']} -cdefault_transaction_isolation=serializable"
