@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 import zkattest
 from tests.service.conftest import make_settings
+from zkattest import IssuerSecretKey
 from zkattest.cli import main
-from zkattest.credentials import IssuerSecretKey
 from zkattest.service.app import create_app
 
 
