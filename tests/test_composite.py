@@ -212,6 +212,7 @@ def test_a_deviating_prover_with_a_credential_of_an_untrusted_issuer_is_refused(
         verify_statement(st, forged.to_bytes(st), CONTEXT, [{}, disclosed_of(own)])
 
 
+@pytest.mark.slow
 def test_two_credentials_on_the_reference_backend(
     kyc: IssuerSecretKey,
     verifier_firm: IssuerSecretKey,

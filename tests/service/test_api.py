@@ -288,6 +288,7 @@ def test_streamed_oversized_body_is_413(service: Service) -> None:
     )
 
 
+@pytest.mark.slow  # starts the service
 def test_a_platform_circuit_file_is_served(tmp_path: Path, issuer: IssuerSecretKey) -> None:
     """ZKATTEST_CIRCUIT_FILES: the service lists, challenges for and admits on
     a platform's own circuit; a file that is not a circuit stops start-up."""
