@@ -15,7 +15,11 @@ The recipes here fix every parameter::
     presentation = prove(credential, challenge)                                  # holder
     result = verify(presentation, challenge, key.public_key())                   # verifier
 
-Low-level primitives live in :mod:`zkattest.hazmat` and can be misused.
+Each party's operations live in its own module: :mod:`zkattest.issuer`,
+:mod:`zkattest.holder`, :mod:`zkattest.verifier` (the wire types they exchange
+are re-exported here); :mod:`zkattest.composite` is the proof engine beneath
+``prove`` and ``verify``. Low-level primitives live in :mod:`zkattest.hazmat`
+and can be misused.
 """
 
 from __future__ import annotations
