@@ -100,7 +100,7 @@ def setup(
             accreditation_basis="regulated_entity",
         ),
     ]
-    proof = prove_statement(st, creds, CONTEXT, rng=seeded(1)).to_bytes(st)
+    proof = prove_statement(st, creds, CONTEXT, rng=seeded(1)).to_bytes()
     return st, creds, proof
 
 
@@ -112,7 +112,7 @@ def test_two_credentials_from_two_issuers_verify_under_one_challenge(
     verify_statement(st, proof, CONTEXT, [{}, disclosed_of(creds[1])])
     parsed = PresentationProof.from_bytes(proof, st)
     assert len(parsed.bbs) == 2
-    assert parsed.to_bytes(st) == proof
+    assert parsed.to_bytes() == proof
     # one challenge: the last 32 bytes of each BBS proof
     assert parsed.bbs[0][-32:] == parsed.bbs[1][-32:]
 
@@ -121,7 +121,7 @@ def test_the_same_inputs_give_the_same_proof(
     setup: tuple[Statement, list[Credential], bytes],
 ) -> None:
     st, creds, proof = setup
-    assert prove_statement(st, creds, CONTEXT, rng=seeded(1)).to_bytes(st) == proof
+    assert prove_statement(st, creds, CONTEXT, rng=seeded(1)).to_bytes() == proof
 
 
 def test_the_context_binds_every_slot(setup: tuple[Statement, list[Credential], bytes]) -> None:
@@ -151,28 +151,28 @@ def test_slots_swapped_or_a_slot_from_another_proof_are_refused(
         (st.credentials[0], dataclasses.replace(st.credentials[1], disclosed={})), []
     )
     both = PresentationProof.from_bytes(
-        prove_statement(same, creds, CONTEXT, rng=seeded(5)).to_bytes(same), same
+        prove_statement(same, creds, CONTEXT, rng=seeded(5)).to_bytes(), same
     )
-    verify_statement(same, both.to_bytes(same), CONTEXT, [{}, {}])
+    verify_statement(same, both.to_bytes(), CONTEXT, [{}, {}])
     swapped = dataclasses.replace(both, bbs=both.bbs[::-1])
     with pytest.raises(VerificationError):
-        verify_statement(same, swapped.to_bytes(same), CONTEXT, [{}, {}])
+        verify_statement(same, swapped.to_bytes(), CONTEXT, [{}, {}])
     # slot 2's BBS proof from another proof of the same statement and credentials
     other = prove_statement(st, creds, CONTEXT, rng=seeded(2))
     spliced = dataclasses.replace(parsed, bbs=(parsed.bbs[0], other.bbs[1]))
     with pytest.raises(VerificationError):
-        verify_statement(st, spliced.to_bytes(st), CONTEXT, [{}, disclosed_of(creds[1])])
+        verify_statement(st, spliced.to_bytes(), CONTEXT, [{}, disclosed_of(creds[1])])
     # ... or from a proof for another context, whose challenge it carries
     moved = prove_statement(
         st, creds, dataclasses.replace(CONTEXT, nonce=b"\x08" * 32), rng=seeded(1)
     )
     spliced = dataclasses.replace(parsed, bbs=(parsed.bbs[0], moved.bbs[1]))
     with pytest.raises(VerificationError):
-        verify_statement(st, spliced.to_bytes(st), CONTEXT, [{}, disclosed_of(creds[1])])
+        verify_statement(st, spliced.to_bytes(), CONTEXT, [{}, disclosed_of(creds[1])])
     # one gadget's parts from another proof
     spliced = dataclasses.replace(parsed, parts=(*parsed.parts[:-1], other.parts[-1]))
     with pytest.raises(VerificationError):
-        verify_statement(st, spliced.to_bytes(st), CONTEXT, [{}, disclosed_of(creds[1])])
+        verify_statement(st, spliced.to_bytes(), CONTEXT, [{}, disclosed_of(creds[1])])
 
 
 def test_the_prover_refuses_credentials_that_do_not_fit_the_slots(
@@ -207,9 +207,9 @@ def test_a_deviating_prover_with_a_credential_of_an_untrusted_issuer_is_refused(
         ),
     )
     forged = prove_statement(forged_statement, [creds[0], own], CONTEXT, rng=seeded(3))
-    verify_statement(forged_statement, forged.to_bytes(st), CONTEXT, [{}, disclosed_of(own)])
+    verify_statement(forged_statement, forged.to_bytes(), CONTEXT, [{}, disclosed_of(own)])
     with pytest.raises(VerificationError):
-        verify_statement(st, forged.to_bytes(st), CONTEXT, [{}, disclosed_of(own)])
+        verify_statement(st, forged.to_bytes(), CONTEXT, [{}, disclosed_of(own)])
 
 
 @pytest.mark.slow
@@ -224,7 +224,7 @@ def test_two_credentials_on_the_reference_backend(
         )
         st = Statement.build(slots, [NotEqual(MessageRef(0, INDEX["country"]), US)])
         creds = [issue(kyc), issue(verifier_firm)]
-        proof = prove_statement(st, creds, CONTEXT, rng=seeded(4)).to_bytes(st)
+        proof = prove_statement(st, creds, CONTEXT, rng=seeded(4)).to_bytes()
         verify_statement(st, proof, CONTEXT, [{}, disclosed_of(creds[1])])
         with pytest.raises(VerificationError):
             verify_statement(st, proof, CONTEXT, [{}, {INVESTOR_TYPE: 2}])
@@ -265,12 +265,12 @@ def test_a_deviating_prover_committing_to_another_value_than_the_signed_one_is_r
     disclosed = [{}, disclosed_of(creds[1])]
     with monkeypatch.context() as patch:
         patch.setattr(engine, "Witness", lying(150_000_000))
-        forged = prove_statement(st, creds, CONTEXT, rng=seeded(6)).to_bytes(st)
+        forged = prove_statement(st, creds, CONTEXT, rng=seeded(6)).to_bytes()
     with pytest.raises(VerificationError):
         verify_statement(st, forged, CONTEXT, disclosed)
     with monkeypatch.context() as patch:
         patch.setattr(engine, "Witness", lying(250_000_000))
-        honest = prove_statement(st, creds, CONTEXT, rng=seeded(6)).to_bytes(st)
+        honest = prove_statement(st, creds, CONTEXT, rng=seeded(6)).to_bytes()
     verify_statement(st, honest, CONTEXT, disclosed)
 
 
@@ -289,7 +289,7 @@ def test_the_verifier_enforces_fixed_disclosed_values_and_the_prover_refuses_the
         prove_statement(asks_individual, creds, CONTEXT, rng=seeded(7))
     # a prover that skips that check proves the revealed-value statement
     as_revealed = Statement.build((st.credentials[0], revealed), [])
-    proof = prove_statement(as_revealed, creds, CONTEXT, rng=seeded(7)).to_bytes(as_revealed)
+    proof = prove_statement(as_revealed, creds, CONTEXT, rng=seeded(7)).to_bytes()
     verify_statement(as_revealed, proof, CONTEXT, [{}, {INVESTOR_TYPE: 2}])
     for values in ({INVESTOR_TYPE: 2}, {INVESTOR_TYPE: 1}):
         with pytest.raises(VerificationError):

@@ -91,9 +91,7 @@ def test_every_circuit_round_trips(
 
     plan = compile_circuit(get_circuit(circuit_id), issuer.public_key(), TODAY, 0)
     assert len(presentation.proof) == PresentationProof.size(plan)
-    assert PresentationProof.from_bytes(presentation.proof, plan).to_bytes(plan) == (
-        presentation.proof
-    )
+    assert PresentationProof.from_bytes(presentation.proof, plan).to_bytes() == (presentation.proof)
     wire = Presentation.from_json(presentation.to_json())
     assert wire == presentation
     result = verify(wire, ch, issuer.public_key(), now=NOW)

@@ -164,5 +164,5 @@ def prove(
         chain_id=challenge.chain_id,
         issuer_key_id=credential.issuer.key_id,
         disclosed=disclosed_values,
-        proof=proof.to_bytes(statement),
+        proof=proof.to_bytes(),
     )

@@ -28,6 +28,7 @@ argues soundness for several. Proof bytes, written only by
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -56,6 +57,8 @@ __all__ = ["PROOF_FORMAT", "PresentationProof", "prove_statement", "verify_state
 PROOF_FORMAT = 1
 TRANSCRIPT_PROTOCOL = b"zkattest/presentation/v1"
 _WIDTH = {"point": G1_BYTES, "scalar": SCALAR_BYTES}
+#: Layouts by statement (statements are immutable, and compiled ones are reused).
+_layouts: weakref.WeakKeyDictionary[Statement, list[_Slot]] = weakref.WeakKeyDictionary()
 
 Rng = Callable[[], int]
 
@@ -71,15 +74,20 @@ class _Slot(NamedTuple):
 
 @dataclass(frozen=True)
 class PresentationProof:
-    """The proof bytes in parts: one BBS proof per credential slot, and per
-    gadget the values of its fields (:meth:`Gadget.fields`), in order."""
+    """The proof of ``statement`` in parts: one BBS proof per credential slot,
+    and per gadget the values of its fields (:meth:`Gadget.fields`), in order."""
 
+    statement: Statement
     bbs: tuple[bytes, ...]
     parts: tuple[tuple[Part, ...], ...]
 
     @staticmethod
     def layout(statement: Statement) -> list[_Slot]:
-        """The wire order for ``statement``: the one place it is written."""
+        """The wire order for ``statement``: the one place it is written
+        (computed once per statement)."""
+        cached = _layouts.get(statement)
+        if cached is not None:
+            return cached
         out = [
             _Slot(None, i, Field(Phase.COMMIT, "bytes", slot.bbs_proof_size))
             for i, slot in enumerate(statement.credentials)
@@ -91,6 +99,7 @@ class PresentationProof:
                     for f, field in enumerate(gadget.fields())
                     if field.phase is phase
                 ]
+        _layouts[statement] = out
         return out
 
     @classmethod
@@ -98,9 +107,10 @@ class PresentationProof:
         """The exact length of the proof bytes for ``statement``."""
         return 1 + sum(s.field.n * _WIDTH.get(s.field.codec, 1) for s in cls.layout(statement))
 
-    def to_bytes(self, statement: Statement) -> bytes:
+    def to_bytes(self) -> bytes:
+        """The proof bytes, in :meth:`layout`'s order."""
         out = [bytes([PROOF_FORMAT])]
-        for s in self.layout(statement):
+        for s in self.layout(self.statement):
             value = self.bbs[s.position] if s.gadget is None else self.parts[s.gadget][s.position]
             if s.field.codec == "bytes":
                 if not isinstance(value, bytes) or len(value) != s.field.n:
@@ -143,7 +153,7 @@ class PresentationProof:
             else:
                 parts[s.gadget].append(item)
         # a gadget's fields are declared in phase order, so each list is in field order
-        return cls(tuple(bbs), tuple(tuple(p) for p in parts))
+        return cls(statement, tuple(bbs), tuple(tuple(p) for p in parts))
 
 
 def _scalar(chunk: bytes) -> int:
@@ -313,7 +323,7 @@ def prove_statement(
     responses = linear.responses(c)
     for g, gadget in enumerate(gadgets):  # RESPONSE
         parts[g] += gadget.respond(c, responses, states[g])
-    return PresentationProof(bbs, tuple(tuple(p) for p in parts))
+    return PresentationProof(statement, bbs, tuple(tuple(p) for p in parts))
 
 
 def _fill(gadget: Gadget, phase: Phase, items: Iterator[G1]) -> list[Part]:
@@ -395,14 +405,15 @@ def _verify(
     for gadget, parts in zip(gadgets, proof.parts, strict=True):  # FIRST
         for point in gadget.first_move(parts):
             transcript.append_point(labels.COMMITMENT, point)
-    parsed = [core.octets_to_proof(octets) for octets in proof.bbs]
+    # slot 1's proof is parsed by CoreProofVerify below; the others here
+    others = {i: core.octets_to_proof(proof.bbs[i]) for i in range(1, len(proof.bbs))}
     params = [_bbs(slot) for slot in statement.credentials]
-    for i in range(1, len(parsed)):
+    for i, other in others.items():
         slot, b = statement.credentials[i], params[i]
         messages = [disclosed[i][j] for j in b.disclosed]
         init = core.proof_verify_init(
             slot.issuer.public_key,
-            parsed[i],
+            other,
             b.generators,
             slot.schema.header,
             messages,
@@ -427,15 +438,13 @@ def _verify(
     )
     c = bbs.c
     m_hat = {MessageRef(0, j): v for j, v in bbs.m_hat.items()}
-    for i in range(1, len(parsed)):
+    for i, other in others.items():
         # Slots 2..n answer slot 1's challenge, and their signatures must hold.
         slot, b = statement.credentials[i], params[i]
-        if parsed[i].c != c:
+        if other.c != c:
             raise VerificationError("invalid proof")
-        core.proof_pairing_check(slot.issuer.public_key, parsed[i])
-        m_hat.update(
-            {MessageRef(i, j): v for j, v in zip(b.undisclosed, parsed[i].m_hat, strict=True)}
-        )
+        core.proof_pairing_check(slot.issuer.public_key, other)
+        m_hat.update({MessageRef(i, j): v for j, v in zip(b.undisclosed, other.m_hat, strict=True)})
     responses: dict[Var, int] = {Var("m", ref): m_hat[ref] for ref in statement.committed}
     relations = []
     T: list[G1] = []

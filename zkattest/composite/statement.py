@@ -101,7 +101,7 @@ class CredentialSlot:
         return 3 * G1_BYTES + (4 + self.L - len(self.disclosed)) * SCALAR_BYTES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Statement:
     """Credential slots and the gadgets on their committed messages.
 
@@ -232,6 +232,7 @@ class _Compiled:
 
 
 _compiled: dict[tuple[str, bytes, dt.date, int], _Compiled] = {}
+_statements: dict[tuple[str, bytes, dt.date, int, IssuerPublicKey], Statement] = {}
 
 
 def _compile(circuit: Circuit, today: dt.date, horizon_days: int) -> _Compiled:
@@ -268,9 +269,17 @@ def compile_circuit(
     circuit: Circuit, issuer: IssuerPublicKey, today: dt.date, horizon_days: int = 0
 ) -> Statement:
     """The one-credential statement ``circuit`` asks of a credential by ``issuer``
-    on ``today``, with the admission horizon resolved into its expiry bound."""
-    compiled = _compile(circuit, today, horizon_days)
-    slot = CredentialSlot(
-        issuer, circuit.schema, compiled.disclosed, compiled.committed, compiled.clear
-    )
-    return Statement.build((slot,), list(compiled.parts))
+    on ``today``, with the admission horizon resolved into its expiry bound
+    (memoized: statements are immutable)."""
+    key = (circuit.id, circuit.circuit_hash, today, horizon_days, issuer)
+    statement = _statements.get(key)
+    if statement is None:
+        compiled = _compile(circuit, today, horizon_days)
+        slot = CredentialSlot(
+            issuer, circuit.schema, compiled.disclosed, compiled.committed, compiled.clear
+        )
+        statement = Statement.build((slot,), list(compiled.parts))
+        if len(_statements) >= 1024:
+            _statements.clear()
+        _statements[key] = statement
+    return statement
