@@ -5,6 +5,8 @@ For a :class:`~zkattest.composite.statement.Statement` with credential slots
 what the prover wrote):
 
 1. a transcript binds the context (:class:`~zkattest.context.PresentationContext`),
+   for ``n > 1`` the statement's digest (:meth:`Statement.digest`; one slot's
+   statement is fixed by the circuit hash, date and horizon in the context),
    then each slot's issuer key and schema hash;
 2. ``COMMIT``: the commitments ``C_k`` are absorbed;
 3. ``SUBPROOF``: each range gadget proves (checks) its Bulletproof on the transcript;
