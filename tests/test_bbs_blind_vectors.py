@@ -19,23 +19,37 @@ from zkattest.hazmat import bbs
 from zkattest.hazmat.bbs import blind
 from zkattest.hazmat.curve import Backend, R
 
+SUITES = {
+    "bls12-381-sha-256": bbs.BLS12_381_SHA_256,
+    "bls12-381-shake-256": bbs.BLS12_381_SHAKE_256,
+}
 SUITE = bbs.BLS12_381_SHA_256
 DIR = "bbs-blind/bls12-381-sha-256"
-COMMITS = sorted(p.name for p in (VECTORS / DIR / "commit").glob("*.json"))
-SIGNATURES = sorted(p.name for p in (VECTORS / DIR / "signature").glob("*.json"))
-PROOFS = sorted(p.name for p in (VECTORS / DIR / "proof").glob("*.json"))
-MESSAGES = load_vector(f"{DIR}/messages.json")
+
+
+def cases(kind: str) -> list[tuple[str, str]]:
+    """``(suite folder, file)`` for every case of ``kind``, both suites."""
+    return [
+        (folder, p.name)
+        for folder in SUITES
+        for p in sorted((VECTORS / "bbs-blind" / folder / kind).glob("*.json"))
+    ]
+
+
+COMMITS = cases("commit")
+SIGNATURES = cases("signature")
+PROOFS = cases("proof")
 
 
 def h(value: str) -> bytes:
     return bytes.fromhex(value)
 
 
-def mocked(parameters: dict[str, Any], step: str) -> list[int]:
+def mocked(suite: bbs.Ciphersuite, parameters: dict[str, Any], step: str) -> list[int]:
     """The draft's mocked calculate_random_scalars (base draft -09 §8.1)."""
-    n = SUITE.expand_len
+    n = suite.expand_len
     count = parameters[step]["count"]
-    v = SUITE.expand_message(
+    v = suite.expand_message(
         parameters["SEED"].encode(), parameters[step]["DST"].encode(), n * count
     )
     return [int.from_bytes(v[i * n : (i + 1) * n], "big") % R for i in range(count)]
@@ -46,12 +60,15 @@ def blind_of(vector: dict[str, Any]) -> int:
 
 
 def test_the_vectors_are_all_here() -> None:
-    assert (len(COMMITS), len(SIGNATURES), len(PROOFS)) == (2, 5, 8)
+    assert (len(COMMITS), len(SIGNATURES), len(PROOFS)) == (4, 10, 16)
     assert Path(VECTORS / "bbs-blind" / "SOURCE.md").is_file()
+    assert Path(VECTORS / "bbs-blind" / "SOURCE-shake-256.md").is_file()
 
 
-def test_generators(backend: Backend) -> None:
-    data = load_vector(f"{DIR}/generators.json")
+@pytest.mark.parametrize("folder", SUITES)
+def test_generators(backend: Backend, folder: str) -> None:
+    SUITE = SUITES[folder]
+    data = load_vector(f"bbs-blind/{folder}/generators.json")
     assert blind.api_id(SUITE).decode() == data["generators"]["api_id"]
     count = len(data["generators"]["MsgGenerators"]) + 1
     made = bbs.core.create_generators(count, blind.api_id(SUITE), suite=SUITE)
@@ -63,11 +80,12 @@ def test_generators(backend: Backend) -> None:
     assert [g.to_bytes().hex() for g in made[1:]] == data["blindGenerators"]["MsgGenerators"]
 
 
-@pytest.mark.parametrize("name", COMMITS)
-def test_commit(backend: Backend, name: str) -> None:
-    vector = load_vector(f"{DIR}/commit/{name}")
+@pytest.mark.parametrize(("folder", "name"), COMMITS)
+def test_commit(backend: Backend, folder: str, name: str) -> None:
+    SUITE = SUITES[folder]
+    vector = load_vector(f"bbs-blind/{folder}/commit/{name}")
     committed = [h(m) for m in vector["committedMessages"]]
-    scalars = mocked(vector["mockRngParameters"], "commit")
+    scalars = mocked(SUITE, vector["mockRngParameters"], "commit")
     commitment, prover_blind = blind.commit(committed, suite=SUITE, random_scalars=scalars)
     assert commitment.hex() == vector["commitmentWithProof"]
     assert prover_blind == int(vector["proverBlind"], 16)
@@ -76,9 +94,10 @@ def test_commit(backend: Backend, name: str) -> None:
     assert scalars[2:] == [int(m, 16) for m in trace["m_tildes"]]
 
 
-@pytest.mark.parametrize("name", SIGNATURES)
-def test_blind_sign(backend: Backend, name: str) -> None:
-    vector = load_vector(f"{DIR}/signature/{name}")
+@pytest.mark.parametrize(("folder", "name"), SIGNATURES)
+def test_blind_sign(backend: Backend, folder: str, name: str) -> None:
+    SUITE = SUITES[folder]
+    vector = load_vector(f"bbs-blind/{folder}/signature/{name}")
     keys = vector["signerKeyPair"]
     sk, pk = h(keys["secretKey"]), h(keys["publicKey"])
     commitment = h(vector["commitmentWithProof"] or "")
@@ -100,9 +119,11 @@ def test_blind_sign(backend: Backend, name: str) -> None:
         )
 
 
-@pytest.mark.parametrize("name", PROOFS)
-def test_blind_proof(backend: Backend, name: str) -> None:
-    vector = load_vector(f"{DIR}/proof/{name}")
+@pytest.mark.parametrize(("folder", "name"), PROOFS)
+def test_blind_proof(backend: Backend, folder: str, name: str) -> None:
+    SUITE = SUITES[folder]
+    MESSAGES = load_vector(f"bbs-blind/{folder}/messages.json")
+    vector = load_vector(f"bbs-blind/{folder}/proof/{name}")
     pk, signature = h(vector["signerPublicKey"]), h(vector["signature"])
     header, ph = h(vector["header"]), h(vector["presentationHeader"])
     L = vector["L"]
@@ -116,7 +137,7 @@ def test_blind_proof(backend: Backend, name: str) -> None:
     )
     assert all(messages[i] == m for i, m in revealed.items())
     assert all(committed[j] == m for j, m in revealed_committed.items())
-    scalars = mocked(vector["mockRngParameters"], "proof")
+    scalars = mocked(SUITE, vector["mockRngParameters"], "proof")
     proof = blind.blind_proof_gen(
         pk,
         signature,
