@@ -196,3 +196,63 @@ def test_blind_sign_refuses_a_commitment_whose_proof_does_not_verify() -> None:
             blind.blind_sign(
                 h(keys["secretKey"]), h(keys["publicKey"]), malformed, b"", [], suite=SUITE
             )
+
+
+@pytest.mark.parametrize("folder", SUITES)
+def test_a_round_trip_with_fresh_randomness(backend: Backend, folder: str) -> None:
+    """Commit to a holder secret, get it signed unseen, prove without disclosing it."""
+    suite = SUITES[folder]
+    sk = bbs.key_gen(b"k" * 32, b"blind round trip", suite=suite)
+    pk = bbs.sk_to_pk(sk, suite=suite)
+    committed = [b"holder secret", b"nym secret"]
+    commitment, prover_blind = blind.commit(committed, suite=suite)
+    messages = [b"kyc_level=3", b"country=GB"]
+    signature = blind.blind_sign(sk, pk, commitment, b"hdr", messages, suite=suite)
+    blind.verify_blind_sign(pk, signature, b"hdr", messages, committed, prover_blind, suite=suite)
+    with pytest.raises(VerificationError):  # another holder secret
+        blind.verify_blind_sign(
+            pk, signature, b"hdr", messages, [b"other", b"nym secret"], prover_blind, suite=suite
+        )
+    proof = blind.blind_proof_gen(
+        pk, signature, b"hdr", b"ph", messages, committed, [0], [], prover_blind, suite=suite
+    )
+    blind.blind_proof_verify(pk, proof, b"hdr", b"ph", 2, [messages[0]], [], [0], [], suite=suite)
+    with pytest.raises(VerificationError):  # a verifier that miscounts the signer's messages
+        blind.blind_proof_verify(
+            pk, proof, b"hdr", b"ph", 3, [messages[0]], [], [0], [], suite=suite
+        )
+
+
+def test_a_deviating_committer_without_an_opening_is_refused(backend: Backend) -> None:
+    """A prover that does not know an opening of its commitment, with its own
+    randomness, fakes the proof of knowledge: the signer refuses it. The same
+    steps from a real opening are accepted, so the refusal is the missing opening's."""
+    import random
+
+    from zkattest.hazmat.curve import get_backend
+
+    own = random.Random(11)
+    suite = SUITE
+    sk = bbs.key_gen(b"k" * 32, b"deviating committer", suite=suite)
+    pk = bbs.sk_to_pk(sk, suite=suite)
+    api = blind.api_id(suite)
+    generators = blind.blind_generators(2, suite)
+    # C = x·G1 for an x it knows, but no opening over (Q_2, J_1)
+    C = get_backend().g1_generator() * own.randrange(1, R)
+    s_hat, m_hat = own.randrange(1, R), own.randrange(1, R)
+    for _ in range(8):
+        challenge = own.randrange(1, R)
+        forged = blind.commitment_with_proof_to_octets(C, s_hat, [m_hat], challenge)
+        with pytest.raises(VerificationError):
+            blind.blind_sign(sk, pk, forged, b"", [b"m"], suite=suite)
+    # a real opening, its proof made with the same kind of randomness, passes
+    scalars = [own.randrange(1, R) for _ in range(3)]
+    honest, _ = blind.core_commit(
+        generators, [own.randrange(1, R)], api, suite, random_scalars=scalars
+    )
+    blind.blind_sign(sk, pk, honest, b"", [b"m"], suite=suite)
+    # and a real proof moved onto another commitment point is refused
+    moved_C, s, m, c = blind.octets_to_commitment_with_proof(honest)
+    moved = blind.commitment_with_proof_to_octets(moved_C + generators[0], s, m, c)
+    with pytest.raises(VerificationError):
+        blind.blind_sign(sk, pk, moved, b"", [b"m"], suite=suite)
