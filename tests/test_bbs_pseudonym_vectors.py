@@ -18,12 +18,25 @@ from zkattest.hazmat import bbs
 from zkattest.hazmat.bbs import pseudonym
 from zkattest.hazmat.curve import Backend, R
 
+SUITES = {
+    "bls12-381-sha-256": bbs.BLS12_381_SHA_256,
+    "bls12-381-shake-256": bbs.BLS12_381_SHAKE_256,
+}
 SUITE = bbs.BLS12_381_SHA_256
-DIR = "bbs-pseudonyms/bls12-381-sha-256"
-COMMITS = sorted(p.name for p in (VECTORS / DIR / "nymCommit").glob("*.json"))
-SIGNATURES = sorted(p.name for p in (VECTORS / DIR / "nymSignature").glob("*.json"))
-PROOFS = sorted(p.name for p in (VECTORS / DIR / "nymProof").glob("*.json"))
-MESSAGES = load_vector(f"{DIR}/messages.json")
+
+
+def cases(kind: str) -> list[tuple[str, str]]:
+    """``(suite folder, file)`` for every case of ``kind``, both suites."""
+    return [
+        (folder, p.name)
+        for folder in SUITES
+        for p in sorted((VECTORS / "bbs-pseudonyms" / folder / kind).glob("*.json"))
+    ]
+
+
+COMMITS = cases("nymCommit")
+SIGNATURES = cases("nymSignature")
+PROOFS = cases("nymProof")
 
 
 def h(value: str) -> bytes:
@@ -34,21 +47,24 @@ def scalars(values: list[str]) -> list[int]:
     return [int(v, 16) for v in values]
 
 
-def mocked(parameters: dict[str, Any], step: str, count: int) -> list[int]:
-    n = SUITE.expand_len
-    v = SUITE.expand_message(
+def mocked(suite: bbs.Ciphersuite, parameters: dict[str, Any], step: str, count: int) -> list[int]:
+    n = suite.expand_len
+    v = suite.expand_message(
         parameters["SEED"].encode(), parameters[step]["DST"].encode(), n * count
     )
     return [int.from_bytes(v[i * n : (i + 1) * n], "big") % R for i in range(count)]
 
 
 def test_the_vectors_are_all_here() -> None:
-    assert (len(COMMITS), len(SIGNATURES), len(PROOFS)) == (4, 6, 11)
+    assert (len(COMMITS), len(SIGNATURES), len(PROOFS)) == (8, 12, 22)
     assert (VECTORS / "bbs-pseudonyms" / "SOURCE.md").is_file()
+    assert (VECTORS / "bbs-pseudonyms" / "SOURCE-shake-256.md").is_file()
 
 
-def test_generators(backend: Backend) -> None:
-    data = load_vector(f"{DIR}/generators.json")
+@pytest.mark.parametrize("folder", SUITES)
+def test_generators(backend: Backend, folder: str) -> None:
+    SUITE = SUITES[folder]
+    data = load_vector(f"bbs-pseudonyms/{folder}/generators.json")
     assert pseudonym.api_id(SUITE).decode() == data["generators"]["api_id"]
     made = bbs.core.create_generators(
         len(data["generators"]["MsgGenerators"]) + 1, pseudonym.api_id(SUITE), suite=SUITE
@@ -56,12 +72,13 @@ def test_generators(backend: Backend) -> None:
     assert [g.to_bytes().hex() for g in made[1:]] == data["generators"]["MsgGenerators"]
 
 
-@pytest.mark.parametrize("name", COMMITS)
-def test_commit_with_nym(backend: Backend, name: str) -> None:
-    vector = load_vector(f"{DIR}/nymCommit/{name}")
+@pytest.mark.parametrize(("folder", "name"), COMMITS)
+def test_commit_with_nym(backend: Backend, folder: str, name: str) -> None:
+    SUITE = SUITES[folder]
+    vector = load_vector(f"bbs-pseudonyms/{folder}/nymCommit/{name}")
     committed = [h(m) for m in vector["committedMessages"]]
     nyms = scalars(vector["proverNyms"])
-    drawn = mocked(vector["mockRngParameters"], "commit", len(committed) + len(nyms) + 2)
+    drawn = mocked(SUITE, vector["mockRngParameters"], "commit", len(committed) + len(nyms) + 2)
     commitment, prover_blind = pseudonym.commit_with_nym(
         committed, nyms, suite=SUITE, random_scalars=drawn
     )
@@ -69,9 +86,10 @@ def test_commit_with_nym(backend: Backend, name: str) -> None:
     assert prover_blind == int(vector["proverBlind"], 16)
 
 
-@pytest.mark.parametrize("name", SIGNATURES)
-def test_blind_sign_with_nym(backend: Backend, name: str) -> None:
-    vector = load_vector(f"{DIR}/nymSignature/{name}")
+@pytest.mark.parametrize(("folder", "name"), SIGNATURES)
+def test_blind_sign_with_nym(backend: Backend, folder: str, name: str) -> None:
+    SUITE = SUITES[folder]
+    vector = load_vector(f"bbs-pseudonyms/{folder}/nymSignature/{name}")
     keys = vector["signerKeyPair"]
     sk, pk = h(keys["secretKey"]), h(keys["publicKey"])
     messages = [h(m) for m in vector["messages"]]
@@ -95,9 +113,11 @@ def test_blind_sign_with_nym(backend: Backend, name: str) -> None:
         )
 
 
-@pytest.mark.parametrize("name", PROOFS)
-def test_proof_with_nym(backend: Backend, name: str) -> None:
-    vector = load_vector(f"{DIR}/nymProof/{name}")
+@pytest.mark.parametrize(("folder", "name"), PROOFS)
+def test_proof_with_nym(backend: Backend, folder: str, name: str) -> None:
+    SUITE = SUITES[folder]
+    MESSAGES = load_vector(f"bbs-pseudonyms/{folder}/messages.json")
+    vector = load_vector(f"bbs-pseudonyms/{folder}/nymProof/{name}")
     pk, signature = h(vector["signerPublicKey"]), h(vector["signature"])
     header, ph = h(vector["header"]), h(vector["presentationHeader"])
     context = h(vector["context_id"])
@@ -110,7 +130,7 @@ def test_proof_with_nym(backend: Backend, name: str) -> None:
         int(i): h(m) for i, m in (vector["revealedCommittedMessages"] or {}).items()
     }
     hidden = (L - len(revealed)) + 1 + (len(committed) - len(revealed_committed)) + len(secrets)
-    drawn = mocked(vector["mockRngParameters"], "proof", 5 + hidden)
+    drawn = mocked(SUITE, vector["mockRngParameters"], "proof", 5 + hidden)
     proof, nym = pseudonym.proof_gen_with_nym(
         pk, signature, header, ph, secrets, context, messages, committed,
         sorted(revealed), sorted(revealed_committed), int(vector["proverBlind"], 16),
