@@ -155,3 +155,66 @@ def test_proof_with_nym(backend: Backend, folder: str, name: str) -> None:
         verify(nym=other.to_bytes())
     with pytest.raises(VerificationError):
         verify(proof=proof[:-1] + bytes([proof[-1] ^ 1]))
+
+
+def _issued(suite: bbs.Ciphersuite) -> dict[str, Any]:
+    """A fresh credential with two nym secrets, issued blind."""
+    sk = bbs.key_gen(b"k" * 32, b"pseudonym tests", suite=suite)
+    pk = bbs.sk_to_pk(sk, suite=suite)
+    nyms = [12345, 67890]
+    commitment, prover_blind = pseudonym.commit_with_nym([b"holder secret"], nyms, suite=suite)
+    messages = [b"kyc_level=3"]
+    signature = pseudonym.blind_sign_with_nym(
+        sk, pk, commitment, 2, 777, b"h", messages, suite=suite
+    )
+    secrets = pseudonym.verify_finalize_with_nym(
+        pk, signature, b"h", messages, [b"holder secret"], nyms, 777, prover_blind, suite=suite
+    )
+    return {"pk": pk, "signature": signature, "messages": messages, "secrets": secrets,
+            "blind": prover_blind}  # fmt: skip
+
+
+def _prove(c: dict[str, Any], context: bytes, secrets: list[int], **kw: Any) -> tuple[bytes, bytes]:
+    return pseudonym.proof_gen_with_nym(
+        c["pk"], c["signature"], b"h", b"ph", secrets, context, c["messages"],
+        [b"holder secret"], [], [], c["blind"], suite=SUITE, **kw,
+    )  # fmt: skip
+
+
+def _verify(c: dict[str, Any], proof: bytes, nym: bytes, context: bytes) -> None:
+    pseudonym.proof_verify_with_nym(
+        c["pk"], proof, b"h", b"ph", nym, context, 2, 1, [], [], [], [], suite=SUITE
+    )
+
+
+def test_one_pseudonym_per_context_unrelated_across_contexts(backend: Backend) -> None:
+    c = _issued(SUITE)
+    first, nym_a = _prove(c, b"exchange-a.example", c["secrets"])
+    second, nym_a_again = _prove(c, b"exchange-a.example", c["secrets"])
+    _, nym_b = _prove(c, b"exchange-b.example", c["secrets"])
+    _verify(c, first, nym_a, b"exchange-a.example")
+    _verify(c, second, nym_a_again, b"exchange-a.example")
+    assert nym_a == nym_a_again
+    assert nym_a != nym_b
+    assert first != second  # the proofs themselves are unlinkable
+    windows = {nym_a[i : i + 16] for i in range(len(nym_a) - 15)}
+    assert not any(nym_b[i : i + 16] in windows for i in range(len(nym_b) - 15))
+
+
+def test_a_deviating_prover_with_other_nym_secrets_is_refused(backend: Backend) -> None:
+    """A prover with its own randomness shows the pseudonym of secrets other than
+    the signed ones (to get a second seat): refused. The same steps with the
+    signed secrets verify."""
+    import random
+
+    own = random.Random(5)
+    c = _issued(SUITE)
+    hidden = 1 + 1 + 1 + 2  # the signer's message, secret_prover_blind, holder secret, 2 nyms
+    for forged_secrets in ([c["secrets"][0] + 1, c["secrets"][1]], [1, 2]):
+        drawn = [own.randrange(1, R) for _ in range(5 + hidden)]
+        proof, nym = _prove(c, b"exchange.example", forged_secrets, random_scalars=drawn)
+        with pytest.raises(VerificationError):
+            _verify(c, proof, nym, b"exchange.example")
+    drawn = [own.randrange(1, R) for _ in range(5 + hidden)]
+    proof, nym = _prove(c, b"exchange.example", c["secrets"], random_scalars=drawn)
+    _verify(c, proof, nym, b"exchange.example")
