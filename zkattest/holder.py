@@ -1,6 +1,8 @@
 """The holder's operations: accept a credential, accept a challenge, prove.
 
-The wallet checks a credential when it receives it (:func:`accept_credential`),
+The wallet keeps one :class:`HolderSecret` (made once, stored mode 0600): the
+secret every bound credential carries hidden, and the holder's part of its nym
+secret. It checks a credential when it receives it (:func:`accept_credential`),
 checks a verifier's challenge before proving anything (:func:`accept_challenge`:
 a wallet that proved whatever it was asked would be an oracle), and proves the
 challenge's circuit on the credential (:func:`prove`): the circuit compiles to a
@@ -12,21 +14,32 @@ challenge's context.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+import json
+import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import NoReturn
 
 from zkattest._credential import Credential, IssuerPublicKey
 from zkattest._presentation import _MAX_LIFETIME, Challenge, Presentation
 from zkattest.circuits import Circuit, CircuitRegistry, ResolvedPredicate
 from zkattest.codec import (
+    FORMAT_VERSION,
+    hex_bytes,
+    parse_json_object,
+    require_fields,
     utc_text,
 )
 from zkattest.composite.engine import prove_statement
 from zkattest.composite.statement import compile_circuit, holds
 from zkattest.errors import (
+    DecodeError,
     InvalidInputError,
     PolicyError,
     VerificationError,
 )
+from zkattest.hazmat.curve import R, scalar_to_bytes
 from zkattest.hazmat.sigma import random_scalar
 from zkattest.schema import (
     EXPIRY_ATTRIBUTE,
@@ -35,10 +48,121 @@ from zkattest.schema import (
 )
 
 __all__ = [
+    "HolderSecret",
     "accept_challenge",
     "accept_credential",
     "prove",
 ]
+
+
+_HOLDER_SECRET_TYPE = "zkattest/holder-secret"  # noqa: S105 - a document type, not a secret
+#: The largest holder-secret file read (it is a few hundred bytes).
+_MAX_SECRET_FILE = 4096
+
+
+class HolderSecret:
+    """The holder's long-lived secrets: ``holder_secret``, carried hidden by
+    every credential bound to this holder, and ``prover_nym``, its part of the
+    nym secret behind its per-platform pseudonyms (the issuer adds its own).
+
+    Made once (:meth:`generate`) and kept in a file only its owner can read
+    (:meth:`save`: mode 0600, never over an existing file; :meth:`load` refuses
+    a file others can read). The ``repr`` is redacted; comparison is
+    constant-time; it cannot be pickled. Losing it loses every credential bound
+    to it; a copy lets someone else prove as this holder.
+    """
+
+    __slots__ = ("_holder_secret", "_prover_nym")
+
+    def __init__(self, holder_secret: int, prover_nym: int) -> None:
+        for value in (holder_secret, prover_nym):
+            if type(value) is not int or not 0 < value < R:
+                raise InvalidInputError("a holder secret is two scalars in [1, r)")
+        self._holder_secret = holder_secret
+        self._prover_nym = prover_nym
+
+    @classmethod
+    def generate(cls) -> HolderSecret:
+        """Fresh secrets from the operating system's CSPRNG."""
+        return cls(random_scalar(), random_scalar())
+
+    @property
+    def holder_secret(self) -> int:
+        return self._holder_secret
+
+    @property
+    def prover_nym(self) -> int:
+        return self._prover_nym
+
+    def __repr__(self) -> str:
+        return "HolderSecret(<redacted>)"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HolderSecret):
+            return NotImplemented
+        return hmac.compare_digest(self._octets(), other._octets())
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a HolderSecret is not pickled; save it with HolderSecret.save")
+
+    def _octets(self) -> bytes:
+        return scalar_to_bytes(self._holder_secret) + scalar_to_bytes(self._prover_nym)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write to a new file at ``path``, mode 0600; :class:`InvalidInputError`
+        if it exists (a holder secret is made once and never overwritten)."""
+        text = json.dumps(
+            {
+                "type": _HOLDER_SECRET_TYPE,
+                "version": FORMAT_VERSION,
+                "holder_secret": scalar_to_bytes(self._holder_secret).hex(),
+                "prover_nym": scalar_to_bytes(self._prover_nym).hex(),
+            },
+            sort_keys=True,
+        )
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(path, flags, 0o600)
+        except FileExistsError:
+            raise InvalidInputError(
+                f"{path}: exists; a holder secret is never overwritten"
+            ) from None
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text + "\n")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> HolderSecret:
+        """Read the file :meth:`save` wrote; refused (naming the file, never a
+        value) if others can read or write it, or if it is malformed."""
+        file = Path(path)
+        try:
+            mode = file.stat().st_mode
+            if mode & 0o077:
+                raise InvalidInputError(
+                    f"{file}: readable or writable by others (mode {mode & 0o777:o});"
+                    " a holder secret file must be mode 0600"
+                )
+            if file.stat().st_size > _MAX_SECRET_FILE:
+                raise InvalidInputError(f"{file}: too large for a holder secret file")
+            text = file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InvalidInputError(f"{file}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInputError(f"{file}: cannot read ({exc.__class__.__name__})") from None
+        try:
+            obj = parse_json_object(text, _HOLDER_SECRET_TYPE)
+            require_fields(
+                obj, {"type", "version", "holder_secret", "prover_nym"}, _HOLDER_SECRET_TYPE
+            )
+            values = [
+                int.from_bytes(hex_bytes(obj[name], name, 32), "big")
+                for name in ("holder_secret", "prover_nym")
+            ]
+            return cls(*values)
+        except (DecodeError, InvalidInputError):
+            raise DecodeError(f"{file}: not a holder secret file") from None
 
 
 def accept_credential(
