@@ -25,6 +25,16 @@ def load_vector(relative: str) -> Any:
     return json.loads((VECTORS / relative).read_text())
 
 
+def mocked_scalars(suite: Any, seed: str, dst: str, count: int) -> list[int]:
+    """The BBS drafts' mocked calculate_random_scalars (base draft -09 §8.1):
+    expand_message(seed, dst) cut into ``expand_len``-byte chunks, each mod r."""
+    from zkattest.hazmat.curve import R
+
+    n = suite.expand_len
+    v = suite.expand_message(seed.encode(), dst.encode(), n * count)
+    return [int.from_bytes(v[i * n : (i + 1) * n], "big") % R for i in range(count)]
+
+
 def sample_attributes(**overrides: object) -> dict[str, object]:
     """A complete, distinctive investor/v1 attribute set (an accredited adult in GB)."""
     attributes: dict[str, object] = {

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import VECTORS, load_vector
+from tests.conftest import VECTORS, load_vector, mocked_scalars
 from zkattest.errors import InvalidInputError, VerificationError
 from zkattest.hazmat import bbs
 from zkattest.hazmat.bbs import blind
@@ -46,13 +46,10 @@ def h(value: str) -> bytes:
 
 
 def mocked(suite: bbs.Ciphersuite, parameters: dict[str, Any], step: str) -> list[int]:
-    """The draft's mocked calculate_random_scalars (base draft -09 §8.1)."""
-    n = suite.expand_len
-    count = parameters[step]["count"]
-    v = suite.expand_message(
-        parameters["SEED"].encode(), parameters[step]["DST"].encode(), n * count
+    step_parameters = parameters[step]
+    return mocked_scalars(
+        suite, parameters["SEED"], step_parameters["DST"], step_parameters["count"]
     )
-    return [int.from_bytes(v[i * n : (i + 1) * n], "big") % R for i in range(count)]
 
 
 def blind_of(vector: dict[str, Any]) -> int:

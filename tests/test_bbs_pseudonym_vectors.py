@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import VECTORS, load_vector
+from tests.conftest import VECTORS, load_vector, mocked_scalars
 from zkattest.errors import VerificationError
 from zkattest.hazmat import bbs
 from zkattest.hazmat.bbs import pseudonym
@@ -48,11 +48,7 @@ def scalars(values: list[str]) -> list[int]:
 
 
 def mocked(suite: bbs.Ciphersuite, parameters: dict[str, Any], step: str, count: int) -> list[int]:
-    n = suite.expand_len
-    v = suite.expand_message(
-        parameters["SEED"].encode(), parameters[step]["DST"].encode(), n * count
-    )
-    return [int.from_bytes(v[i * n : (i + 1) * n], "big") % R for i in range(count)]
+    return mocked_scalars(suite, parameters["SEED"], parameters[step]["DST"], count)
 
 
 def test_the_vectors_are_all_here() -> None:

@@ -69,9 +69,10 @@ def api_id(suite: Ciphersuite) -> bytes:
     return suite.ciphersuite_id + b"BLIND_H2G_HM2S_"
 
 
-def blind_generators(count: int, suite: Ciphersuite) -> list[G1]:
-    """``(Q_2, J_1, ..., J_(count-1))``: create_generators with ``"BLIND_" || api_id``."""
-    return core.create_generators(count, b"BLIND_" + api_id(suite), suite=suite)
+def blind_generators(count: int, suite: Ciphersuite, api: bytes | None = None) -> list[G1]:
+    """``(Q_2, J_1, ..., J_(count-1))``: create_generators with ``"BLIND_" || api_id``
+    (``api``: another interface's identifier, e.g. the pseudonym interface's)."""
+    return core.create_generators(count, b"BLIND_" + (api or api_id(suite)), suite=suite)
 
 
 # ---------------------------------------------------------------------------
@@ -303,16 +304,18 @@ def prepare_parameters(
     blind_generators_number: int,
     secret_prover_blind: int | None,
     suite: Ciphersuite,
+    api: bytes | None = None,
 ) -> tuple[list[int], list[G1]]:
     """prepare_parameters, draft §6.1: the message scalars ``messages ||
-    [secret_prover_blind] || committed`` and generators ``(Q_1, H..) || (Q_2, J..)``."""
-    api = api_id(suite)
+    [secret_prover_blind] || committed`` and generators ``(Q_1, H..) || (Q_2, J..)``
+    (``api``: another interface's identifier, e.g. the pseudonym interface's)."""
+    api = api or api_id(suite)
     scalars = core.messages_to_scalars(messages, api, suite=suite)
     if secret_prover_blind is not None:
         scalars.append(secret_prover_blind)
     scalars += core.messages_to_scalars(committed_messages, api, suite=suite)
     generators = core.create_generators(generators_number, api, suite=suite)
-    return scalars, generators + blind_generators(blind_generators_number, suite)
+    return scalars, generators + blind_generators(blind_generators_number, suite, api)
 
 
 def _blind(value: object) -> int:

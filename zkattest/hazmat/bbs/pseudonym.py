@@ -65,10 +65,6 @@ def api_id(suite: Ciphersuite) -> bytes:
     return suite.ciphersuite_id + b"H2G_HM2S_PSEUDONYM_"
 
 
-def _blind_generators(count: int, suite: Ciphersuite) -> list[G1]:
-    return core.create_generators(count, b"BLIND_" + api_id(suite), suite=suite)
-
-
 def _scalars(values: object, what: str, *, nonzero: bool = False) -> list[int]:
     if isinstance(values, (bytes, str)) or not isinstance(values, Sequence):
         raise InvalidInputError(f"{what} must be a sequence of scalars")
@@ -111,7 +107,7 @@ def commit_with_nym(
     api = api_id(suite)
     scalars = core.messages_to_scalars(msgs, api, suite=suite) + nyms
     return blind.core_commit(
-        _blind_generators(len(scalars) + 1, suite), scalars, api, suite, random_scalars
+        blind.blind_generators(len(scalars) + 1, suite, api), scalars, api, suite, random_scalars
     )
 
 
@@ -155,7 +151,7 @@ def blind_sign_with_nym(
         raise InvalidInputError("the commitment carries too many messages")
     api = api_id(suite)
     generators = core.create_generators(len(msgs) + 1, api, suite=suite)
-    blind_gens = _blind_generators(M, suite)
+    blind_gens = blind.blind_generators(M, suite, api)
     C = blind.deserialize_and_validate_commit(cwp, blind_gens, api, suite)
     message_scalars = core.messages_to_scalars(msgs, api, suite=suite)
     return blind.finalize_blind_sign(
@@ -196,8 +192,9 @@ def verify_finalize_with_nym(
     n = _nym_count(len(nyms))
     (entropy,) = _scalars([signer_nym_entropy], "signer_nym_entropy")
     (prover_blind,) = _scalars([secret_prover_blind], "secret_prover_blind")
-    scalars, generators = _prepare(msgs, committed, len(msgs) + 1, len(committed) + n + 1,
-                                   prover_blind, suite)  # fmt: skip
+    scalars, generators = blind.prepare_parameters(
+        msgs, committed, len(msgs) + 1, len(committed) + n + 1, prover_blind, suite, api_id(suite)
+    )
     nym_secrets = [*nyms[:-1], (nyms[-1] + entropy) % R]
     core.core_verify(
         PK,
@@ -209,24 +206,6 @@ def verify_finalize_with_nym(
         suite=suite,
     )
     return nym_secrets
-
-
-def _prepare(
-    messages: Sequence[bytes],
-    committed_messages: Sequence[bytes],
-    generators_number: int,
-    blind_generators_number: int,
-    secret_prover_blind: int | None,
-    suite: Ciphersuite,
-) -> tuple[list[int], list[G1]]:
-    """Blind's prepare_parameters, with this interface's api_id."""
-    api = api_id(suite)
-    scalars = core.messages_to_scalars(messages, api, suite=suite)
-    if secret_prover_blind is not None:
-        scalars.append(secret_prover_blind)
-    scalars += core.messages_to_scalars(committed_messages, api, suite=suite)
-    generators = core.create_generators(generators_number, api, suite=suite)
-    return scalars, generators + _blind_generators(blind_generators_number, suite)
 
 
 # ---------------------------------------------------------------------------
@@ -319,7 +298,10 @@ def proof_gen_with_nym(
         A, e = core.octets_to_signature(signature)
     except DecodeError as exc:
         raise InvalidInputError(f"invalid input: {exc}") from None
-    scalars, generators = _prepare(msgs, committed, L + 1, M + n + 1, prover_blind, suite)
+    api = api_id(suite)
+    scalars, generators = blind.prepare_parameters(
+        msgs, committed, L + 1, M + n + 1, prover_blind, suite, api
+    )
     scalars += nyms
     indexes = disclosed + [j + L + 1 for j in disclosed_committed]
     undisclosed = [j for j in range(len(scalars)) if j not in set(indexes)]
@@ -330,7 +312,6 @@ def proof_gen_with_nym(
         drawn = _scalars(random_scalars, "random_scalars")
         if len(drawn) != 5 + U:
             raise InvalidInputError(f"need {5 + U} random scalars, got {len(drawn)}")
-    api = api_id(suite)
     init = core.proof_init(
         PK, (A, e), generators, drawn, _combined(header, n), scalars, undisclosed, api, suite=suite
     )
@@ -393,9 +374,9 @@ def proof_verify_with_nym(
     blind._ascending(
         disclosed_committed, M - n - 1, "disclosed_committed_indexes", VerificationError
     )
-    scalars, generators = _prepare(msgs, committed, L + 1, M, None, suite)
-    indexes = disclosed + [j + L + 1 for j in disclosed_committed]
     api = api_id(suite)
+    scalars, generators = blind.prepare_parameters(msgs, committed, L + 1, M, None, suite, api)
+    indexes = disclosed + [j + L + 1 for j in disclosed_committed]
     try:
         init = core.proof_verify_init(
             PK, parsed, generators, _combined(header, n), scalars, indexes, api, suite=suite
