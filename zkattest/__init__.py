@@ -24,7 +24,7 @@ and can be misused.
 
 from __future__ import annotations
 
-from zkattest._credential import Credential, IssuerPublicKey
+from zkattest._credential import Credential, CredentialRequest, IssuerPublicKey
 from zkattest._presentation import Challenge, Presentation, VerifiedPresentation
 from zkattest.circuits import Circuit, get_circuit, load_builtin_circuits
 from zkattest.errors import (
@@ -36,8 +36,15 @@ from zkattest.errors import (
     VerificationError,
     ZkAttestError,
 )
-from zkattest.holder import accept_credential, prove
-from zkattest.issuer import IssuerSecretKey, issue_credential
+from zkattest.holder import (
+    HolderSecret,
+    PendingRequest,
+    accept_challenge,
+    accept_credential,
+    prove,
+    request_credential,
+)
+from zkattest.issuer import IssuerLedger, IssuerSecretKey, issue_credential
 from zkattest.schema import Schema, get_schema
 from zkattest.verifier import verify
 
@@ -48,11 +55,15 @@ __all__ = [
     "Challenge",
     "Circuit",
     "Credential",
+    "CredentialRequest",
     "DecodeError",
+    "HolderSecret",
     "InvalidInputError",
     "IssuanceError",
+    "IssuerLedger",
     "IssuerPublicKey",
     "IssuerSecretKey",
+    "PendingRequest",
     "PolicyError",
     "Presentation",
     "Schema",
@@ -60,11 +71,13 @@ __all__ = [
     "VerifiedPresentation",
     "ZkAttestError",
     "__version__",
+    "accept_challenge",
     "accept_credential",
     "get_circuit",
     "get_schema",
     "issue_credential",
     "load_builtin_circuits",
     "prove",
+    "request_credential",
     "verify",
 ]

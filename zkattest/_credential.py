@@ -7,6 +7,16 @@ the schema's :attr:`~zkattest.schema.Schema.header` as the BBS header. It is
 valid from its ``issuance_date`` through its ``expiry_date`` (both inclusive,
 UTC dates).
 
+A credential *bound to its holder* (:class:`HolderBinding`) is issued blindly
+through the pseudonym interface (:mod:`zkattest.hazmat.bbs.pseudonym`, one nym
+secret): the holder commits to its ``holder_secret`` and its part of the nym
+secret (:class:`CredentialRequest`), and the issuer signs, without learning
+either, the ``L`` attribute messages followed by ``secret_prover_blind``,
+``holder_secret`` and ``nym_secret = prover_nym + signer_nym_entropy``, with
+the header ``schema.header || I2OSP(1, 8)``. Proving with it needs the
+holder's :class:`~zkattest.holder.HolderSecret`; each presentation shows the
+holder's pseudonym for the verifier's domain.
+
 Both are frozen dataclasses with canonical, versioned JSON (``to_json`` /
 ``from_json``, through :mod:`zkattest.codec`). The issuer makes them
 (:mod:`zkattest.issuer`), the holder keeps and proves with them
@@ -15,11 +25,13 @@ Both are frozen dataclasses with canonical, versioned JSON (``to_json`` /
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 from zkattest.codec import (
     FORMAT_VERSION,
@@ -29,11 +41,13 @@ from zkattest.codec import (
 )
 from zkattest.errors import (
     DecodeError,
+    InvalidInputError,
     VerificationError,
     ZkAttestError,
 )
 from zkattest.hazmat import bbs
-from zkattest.hazmat.bbs import core
+from zkattest.hazmat.bbs import blind, core, pseudonym
+from zkattest.hazmat.curve import G1, G1_BYTES, SCALAR_BYTES, R
 from zkattest.schema import (
     DEFAULT_SCHEMAS,
     EXPIRY_ATTRIBUTE,
@@ -44,10 +58,17 @@ from zkattest.schema import (
     typed_api_id,
 )
 
+if TYPE_CHECKING:
+    from zkattest.holder import HolderSecret
+
 __all__ = [
+    "BOUND_MESSAGES",
     "ISSUANCE_ATTRIBUTE",
     "Credential",
+    "CredentialRequest",
+    "HolderBinding",
     "IssuerPublicKey",
+    "bbs_parameters",
     "date_attribute",
     "parse_suite",
 ]
@@ -57,6 +78,14 @@ _PUBLIC_KEY_TYPE = "zkattest/issuer-public-key"
 
 
 _CREDENTIAL_TYPE = "zkattest/credential"
+_REQUEST_TYPE = "zkattest/credential-request"
+
+#: The messages a bound credential signs after its attributes:
+#: ``secret_prover_blind``, ``holder_secret``, ``nym_secret``.
+BOUND_MESSAGES = 3
+#: A bound credential's commitment: ``C``, ``s^``, ``m^`` for ``holder_secret``
+#: and ``prover_nym``, and the challenge.
+COMMITMENT_BYTES = G1_BYTES + 4 * SCALAR_BYTES
 
 
 ISSUANCE_ATTRIBUTE = "issuance_date"
@@ -76,6 +105,76 @@ def parse_suite(name: object) -> bbs.Ciphersuite:
     if not isinstance(name, str) or name not in bbs.SUITES:
         raise DecodeError(f"unknown ciphersuite; expected one of {sorted(bbs.SUITES)}")
     return bbs.SUITES[name]
+
+
+class BbsParameters(NamedTuple):
+    """What a credential's BBS signature is over: generators ``(Q_1, H_1..)``
+    (and, bound, ``(Q_2, J_1, J_2)``), the interface identifier and the header."""
+
+    generators: list[G1]
+    api_id: bytes
+    header: bytes
+
+
+def bbs_parameters(schema: Schema, suite: bbs.Ciphersuite, *, bound: bool) -> BbsParameters:
+    """The BBS parameters of a credential of ``schema`` (bound to a holder or not)."""
+    L = len(schema.attributes)
+    if not bound:
+        api_id = typed_api_id(suite)
+        return BbsParameters(
+            core.create_generators(L + 1, api_id, suite=suite), api_id, schema.header
+        )
+    api_id = pseudonym.api_id(suite)
+    generators = core.create_generators(L + 1, api_id, suite=suite)
+    generators += blind.blind_generators(BOUND_MESSAGES, suite, api_id)
+    return BbsParameters(generators, api_id, schema.header + (1).to_bytes(8, "big"))
+
+
+def _scalar_hex(value: object, what: str, *, nonzero: bool = True) -> int:
+    """A 32-byte hex scalar of a document; :class:`DecodeError` otherwise."""
+    scalar = int.from_bytes(hex_bytes(value, what, SCALAR_BYTES), "big")
+    if scalar >= R or (nonzero and scalar == 0):
+        raise DecodeError(f"{what} must be a scalar in [1, r)")
+    return scalar
+
+
+@dataclass(frozen=True)
+class HolderBinding:
+    """What binds a credential to its holder, besides the holder's own secrets:
+    ``signer_nym_entropy`` (the issuer's part of the nym secret, which it
+    records per customer) and ``secret_prover_blind`` (the holder's blinding of
+    its commitment; ``None`` until the holder accepts the credential). Neither
+    reveals the holder secret; the ``repr`` shows neither."""
+
+    signer_nym_entropy: int
+    secret_prover_blind: int | None = None
+
+    def __post_init__(self) -> None:
+        for value in (self.signer_nym_entropy, self.secret_prover_blind):
+            if value is not None and (type(value) is not int or not 0 < value < R):
+                raise DecodeError("a binding value must be a scalar in [1, r)")
+
+    def __repr__(self) -> str:
+        return "HolderBinding(<redacted>)"
+
+    def to_dict(self) -> dict[str, str]:
+        out = {"signer_nym_entropy": f"{self.signer_nym_entropy:064x}"}
+        if self.secret_prover_blind is not None:
+            out["secret_prover_blind"] = f"{self.secret_prover_blind:064x}"
+        return out
+
+    @classmethod
+    def from_dict(cls, obj: object) -> HolderBinding:
+        if not isinstance(obj, dict) or not {"signer_nym_entropy"} <= set(obj) <= {
+            "signer_nym_entropy",
+            "secret_prover_blind",
+        }:
+            raise DecodeError("credential binding must be an object with signer_nym_entropy")
+        blind_value = obj.get("secret_prover_blind")
+        return cls(
+            _scalar_hex(obj["signer_nym_entropy"], "signer_nym_entropy"),
+            None if blind_value is None else _scalar_hex(blind_value, "secret_prover_blind"),
+        )
 
 
 @dataclass(frozen=True)
@@ -119,8 +218,57 @@ class IssuerPublicKey:
 
 
 @dataclass(frozen=True)
+class CredentialRequest:
+    """A holder's request for a bound credential: a blind commitment, with its
+    proof of knowledge, to the holder secret and the holder's part of the nym
+    secret (draft-irtf-cfrg-bbs-per-verifier-linkability CommitWithNym), for
+    one issuer key and schema. It reveals neither secret; it is public."""
+
+    suite: bbs.Ciphersuite
+    issuer_key_id: str
+    schema_id: str
+    commitment: bytes
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.commitment, bytes) or len(self.commitment) != COMMITMENT_BYTES:
+            raise DecodeError(f"a credential request's commitment is {COMMITMENT_BYTES} bytes")
+        if not isinstance(self.issuer_key_id, str) or len(self.issuer_key_id) != 32:
+            raise DecodeError("a credential request names its issuer by key_id")
+        if not isinstance(self.schema_id, str) or not 0 < len(self.schema_id) <= 128:
+            raise DecodeError("a credential request names its schema")
+
+    def to_json(self) -> str:
+        return canonical_json(
+            {
+                "type": _REQUEST_TYPE,
+                "version": FORMAT_VERSION,
+                "suite": self.suite.name,
+                "issuer_key_id": self.issuer_key_id,
+                "schema": self.schema_id,
+                "commitment": self.commitment.hex(),
+            }
+        ).decode()
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> CredentialRequest:
+        obj = parse_json_object(text, _REQUEST_TYPE)
+        require_fields(
+            obj,
+            {"type", "version", "suite", "issuer_key_id", "schema", "commitment"},
+            _REQUEST_TYPE,
+        )
+        return cls(
+            parse_suite(obj["suite"]),
+            obj["issuer_key_id"],
+            obj["schema"],
+            hex_bytes(obj["commitment"], "commitment", COMMITMENT_BYTES),
+        )
+
+
+@dataclass(frozen=True)
 class Credential:
-    """A signed investor credential: schema, issuer key, attribute values, signature.
+    """A signed investor credential: schema, issuer key, attribute values,
+    signature, and (bound to its holder) the :class:`HolderBinding`.
 
     Held by the wallet only. ``repr`` hides the attribute values.
     """
@@ -129,9 +277,18 @@ class Credential:
     issuer: IssuerPublicKey
     attributes: Mapping[str, JsonValue]
     signature: bytes
+    binding: HolderBinding | None = None
 
     def __repr__(self) -> str:
-        return f"Credential(schema={self.schema.id}, issuer={self.issuer.key_id}, <attributes>)"
+        bound = ", bound" if self.binding is not None else ""
+        return (
+            f"Credential(schema={self.schema.id}, issuer={self.issuer.key_id}{bound}, <attributes>)"
+        )
+
+    @property
+    def bound(self) -> bool:
+        """Whether the credential is bound to a holder secret."""
+        return self.binding is not None
 
     @property
     def valid_from(self) -> dt.date | None:
@@ -144,50 +301,76 @@ class Credential:
         return date_attribute(self.schema, self.attributes, EXPIRY_ATTRIBUTE)
 
     def message_scalars(self) -> list[int]:
-        """The BBS messages, in schema order."""
+        """The attribute messages, in schema order."""
         return self.schema.encode(self.attributes, self.issuer.suite)
 
-    def verify(self) -> None:
-        """Check the issuer's signature over the attributes; raise VerificationError."""
+    def signed_scalars(self, holder: HolderSecret | None = None) -> list[int]:
+        """Every signed message: the attributes and, bound, ``secret_prover_blind``,
+        ``holder_secret`` and ``nym_secret`` (which need ``holder``)."""
+        messages = self.message_scalars()
+        if self.binding is None:
+            return messages
+        if holder is None:
+            raise InvalidInputError("a bound credential needs its holder secret")
+        if self.binding.secret_prover_blind is None:
+            raise InvalidInputError("the credential has not been accepted by its holder")
+        nym_secret = (holder.prover_nym + self.binding.signer_nym_entropy) % R
+        return [
+            *messages,
+            self.binding.secret_prover_blind,
+            holder.holder_secret,
+            nym_secret,
+        ]
+
+    def nym_secret(self, holder: HolderSecret) -> int:
+        """The nym secret behind the holder's pseudonyms (bound credentials)."""
+        return self.signed_scalars(holder)[-1]
+
+    def bbs_parameters(self) -> BbsParameters:
+        return bbs_parameters(self.schema, self.issuer.suite, bound=self.bound)
+
+    def verify(self, holder: HolderSecret | None = None) -> None:
+        """Check the issuer's signature over the attributes (and, bound, over
+        ``holder``'s secrets); raise VerificationError."""
         suite = self.issuer.suite
-        api_id = typed_api_id(suite)
         try:
-            messages = self.message_scalars()
+            messages = self.signed_scalars(holder)
         except ZkAttestError:
             raise VerificationError("credential attributes are invalid") from None
-        generators = core.create_generators(len(messages) + 1, api_id, suite=suite)
+        params = self.bbs_parameters()
         core.core_verify(
             self.issuer.public_key,
             self.signature,
-            generators,
-            self.schema.header,
+            params.generators,
+            params.header,
             messages,
-            api_id,
+            params.api_id,
             suite=suite,
         )
 
+    def with_binding(self, binding: HolderBinding) -> Credential:
+        return dataclasses.replace(self, binding=binding)
+
     def to_json(self) -> str:
-        return canonical_json(
-            {
-                "type": _CREDENTIAL_TYPE,
-                "version": FORMAT_VERSION,
-                "schema": self.schema.id,
-                "issuer": json.loads(self.issuer.to_json()),
-                "attributes": dict(self.attributes),
-                "signature": self.signature.hex(),
-            }
-        ).decode()
+        body: dict[str, object] = {
+            "type": _CREDENTIAL_TYPE,
+            "version": FORMAT_VERSION,
+            "schema": self.schema.id,
+            "issuer": json.loads(self.issuer.to_json()),
+            "attributes": dict(self.attributes),
+            "signature": self.signature.hex(),
+        }
+        if self.binding is not None:
+            body["binding"] = self.binding.to_dict()
+        return canonical_json(body).decode()
 
     @classmethod
     def from_json(cls, text: str | bytes, *, schemas: SchemaRegistry | None = None) -> Credential:
         """Parse (not verify) a credential of a schema in ``schemas`` (default:
         the built-in ones); see :func:`~zkattest.accept_credential`."""
         obj = parse_json_object(text, _CREDENTIAL_TYPE)
-        require_fields(
-            obj,
-            {"type", "version", "schema", "issuer", "attributes", "signature"},
-            _CREDENTIAL_TYPE,
-        )
+        fields = {"type", "version", "schema", "issuer", "attributes", "signature"}
+        require_fields(obj, fields | ({"binding"} & set(obj)), _CREDENTIAL_TYPE)
         if not isinstance(obj["schema"], str):
             raise DecodeError("credential schema must be a string")
         try:
@@ -201,4 +384,7 @@ class Credential:
             attributes = schema.normalize(obj["attributes"])
         except ZkAttestError as exc:
             raise DecodeError(f"credential attributes: {exc}") from None
-        return cls(schema, issuer, attributes, hex_bytes(obj["signature"], "signature", 80))
+        binding = HolderBinding.from_dict(obj["binding"]) if "binding" in obj else None
+        return cls(
+            schema, issuer, attributes, hex_bytes(obj["signature"], "signature", 80), binding
+        )

@@ -21,7 +21,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NoReturn
 
-from zkattest._credential import Credential, IssuerPublicKey
+from zkattest._credential import (
+    COMMITMENT_BYTES,
+    Credential,
+    CredentialRequest,
+    HolderBinding,
+    IssuerPublicKey,
+)
 from zkattest._presentation import _MAX_LIFETIME, Challenge, Presentation
 from zkattest.circuits import Circuit, CircuitRegistry, ResolvedPredicate
 from zkattest.codec import (
@@ -39,6 +45,7 @@ from zkattest.errors import (
     PolicyError,
     VerificationError,
 )
+from zkattest.hazmat.bbs import blind, pseudonym
 from zkattest.hazmat.curve import R, scalar_to_bytes
 from zkattest.hazmat.sigma import random_scalar
 from zkattest.schema import (
@@ -49,13 +56,16 @@ from zkattest.schema import (
 
 __all__ = [
     "HolderSecret",
+    "PendingRequest",
     "accept_challenge",
     "accept_credential",
     "prove",
+    "request_credential",
 ]
 
 
 _HOLDER_SECRET_TYPE = "zkattest/holder-secret"  # noqa: S105 - a document type, not a secret
+_PENDING_TYPE = "zkattest/pending-credential-request"
 #: The largest holder-secret file read (it is a few hundred bytes).
 _MAX_SECRET_FILE = 4096
 
@@ -122,35 +132,14 @@ class HolderSecret:
             },
             sort_keys=True,
         )
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-        try:
-            fd = os.open(path, flags, 0o600)
-        except FileExistsError:
-            raise InvalidInputError(
-                f"{path}: exists; a holder secret is never overwritten"
-            ) from None
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text + "\n")
+        _write_private(path, text, "a holder secret is never overwritten")
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> HolderSecret:
         """Read the file :meth:`save` wrote; refused (naming the file, never a
         value) if others can read or write it, or if it is malformed."""
         file = Path(path)
-        try:
-            mode = file.stat().st_mode
-            if mode & 0o077:
-                raise InvalidInputError(
-                    f"{file}: readable or writable by others (mode {mode & 0o777:o});"
-                    " a holder secret file must be mode 0600"
-                )
-            if file.stat().st_size > _MAX_SECRET_FILE:
-                raise InvalidInputError(f"{file}: too large for a holder secret file")
-            text = file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InvalidInputError(f"{file}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInputError(f"{file}: cannot read ({exc.__class__.__name__})") from None
+        text = _read_private(file, "a holder secret file")
         try:
             obj = parse_json_object(text, _HOLDER_SECRET_TYPE)
             require_fields(
@@ -165,14 +154,151 @@ class HolderSecret:
             raise DecodeError(f"{file}: not a holder secret file") from None
 
 
+def _write_private(path: str | os.PathLike[str], text: str, why: str) -> None:
+    """Write ``text`` to a new file at ``path``, mode 0600, never over an existing one."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        raise InvalidInputError(f"{path}: exists; {why}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text + "\n")
+
+
+def _read_private(file: Path, what: str) -> str:
+    """The text of a private file; refused (naming the file, never a value) if
+    others can read or write it, if it is too large or unreadable."""
+    try:
+        mode = file.stat().st_mode
+        if mode & 0o077:
+            raise InvalidInputError(
+                f"{file}: readable or writable by others (mode {mode & 0o777:o});"
+                f" {what} must be mode 0600"
+            )
+        if file.stat().st_size > _MAX_SECRET_FILE:
+            raise InvalidInputError(f"{file}: too large for {what}")
+        return file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInputError(f"{file}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"{file}: cannot read ({exc.__class__.__name__})") from None
+
+
+class PendingRequest:
+    """A credential request the holder has sent, and the ``secret_prover_blind``
+    it keeps until the credential arrives (:func:`accept_credential` needs it).
+    Kept like the holder secret: :meth:`save` mode 0600, redacted ``repr``."""
+
+    __slots__ = ("_secret_prover_blind", "request")
+
+    def __init__(self, request: CredentialRequest, secret_prover_blind: int) -> None:
+        if not isinstance(request, CredentialRequest):
+            raise InvalidInputError("request must be a CredentialRequest")
+        if type(secret_prover_blind) is not int or not 0 < secret_prover_blind < R:
+            raise InvalidInputError("secret_prover_blind must be a scalar in [1, r)")
+        self.request = request
+        self._secret_prover_blind = secret_prover_blind
+
+    @property
+    def secret_prover_blind(self) -> int:
+        return self._secret_prover_blind
+
+    def __repr__(self) -> str:
+        return f"PendingRequest(schema={self.request.schema_id}, <redacted>)"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a PendingRequest is not pickled; save it with PendingRequest.save")
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write to a new file at ``path``, mode 0600."""
+        text = json.dumps(
+            {
+                "type": _PENDING_TYPE,
+                "version": FORMAT_VERSION,
+                "request": json.loads(self.request.to_json()),
+                "secret_prover_blind": scalar_to_bytes(self._secret_prover_blind).hex(),
+            },
+            sort_keys=True,
+        )
+        _write_private(path, text, "a pending request is never overwritten")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> PendingRequest:
+        file = Path(path)
+        text = _read_private(file, "a pending request file")
+        try:
+            obj = parse_json_object(text, _PENDING_TYPE)
+            require_fields(
+                obj, {"type", "version", "request", "secret_prover_blind"}, _PENDING_TYPE
+            )
+            request = CredentialRequest.from_json(json.dumps(obj["request"]))
+            blind = int.from_bytes(hex_bytes(obj["secret_prover_blind"], "blind", 32), "big")
+            return cls(request, blind)
+        except (DecodeError, InvalidInputError):
+            raise DecodeError(f"{file}: not a pending request file") from None
+
+
+def request_credential(
+    holder: HolderSecret,
+    issuer: IssuerPublicKey,
+    schema_id: str,
+    *,
+    rng: Rng | None = None,
+) -> PendingRequest:
+    """The holder's request for a credential of ``schema_id`` bound to ``holder``:
+    a blind commitment to the holder secret and the holder's part of the nym
+    secret, with its proof of knowledge (CommitWithNym). Send
+    ``pending.request.to_json()`` to the issuer; keep ``pending`` (it holds
+    ``secret_prover_blind``) until :func:`accept_credential`. ``rng`` draws
+    ``secret_prover_blind``, ``s~`` and the two ``m~`` (tests only)."""
+    if not isinstance(holder, HolderSecret):
+        raise InvalidInputError("holder must be a HolderSecret")
+    if not isinstance(issuer, IssuerPublicKey):
+        raise InvalidInputError("issuer must be an IssuerPublicKey")
+    if not isinstance(schema_id, str):
+        raise InvalidInputError("schema_id must be a schema's id")
+    draw = _checked_rng(rng or random_scalar)
+    suite = issuer.suite
+    api_id = pseudonym.api_id(suite)
+    generators = blind.blind_generators(3, suite, api_id)
+    commitment, secret_prover_blind = blind.core_commit(
+        generators,
+        [holder.holder_secret, holder.prover_nym],
+        api_id,
+        suite,
+        [draw() for _ in range(4)],
+    )
+    assert len(commitment) == COMMITMENT_BYTES  # noqa: S101 - fixed by the generators
+    request = CredentialRequest(suite, issuer.key_id, schema_id, commitment)
+    return PendingRequest(request, secret_prover_blind)
+
+
+def _checked_rng(rng: Rng) -> Rng:
+    def draw() -> int:
+        value = rng()
+        if type(value) is not int or not 0 < value < R:
+            raise InvalidInputError("rng must return integers in [1, r)")
+        return value
+
+    return draw
+
+
 def accept_credential(
     text: str | bytes,
     trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey,
     *,
     schemas: SchemaRegistry | None = None,
+    holder: HolderSecret | None = None,
+    pending: PendingRequest | None = None,
 ) -> Credential:
     """The holder's check on receipt: parse (a schema of ``schemas``; default:
-    the built-in ones), require a trusted issuer, verify the signature."""
+    the built-in ones), require a trusted issuer, verify the signature.
+
+    A bound credential (the issuer's answer to :func:`request_credential`)
+    needs ``holder`` and the ``pending`` request: the signature must hold over
+    the holder's own secrets, for the schema and issuer requested; the
+    credential returned carries ``secret_prover_blind``, ready to prove with.
+    """
     credential = Credential.from_json(text, schemas=schemas)
     if isinstance(trusted_issuers, IssuerPublicKey):
         trusted_issuers = {trusted_issuers.key_id: trusted_issuers}
@@ -181,8 +307,26 @@ def accept_credential(
         raise VerificationError(
             "credential is not from a trusted issuer", reason="untrusted_issuer"
         )
-    credential.verify()
-    return credential
+    if credential.binding is None:
+        if holder is not None or pending is not None:
+            raise VerificationError("the issuer returned a credential not bound to this holder")
+        credential.verify()
+        return credential
+    if not isinstance(holder, HolderSecret) or not isinstance(pending, PendingRequest):
+        raise InvalidInputError("a bound credential is accepted with its holder secret and request")
+    request = pending.request
+    if request.issuer_key_id != credential.issuer.key_id or request.schema_id != (
+        credential.schema.id
+    ):
+        raise VerificationError("the credential is not the one requested")
+    blind_value = credential.binding.secret_prover_blind
+    if blind_value is not None and blind_value != pending.secret_prover_blind:
+        raise VerificationError("the credential is not the one requested")
+    accepted = credential.with_binding(
+        HolderBinding(credential.binding.signer_nym_entropy, pending.secret_prover_blind)
+    )
+    accepted.verify(holder)
+    return accepted
 
 
 # How far a challenge's `today` may be from the holder's UTC date: time zones,

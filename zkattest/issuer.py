@@ -5,6 +5,20 @@ with :func:`issue_credential` under its :class:`IssuerSecretKey`; it publishes
 the matching :class:`~zkattest.IssuerPublicKey` (``key.public_key().to_json()``)
 for holders and verifiers. An issuer signs only a credential valid today.
 
+Credentials bound to their holder are issued against the holder's
+:class:`~zkattest.CredentialRequest` (a blind commitment to its holder secret
+and its part of the nym secret): :func:`issue_credential` with ``request=``,
+``customer=`` (the issuer's own reference for the person, never an attribute)
+and an :class:`IssuerLedger`. The ledger keeps, per customer, the live bound
+credential's expiry and its ``signer_nym_entropy``: a second request while a
+credential is live is refused, since the holder chooses its part of the nym
+secret unseen and a second credential could carry a second pseudonym (a second
+seat on every platform); a re-issue after expiry reuses the recorded entropy
+(the pseudonym draft's re-issue case), so a holder keeping its holder secret
+keeps its pseudonyms. What remains: a person with bound credentials from ``k``
+trusted issuers holds ``k`` pseudonyms per platform, and so ``k`` times its
+seat limit; a platform that trusts one issuer per schema bounds it.
+
 A secret key's ``repr`` is redacted and it is written to JSON only through the
 explicitly named :meth:`IssuerSecretKey.to_json_secret`.
 """
@@ -13,13 +27,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import os
+import re
 import secrets
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from zkattest._credential import (
     ISSUANCE_ATTRIBUTE,
     Credential,
+    CredentialRequest,
+    HolderBinding,
     IssuerPublicKey,
+    bbs_parameters,
     date_attribute,
     parse_suite,
 )
@@ -35,8 +56,8 @@ from zkattest.errors import (
     ZkAttestError,
 )
 from zkattest.hazmat import bbs
-from zkattest.hazmat.bbs import core
-from zkattest.hazmat.curve import scalar_from_bytes
+from zkattest.hazmat.bbs import blind, core
+from zkattest.hazmat.curve import R, scalar_from_bytes
 from zkattest.schema import (
     EXPIRY_ATTRIBUTE,
     JsonValue,
@@ -46,6 +67,7 @@ from zkattest.schema import (
 )
 
 __all__ = [
+    "IssuerLedger",
     "IssuerSecretKey",
     "issue_credential",
 ]
@@ -109,20 +131,123 @@ class IssuerSecretKey:
         return scalar_from_bytes(self._secret)
 
 
+_CUSTOMER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+
+class IssuerLedger:
+    """The issuer's record of live bound credentials, one row per customer:
+    the customer reference, the live credential's expiry and its
+    ``signer_nym_entropy`` (SQLite, in the file ``path``; ``":memory:"`` for a
+    throw-away ledger). It holds no attribute and no holder secret.
+
+    :meth:`reserve` is atomic across processes sharing the file: of two
+    concurrent requests for one customer, one is issued and the other refused.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self._path = os.fspath(path)
+        self._memory = sqlite3.connect(":memory:") if self._path == ":memory:" else None
+        with self._connect() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS bound_credentials ("
+                " customer TEXT PRIMARY KEY,"
+                " expiry_date TEXT NOT NULL,"
+                " signer_nym_entropy TEXT NOT NULL,"
+                " issued_on TEXT NOT NULL)"
+            )
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        if self._memory is not None:
+            db = self._memory
+        else:
+            db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        finally:
+            if self._memory is None:
+                db.close()
+
+    def entry(self, customer: str) -> tuple[dt.date, int] | None:
+        """The recorded expiry and ``signer_nym_entropy`` of ``customer``, if any."""
+        customer = _customer(customer)
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT expiry_date, signer_nym_entropy FROM bound_credentials WHERE customer = ?",
+                (customer,),
+            ).fetchone()
+        if row is None:
+            return None
+        return dt.date.fromisoformat(row[0]), int(row[1], 16)
+
+    @contextmanager
+    def reserve(self, customer: str, expiry: dt.date, today: dt.date) -> Iterator[int]:
+        """The ``signer_nym_entropy`` for a new credential of ``customer`` valid
+        through ``expiry``, recorded when the block completes (and not if it
+        raises). :class:`IssuanceError` if the customer holds a credential live
+        on ``today``; a customer whose credential has expired gets its recorded
+        entropy again (a re-issue), a new one fresh entropy."""
+        customer = _customer(customer)
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT expiry_date, signer_nym_entropy FROM bound_credentials WHERE customer = ?",
+                (customer,),
+            ).fetchone()
+            if row is not None and dt.date.fromisoformat(row[0]) >= today:
+                raise IssuanceError(
+                    f"customer {customer} holds a live bound credential (through {row[0]});"
+                    " one live credential per customer"
+                )
+            entropy = int(row[1], 16) if row is not None else 1 + secrets.randbelow(R - 1)
+            yield entropy
+            db.execute(
+                "INSERT INTO bound_credentials VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (customer) DO UPDATE SET expiry_date = excluded.expiry_date,"
+                " issued_on = excluded.issued_on",
+                (customer, expiry.isoformat(), f"{entropy:064x}", today.isoformat()),
+            )
+
+
+def _customer(customer: object) -> str:
+    if not isinstance(customer, str) or _CUSTOMER.fullmatch(customer) is None:
+        raise IssuanceError(
+            "customer must be the issuer's own reference: 1 to 128 letters, digits, '.', '_',"
+            " ':' or '-', starting with a letter or digit"
+        )
+    return customer
+
+
 def issue_credential(
     secret_key: IssuerSecretKey,
     schema: Schema,
     attributes: Mapping[str, object],
     *,
     today: dt.date | None = None,
+    request: CredentialRequest | None = None,
+    customer: str | None = None,
+    ledger: IssuerLedger | None = None,
 ) -> Credential:
     """Validate the attributes against ``schema`` and sign them (the issuer's recipe).
+
+    With ``request`` (a holder's :class:`~zkattest.CredentialRequest`), the
+    credential is bound to the holder: ``customer`` and ``ledger`` are then
+    required, the request's commitment proof must verify, and the ledger's
+    one-live-credential rule applies (see the module's docstring). Without it,
+    the credential is unbound: it proves attributes but not who holds them, and
+    the verifier service refuses it.
 
     Raises :class:`IssuanceError` naming the offending attribute for unknown,
     missing, mistyped, negative, oversized or impossible values, for an
     ``expiry_date`` before ``issuance_date``, and for a credential not valid
     on ``today`` (default: the current UTC date): one already expired, or
-    issued on a later day.
+    issued on a later day; and for a request that is not for this key and
+    schema, whose proof fails, or for a customer with a live credential.
     """
     if not isinstance(secret_key, IssuerSecretKey):
         raise IssuanceError("secret_key must be an IssuerSecretKey")
@@ -134,8 +259,12 @@ def issue_credential(
     normalized = schema.normalize(attributes)
     _require_valid_on(schema, normalized, today)
     messages = schema.encode(normalized, suite)
-    api_id = typed_api_id(suite)
     public = secret_key.public_key()
+    if request is not None or customer is not None or ledger is not None:
+        return _issue_bound(
+            secret_key, schema, normalized, messages, request, customer, ledger, today
+        )
+    api_id = typed_api_id(suite)
     generators = core.create_generators(len(messages) + 1, api_id, suite=suite)
     signature = core.core_sign(
         secret_key._scalar(),
@@ -147,6 +276,55 @@ def issue_credential(
         suite=suite,
     )
     return Credential(schema, public, normalized, signature)
+
+
+def _issue_bound(
+    secret_key: IssuerSecretKey,
+    schema: Schema,
+    normalized: Mapping[str, JsonValue],
+    messages: list[int],
+    request: CredentialRequest | None,
+    customer: str | None,
+    ledger: IssuerLedger | None,
+    today: dt.date,
+) -> Credential:
+    if not isinstance(request, CredentialRequest):
+        raise IssuanceError("a bound credential needs the holder's CredentialRequest")
+    if not isinstance(ledger, IssuerLedger):
+        raise IssuanceError("a bound credential needs the issuer's IssuerLedger")
+    customer = _customer(customer)
+    suite = secret_key.suite
+    public = secret_key.public_key()
+    if request.suite is not suite or request.issuer_key_id != public.key_id:
+        raise IssuanceError("the credential request is for another issuer key")
+    if request.schema_id != schema.id:
+        raise IssuanceError("the credential request is for another schema")
+    expiry = date_attribute(schema, normalized, EXPIRY_ATTRIBUTE)
+    if expiry is None:
+        raise IssuanceError(f"a bound credential's schema needs an {EXPIRY_ATTRIBUTE}")
+    params = bbs_parameters(schema, suite, bound=True)
+    L = len(messages)
+    blind_gens = params.generators[L + 1 :]
+    J_nym = blind_gens[-1]
+    try:
+        C = blind.deserialize_and_validate_commit(
+            request.commitment, blind_gens, params.api_id, suite
+        )
+    except ZkAttestError:
+        raise IssuanceError("the credential request's commitment proof does not verify") from None
+    with ledger.reserve(customer, expiry, today) as entropy:
+        signature = blind.finalize_blind_sign(
+            secret_key._scalar(),
+            public.public_key,
+            C + J_nym * entropy,
+            messages,
+            params.generators[: L + 1],
+            blind_gens,
+            params.header,
+            params.api_id,
+            suite,
+        )
+    return Credential(schema, public, normalized, signature, HolderBinding(entropy))
 
 
 def _require_valid_on(schema: Schema, attributes: Mapping[str, JsonValue], today: dt.date) -> None:
