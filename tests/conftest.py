@@ -92,3 +92,37 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             params.get(name) == value for name, value in SLOW_PARAMETERS.items()
         ):
             item.add_marker(pytest.mark.slow)
+
+
+def bound_credential(
+    issuer: Any,
+    holder: Any,
+    attributes: dict[str, object] | None = None,
+    *,
+    today: Any = None,
+    customer: str = "c-1",
+    ledger: Any = None,
+) -> Any:
+    """A credential bound to ``holder``: requested, issued (on ``today``,
+    default: its issuance date) and accepted, as the parties do it."""
+    import datetime as dt
+
+    from zkattest.holder import accept_credential, request_credential
+    from zkattest.issuer import IssuerLedger, issue_credential
+    from zkattest.schema import get_schema
+
+    schema = get_schema("investor/v1")
+    attributes = sample_attributes() if attributes is None else attributes
+    if today is None:
+        today = dt.date.fromisoformat(str(attributes["issuance_date"]))
+    pending = request_credential(holder, issuer.public_key(), schema.id)
+    issued = issue_credential(
+        issuer,
+        schema,
+        attributes,
+        today=today,
+        request=pending.request,
+        customer=customer,
+        ledger=ledger or IssuerLedger(":memory:"),
+    )
+    return accept_credential(issued.to_json(), issuer.public_key(), holder=holder, pending=pending)

@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import secrets
 import stat
 import subprocess
 import sys
@@ -18,11 +19,11 @@ from pathlib import Path
 import pytest
 
 import zkattest.cli
-from tests.conftest import sample_attributes
-from zkattest import Challenge, IssuerSecretKey, issue_credential, prove
+from tests.conftest import bound_credential, sample_attributes
+from zkattest import Challenge, HolderSecret, IssuerSecretKey, prove
 from zkattest.circuits import CIRCUITS_DIR_ENV, get_circuit
 from zkattest.cli import main
-from zkattest.schema import get_schema
+from zkattest.holder import request_credential
 
 WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 OTHER_WALLET = "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"
@@ -33,6 +34,8 @@ def test_demo_runs_the_whole_flow(circuit: str, capsys: pytest.CaptureFixture[st
     assert main(["demo", "--circuit", circuit]) == 0
     out = capsys.readouterr().out
     assert "signature valid" in out
+    assert "a second request for CUST-0001 while this one is live: refused" in out
+    assert "(unlinkable)" in out
     assert f"satisfies {circuit}" in out
     assert "another wallet: refused (context_mismatch)" in out
     verifier_view = out.split("== Verifier sees only")[1]
@@ -59,24 +62,52 @@ def test_file_based_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         == 0
     )
     assert stat.S_IMODE(os.stat(secret).st_mode) == 0o600
+    holder, request, pending = (tmp_path / n for n in ("holder.json", "req.json", "pend.json"))
+    issued, ledger = tmp_path / "issued.json", tmp_path / "ledger.sqlite"
+    assert _run(["holder", "init", "--out", str(holder)], capsys)[0] == 0
+    assert stat.S_IMODE(os.stat(holder).st_mode) == 0o600
+    assert _run(["holder", "init", "--out", str(holder)], capsys)[0] == 2  # never overwritten
     assert (
         _run(
             [
-                "issuer",
-                "issue",
-                "--key",
-                str(secret),
-                "--attributes",
-                str(attrs),
+                "holder",
+                "request",
+                "--secret",
+                str(holder),
+                "--issuer",
+                str(public),
                 "--out",
-                str(cred),
+                str(request),
+                "--pending",
+                str(pending),
             ],
             capsys,
         )[0]
         == 0
     )
+    assert stat.S_IMODE(os.stat(pending).st_mode) == 0o600
+    issue = ["issuer", "issue", "--key", str(secret), "--attributes", str(attrs)]
+    issue += ["--request", str(request), "--customer", "CUST-1", "--ledger", str(ledger)]
+    assert _run([*issue, "--out", str(issued)], capsys)[0] == 0
+    status, _, err = _run(issue, capsys)  # a second request for the customer
+    assert status == 2
+    assert "holds a live bound credential" in err
+    accept = ["holder", "accept", "--credential", str(issued), "--issuer", str(public)]
+    accept += ["--secret", str(holder), "--pending", str(pending), "--out", str(cred)]
+    assert _run(accept, capsys)[0] == 0
+    assert stat.S_IMODE(os.stat(cred).st_mode) == 0o600
     status, out, _ = _run(
-        ["holder", "check", "--credential", str(cred), "--issuer", str(public)], capsys
+        [
+            "holder",
+            "check",
+            "--credential",
+            str(cred),
+            "--issuer",
+            str(public),
+            "--secret",
+            str(holder),
+        ],
+        capsys,
     )
     assert status == 0
     assert out.startswith("credential valid today (")
@@ -108,6 +139,8 @@ def test_file_based_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
                 "prove",
                 "--credential",
                 str(cred),
+                "--secret",
+                str(holder),
                 "--challenge",
                 str(challenge),
                 "--wallet",
@@ -187,15 +220,30 @@ def test_bad_issuer_input_and_wrong_wallet(
     _run(["issuer", "keygen", "--secret-out", str(secret), "--public-out", str(public)], capsys)
     attrs = tmp_path / "attrs.json"
     attrs.write_text(json.dumps(sample_attributes(net_worth_usd=-5)))
-    status, _, err = _run(
-        ["issuer", "issue", "--key", str(secret), "--attributes", str(attrs)], capsys
+    holder, request = tmp_path / "holder.json", tmp_path / "request.json"
+    _run(["holder", "init", "--out", str(holder)], capsys)
+    _run(
+        [
+            "holder",
+            "request",
+            "--secret",
+            str(holder),
+            "--issuer",
+            str(public),
+            "--out",
+            str(request),
+            "--pending",
+            str(tmp_path / "pending.json"),
+        ],
+        capsys,
     )
+    issue = ["issuer", "issue", "--key", str(secret), "--attributes", str(attrs)]
+    issue += ["--request", str(request), "--customer", "C", "--ledger", str(tmp_path / "l.db")]
+    status, _, err = _run(issue, capsys)
     assert status == 2
     assert err.startswith("zkattest: error: net_worth_usd: ")
     attrs.write_text("[1, 2]")
-    status, _, err = _run(
-        ["issuer", "issue", "--key", str(secret), "--attributes", str(attrs)], capsys
-    )
+    status, _, err = _run(issue, capsys)
     assert status == 2
     assert err == f"zkattest: error: {attrs}: expected a JSON object of attributes\n"
     challenge = tmp_path / "c.json"
@@ -218,9 +266,10 @@ def test_bad_issuer_input_and_wrong_wallet(
     )
     attrs.write_text(json.dumps(sample_attributes()))
     cred = tmp_path / "cred.json"
-    _run(
-        ["issuer", "issue", "--key", str(secret), "--attributes", str(attrs), "--out", str(cred)],
-        capsys,
+    cred.write_text(
+        bound_credential(
+            IssuerSecretKey.from_json(secret.read_text()), HolderSecret.load(holder)
+        ).to_json()
     )
     status, _, err = _run(
         [
@@ -228,6 +277,8 @@ def test_bad_issuer_input_and_wrong_wallet(
             "prove",
             "--credential",
             str(cred),
+            "--secret",
+            str(holder),
             "--challenge",
             str(challenge),
             "--wallet",
@@ -372,6 +423,7 @@ for name in ("zkattest.service", "fastapi", "pydantic", "pydantic_settings", "sq
              "uvicorn"):
     sys.modules[name] = None  # `import name` now raises ImportError
 from zkattest.cli import main
+from zkattest.holder import request_credential
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -466,12 +518,15 @@ class Files:
     credential: Path
     challenge: Path
     presentation: Path
+    holder: Path
+    request: Path
 
 
 @pytest.fixture
 def files(tmp_path: Path) -> Files:
     issuer = IssuerSecretKey.generate()
-    credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    holder = HolderSecret.generate()
+    credential = bound_credential(issuer, holder, today=_utc_today())
     challenge = Challenge.create(
         get_circuit("kyc_adult"),
         verifier_domain="exchange.example",
@@ -484,16 +539,43 @@ def files(tmp_path: Path) -> Files:
     written.attributes.write_text(json.dumps(sample_attributes(), indent=2))
     written.credential.write_text(credential.to_json())
     written.challenge.write_text(challenge.to_json())
-    written.presentation.write_text(prove(credential, challenge).to_json())
+    written.presentation.write_text(prove(credential, challenge, holder=holder).to_json())
+    written.holder.unlink(missing_ok=True)
+    holder.save(written.holder)
+    written.request.write_text(
+        request_credential(holder, issuer.public_key(), "investor/v1").request.to_json()
+    )
     return written
 
 
 def _issue(f: Files) -> list[str]:
-    return ["issuer", "issue", "--key", str(f.secret), "--attributes", str(f.attributes)]
+    return [
+        "issuer",
+        "issue",
+        "--key",
+        str(f.secret),
+        "--attributes",
+        str(f.attributes),
+        "--request",
+        str(f.request),
+        "--customer",
+        f"c-{secrets.token_hex(4)}",
+        "--ledger",
+        str(f.secret.parent / "ledger.sqlite"),
+    ]
 
 
 def _check(f: Files) -> list[str]:
-    return ["holder", "check", "--credential", str(f.credential), "--issuer", str(f.public)]
+    return [
+        "holder",
+        "check",
+        "--credential",
+        str(f.credential),
+        "--issuer",
+        str(f.public),
+        "--secret",
+        str(f.holder),
+    ]
 
 
 def _prove(f: Files) -> list[str]:
@@ -502,6 +584,8 @@ def _prove(f: Files) -> list[str]:
         "prove",
         "--credential",
         str(f.credential),
+        "--secret",
+        str(f.holder),
         "--challenge",
         str(f.challenge),
         "--wallet",
@@ -618,8 +702,8 @@ def test_issuing_with_wrong_dates_is_refused(
 def _credential_file(f: Files, today: dt.date, **dates: str) -> None:
     """Replace the credential with one issued on ``today`` with the given dates."""
     issuer = IssuerSecretKey.from_json(f.secret.read_text())
-    credential = issue_credential(
-        issuer, get_schema("investor/v1"), sample_attributes(**dates), today=today
+    credential = bound_credential(
+        issuer, HolderSecret.load(f.holder), sample_attributes(**dates), today=today
     )
     f.credential.write_text(credential.to_json())
 
@@ -676,7 +760,17 @@ def test_holder_check_refuses_a_tampered_or_untrusted_credential(
     other = files.public.parent / "other-issuer.json"
     other.write_text(IssuerSecretKey.generate().public_key().to_json())
     status, out, err = _run(
-        ["holder", "check", "--credential", str(files.credential), "--issuer", str(other)], capsys
+        [
+            "holder",
+            "check",
+            "--credential",
+            str(files.credential),
+            "--issuer",
+            str(other),
+            "--secret",
+            str(files.holder),
+        ],
+        capsys,
     )
     assert status == 1
     assert out == "refused: untrusted_issuer: credential is not from a trusted issuer\n"

@@ -9,13 +9,15 @@ the file, the circuit is unknown, to the wallet and to the verifier alike.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import sample_attributes
-from zkattest import Challenge, IssuerSecretKey, issue_credential, prove, verify
+from zkattest import Challenge, IssuerSecretKey, issue_credential, prove
+from zkattest import verify as _verify
 from zkattest.circuits import CircuitRegistry, circuits_dir
 from zkattest.cli import main
 from zkattest.errors import InvalidInputError, VerificationError
@@ -24,6 +26,9 @@ from zkattest.schema import get_schema
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 WALLET = "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"
+
+#: Unbound credentials' presentations (bound ones: test_holder_binding.py).
+verify = functools.partial(_verify, require_binding=False)
 
 
 def platform_circuit(folder: Path) -> Path:
@@ -67,11 +72,20 @@ def test_the_cli_takes_platform_circuit_files(
     challenge, presentation = tmp_path / "challenge.json", tmp_path / "presentation.json"
     steps = [
         ["issuer", "keygen", "--secret-out", str(secret), "--public-out", str(public)],
-        ["issuer", "issue", "--key", str(secret), "--attributes", str(attrs), "--out", str(cred)],
+        ["holder", "init", "--out", str(tmp_path / "holder.json")],
+        ["holder", "request", "--secret", str(tmp_path / "holder.json"), "--issuer", str(public),
+         "--out", str(tmp_path / "req.json"), "--pending", str(tmp_path / "pending.json")],
+        ["issuer", "issue", "--key", str(secret), "--attributes", str(attrs),
+         "--request", str(tmp_path / "req.json"), "--customer", "C-1",
+         "--ledger", str(tmp_path / "ledger.sqlite"), "--out", str(tmp_path / "issued.json")],
+        ["holder", "accept", "--credential", str(tmp_path / "issued.json"), "--issuer", str(public),
+         "--secret", str(tmp_path / "holder.json"), "--pending", str(tmp_path / "pending.json"),
+         "--out", str(cred)],
         ["--circuit-file", circuit, "verifier", "challenge", "--circuit", "kyc_adult_21",
          "--domain", "exchange.example", "--wallet", WALLET, "--chain-id", "1",
          "--out", str(challenge)],
         ["--circuit-file", circuit, "holder", "prove", "--credential", str(cred),
+         "--secret", str(tmp_path / "holder.json"),
          "--challenge", str(challenge), "--wallet", WALLET, "--issuer", str(public), "--yes",
          "--out", str(presentation)],
         ["--circuit-file", circuit, "verify", "--presentation", str(presentation),

@@ -233,10 +233,16 @@ class Presentation:
     issuer_key_id: str
     disclosed: Mapping[str, Any]
     proof: bytes
+    #: The holder's pseudonym for the verifier's domain (48 bytes, a G1 point),
+    #: proven in ``proof`` from the credential's hidden nym secret; None for an
+    #: unbound credential.
+    pseudonym: bytes | None = None
 
     def to_json(self) -> str:
+        body: dict[str, Any] = {"pseudonym": self.pseudonym.hex()} if self.pseudonym else {}
         return canonical_json(
-            {
+            body
+            | {
                 "type": _PRESENTATION_TYPE,
                 "version": FORMAT_VERSION,
                 "challenge_id": self.challenge_id,
@@ -271,7 +277,8 @@ class Presentation:
                 "issuer_key_id",
                 "disclosed",
                 "proof",
-            },
+            }
+            | ({"pseudonym"} & set(obj)),
             _PRESENTATION_TYPE,
         )
         for name in ("challenge_id", "circuit_id", "issuer_key_id", "wallet_address", "proof"):
@@ -304,6 +311,7 @@ class Presentation:
             issuer_key_id=obj["issuer_key_id"],
             disclosed=obj["disclosed"],
             proof=proof,
+            pseudonym=hex_bytes(obj["pseudonym"], "pseudonym", 48) if "pseudonym" in obj else None,
         )
 
 
@@ -322,3 +330,7 @@ class VerifiedPresentation:
     #: horizon_days``. An admission granted on this presentation should end with
     #: this day.
     valid_through: dt.date
+    #: The holder's pseudonym for this verifier's domain, hex (bound credentials):
+    #: the same for one holder's presentations to this domain, unrelated across
+    #: domains. A per-platform identifier, never an attribute.
+    pseudonym: str | None = None

@@ -3,12 +3,19 @@
 ::
 
     zkattest issuer keygen --secret-out issuer.secret.json --public-out issuer.json
-    zkattest issuer issue --key issuer.secret.json --attributes attrs.json --out credential.json
-    zkattest holder check --credential credential.json --issuer issuer.json
+    zkattest holder init --out holder.secret.json
+    zkattest holder request --secret holder.secret.json --issuer issuer.json \\
+        --out request.json --pending pending.json
+    zkattest issuer issue --key issuer.secret.json --attributes attrs.json \\
+        --request request.json --customer CUST-1 --ledger ledger.sqlite --out issued.json
+    zkattest holder accept --credential issued.json --issuer issuer.json \\
+        --secret holder.secret.json --pending pending.json --out credential.json
+    zkattest holder check --credential credential.json --issuer issuer.json \\
+        --secret holder.secret.json
     zkattest verifier challenge --circuit kyc_adult --domain exchange.example \\
         --wallet 0x... --chain-id 1 [--horizon-days 30] --out challenge.json
-    zkattest holder prove --credential credential.json --challenge challenge.json \\
-        --wallet 0x... [--yes] --out presentation.json
+    zkattest holder prove --credential credential.json --secret holder.secret.json \\
+        --challenge challenge.json --wallet 0x... [--yes] --out presentation.json
     zkattest verify --presentation presentation.json --challenge challenge.json --issuer issuer.json
     zkattest demo [--circuit accredited_investor_506c]
     zkattest serve [--host 127.0.0.1] [--port 8000] [--workers 1]
@@ -46,7 +53,7 @@ from pathlib import Path
 from typing import Final, TextIO, TypeVar
 
 from zkattest import __version__
-from zkattest._credential import Credential, IssuerPublicKey
+from zkattest._credential import Credential, CredentialRequest, IssuerPublicKey
 from zkattest._presentation import Challenge, Presentation
 from zkattest.circuits import (
     CIRCUITS_DIR_ENV,
@@ -56,11 +63,24 @@ from zkattest.circuits import (
     get_circuit,
 )
 from zkattest.context import HORIZON_STEPS, checksum_address, normalize_wallet_address
-from zkattest.errors import InvalidInputError, PolicyError, VerificationError, ZkAttestError
+from zkattest.errors import (
+    InvalidInputError,
+    IssuanceError,
+    PolicyError,
+    VerificationError,
+    ZkAttestError,
+)
 from zkattest.hazmat import bbs
 from zkattest.hazmat.curve import BACKEND_NAMES, ENV_VAR, set_backend
-from zkattest.holder import accept_challenge, accept_credential, prove
-from zkattest.issuer import IssuerSecretKey, issue_credential
+from zkattest.holder import (
+    HolderSecret,
+    PendingRequest,
+    accept_challenge,
+    accept_credential,
+    prove,
+    request_credential,
+)
+from zkattest.issuer import IssuerLedger, IssuerSecretKey, issue_credential
 from zkattest.schema import EXPIRY_ATTRIBUTE, JsonValue, get_schema
 from zkattest.verifier import verify
 
@@ -295,15 +315,89 @@ def cmd_keygen(args: argparse.Namespace) -> None:
 def cmd_issue(args: argparse.Namespace) -> None:
     key = _load(args.key, IssuerSecretKey.from_json)
     attributes = _load(args.attributes, _attribute_object)
-    credential = issue_credential(key, get_schema(args.schema), attributes)
+    request = _load(args.request, CredentialRequest.from_json)
+    credential = issue_credential(
+        key,
+        get_schema(args.schema),
+        attributes,
+        request=request,
+        customer=args.customer,
+        ledger=IssuerLedger(args.ledger),
+    )
     _write(args.out, credential.to_json(), secret=True, force=args.force)
+    print(
+        f"issued {credential.schema.id} bound to the requesting holder, customer {args.customer}",
+        file=sys.stderr,
+    )
+
+
+def cmd_holder_init(args: argparse.Namespace) -> None:
+    HolderSecret.generate().save(args.out)
+    print(
+        f"holder secret written to {args.out} (mode 0600; keep it, never share it)", file=sys.stderr
+    )
+
+
+def cmd_request(args: argparse.Namespace) -> None:
+    holder = HolderSecret.load(args.secret)
+    issuer = _load(args.issuer, IssuerPublicKey.from_json)
+    pending = request_credential(holder, issuer, get_schema(args.schema).id)
+    pending.save(args.pending)
+    _write(args.out, pending.request.to_json(), force=args.force)
+    print(
+        f"request for {args.schema} from issuer {issuer.key_id}; keep {args.pending}",
+        file=sys.stderr,
+    )
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    trusted = _issuers(args.issuer)
+    holder = HolderSecret.load(args.secret)
+    pending = PendingRequest.load(args.pending)
+    try:
+        credential = _load(
+            args.credential,
+            lambda text: accept_credential(text, trusted, holder=holder, pending=pending),
+        )
+    except VerificationError as exc:
+        print(f"refused: {exc.reason}: {exc}")
+        return EXIT_REFUSED
+    _write(args.out, credential.to_json(), secret=True, force=args.force)
+    print(
+        f"credential accepted: {credential.schema.id} from issuer {credential.issuer.key_id},"
+        " bound to this holder secret",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _accept(path: str, trusted: dict[str, IssuerPublicKey], secret: str | None) -> Credential:
+    """A stored credential, checked: trusted issuer, signature (bound: over the
+    holder's secrets, with ``secret``)."""
+
+    def parse(text: str) -> Credential:
+        credential = Credential.from_json(text)
+        if credential.bound:
+            if secret is None:
+                raise InvalidInputError("a bound credential needs --secret (the holder secret)")
+            holder = HolderSecret.load(secret)
+            found = trusted.get(credential.issuer.key_id)
+            if found is None or found.public_key != credential.issuer.public_key:
+                raise VerificationError(
+                    "credential is not from a trusted issuer", reason="untrusted_issuer"
+                )
+            credential.verify(holder)
+            return credential
+        return accept_credential(text, trusted)
+
+    return _load(path, parse)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """The holder's check: signature, trusted issuer, and valid today (UTC)."""
     trusted = _issuers(args.issuer)
     try:
-        credential = _load(args.credential, lambda text: accept_credential(text, trusted))
+        credential = _accept(args.credential, trusted, args.secret)
     except VerificationError as exc:
         print(f"refused: {exc.reason}: {exc}")
         return EXIT_REFUSED
@@ -360,7 +454,8 @@ def cmd_prove(args: argparse.Namespace) -> None:
         # this catches corruption, not a forged issuer (the verifier checks that).
         named = _load(args.credential, Credential.from_json).issuer
         trusted = {named.key_id: named}
-    credential = _load(args.credential, lambda text: accept_credential(text, trusted))
+    credential = _accept(args.credential, trusted, args.secret)
+    holder = HolderSecret.load(args.secret) if credential.bound else None
     circuit = accept_challenge(challenge, circuits=args.circuits)
     print(_summary(challenge, circuit), file=sys.stderr)
     if sys.stdin.isatty() and not args.yes:
@@ -368,7 +463,7 @@ def cmd_prove(args: argparse.Namespace) -> None:
         sys.stderr.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             raise PolicyError("not proven: declined at the prompt")
-    presentation = prove(credential, challenge, circuits=args.circuits).to_json()
+    presentation = prove(credential, challenge, circuits=args.circuits, holder=holder).to_json()
     if args.as_request:  # the body of POST /v1/presentations
         presentation = json.dumps(
             {"challenge_id": challenge.challenge_id, "presentation": json.loads(presentation)},
@@ -472,7 +567,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(
         f"accepted: {result.wallet_address} on chain {result.chain_id} satisfies "
         f"{result.circuit_id} (issuer {result.issuer_key_id}; credential valid through "
-        f"at least {result.valid_through.isoformat()})"
+        f"at least {result.valid_through.isoformat()}; holder pseudonym for "
+        f"{challenge.verifier_domain} {result.pseudonym})"
     )
     return EXIT_OK
 
@@ -511,16 +607,39 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def run_demo(circuit_id: str, out: TextIO) -> None:
     """The whole flow for one circuit, printing what each party sees."""
     circuit = get_circuit(circuit_id)
-    print("== Issuer (KYC provider): checks the investor offline, signs investor/v1", file=out)
+    schema = get_schema("investor/v1")
+    print("== Holder (wallet): makes its holder secret once, and asks for a credential", file=out)
+    holder = HolderSecret.generate()
     issuer = IssuerSecretKey.generate()
     public = issuer.public_key()
+    pending = request_credential(holder, public, schema.id)
+    print(
+        f"   request: a {len(pending.request.commitment)}-byte blind commitment to the"
+        " holder secret and its nym secret (neither is revealed)",
+        file=out,
+    )
+    print("== Issuer (KYC provider): checks the investor offline, signs investor/v1", file=out)
     attributes = _demo_attributes()
-    credential = issue_credential(issuer, get_schema("investor/v1"), attributes)
-    print(f"   issuer key {public.key_id}; {len(attributes)} attributes signed", file=out)
+    ledger = IssuerLedger(":memory:")
+    issued = issue_credential(
+        issuer, schema, attributes, request=pending.request, customer="CUST-0001", ledger=ledger
+    )
+    print(
+        f"   issuer key {public.key_id}; {len(attributes)} attributes signed with the hidden"
+        " commitment; one live credential per customer",
+        file=out,
+    )
+    try:
+        again = request_credential(holder, public, schema.id)
+        issue_credential(
+            issuer, schema, attributes, request=again.request, customer="CUST-0001", ledger=ledger
+        )
+    except IssuanceError:
+        print("   a second request for CUST-0001 while this one is live: refused", file=out)
 
-    print("== Holder (wallet): checks the credential on receipt", file=out)
-    credential = accept_credential(credential.to_json(), public)
-    print("   signature valid; attributes stay in the wallet", file=out)
+    print("== Holder: checks the credential against its own secrets, and stores it", file=out)
+    credential = accept_credential(issued.to_json(), public, holder=holder, pending=pending)
+    print("   signature valid over its attributes and its holder secret", file=out)
 
     print(f"== Verifier (platform): challenge for {circuit.id}", file=out)
     challenge = Challenge.create(
@@ -533,7 +652,7 @@ def run_demo(circuit_id: str, out: TextIO) -> None:
     )
 
     print("== Holder: proves the circuit, bound to the challenge and wallet", file=out)
-    presentation = prove(credential, challenge)
+    presentation = prove(credential, challenge, holder=holder)
     print(f"   presentation: {len(presentation.proof)} bytes of proof", file=out)
 
     print("== Verifier sees only", file=out)
@@ -544,6 +663,15 @@ def run_demo(circuit_id: str, out: TextIO) -> None:
     print(
         f"   accepted: {result.wallet_address} satisfies {result.circuit_id}; "
         f"credential valid through at least {result.valid_through}",
+        file=out,
+    )
+    print(f"   holder pseudonym on exchange.example: {str(result.pseudonym)[:24]}…", file=out)
+    elsewhere = Challenge.create(
+        circuit, verifier_domain="venue.example", wallet_address=DEMO_WALLET, chain_id=1
+    )
+    other_result = verify(prove(credential, elsewhere, holder=holder), elsewhere, public)
+    print(
+        f"   the same holder on venue.example: {str(other_result.pseudonym)[:24]}… (unlinkable)",
         file=out,
     )
     other = Challenge.create(
@@ -621,8 +749,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     keygen.add_argument("--force", action="store_true", help="overwrite existing files")
     keygen.set_defaults(run=cmd_keygen)
-    issue = _command(issuer, "issue", "sign an investor credential valid today (UTC)")
+    issue = _command(
+        issuer, "issue", "sign a credential valid today (UTC), bound to the requesting holder"
+    )
     issue.add_argument("--key", required=True, metavar="FILE", help="issuer secret key file")
+    issue.add_argument(
+        "--request", required=True, metavar="FILE", help="the holder's credential request"
+    )
+    issue.add_argument(
+        "--customer",
+        required=True,
+        metavar="REF",
+        help="your own reference for the person (never an attribute); one live credential each",
+    )
+    issue.add_argument(
+        "--ledger",
+        required=True,
+        metavar="FILE",
+        help="the issuer's ledger of live credentials (SQLite; created if missing)",
+    )
     issue.add_argument(
         "--attributes",
         required=True,
@@ -643,6 +788,44 @@ def _parser() -> argparse.ArgumentParser:
     holder = _command(commands, "holder", "wallet commands").add_subparsers(
         dest="holder_command", required=True, metavar="COMMAND", help="a wallet command"
     )
+    init = _command(holder, "init", "make the holder secret, once (written mode 0600)")
+    init.add_argument("--out", required=True, metavar="FILE", help="holder secret file (new)")
+    init.set_defaults(run=cmd_holder_init)
+    request = _command(holder, "request", "ask an issuer for a credential bound to this holder")
+    request.add_argument("--secret", required=True, metavar="FILE", help="holder secret file")
+    request.add_argument("--issuer", required=True, metavar="FILE", help="issuer public key file")
+    request.add_argument(
+        "--schema", default="investor/v1", help="credential schema (default: investor/v1)"
+    )
+    request.add_argument(
+        "--out", metavar="FILE", help="the request, for the issuer (default: stdout)"
+    )
+    request.add_argument(
+        "--pending",
+        required=True,
+        metavar="FILE",
+        help="what the wallet keeps until the credential arrives (new file, mode 0600)",
+    )
+    request.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    request.set_defaults(run=cmd_request)
+    accept = _command(holder, "accept", "check and store the credential an issuer returned")
+    accept.add_argument(
+        "--credential", required=True, metavar="FILE", help="the issuer's credential file"
+    )
+    accept.add_argument(
+        "--issuer",
+        required=True,
+        action="append",
+        metavar="FILE",
+        help="trusted issuer public key file (repeat for several)",
+    )
+    accept.add_argument("--secret", required=True, metavar="FILE", help="holder secret file")
+    accept.add_argument("--pending", required=True, metavar="FILE", help="the pending request file")
+    accept.add_argument(
+        "--out", required=True, metavar="FILE", help="the stored credential (mode 0600)"
+    )
+    accept.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    accept.set_defaults(run=cmd_accept)
     check = _command(holder, "check", "check a credential on receipt: signature, issuer, dates")
     check.add_argument("--credential", required=True, metavar="FILE", help="credential file")
     check.add_argument(
@@ -652,9 +835,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="trusted issuer public key file (repeat for several)",
     )
+    check.add_argument(
+        "--secret", metavar="FILE", help="holder secret file (for a bound credential)"
+    )
     check.set_defaults(run=cmd_check)
     prove_cmd = _command(holder, "prove", "prove a challenge's circuit on a credential")
     prove_cmd.add_argument("--credential", required=True, metavar="FILE", help="credential file")
+    prove_cmd.add_argument(
+        "--secret", metavar="FILE", help="holder secret file (for a bound credential)"
+    )
     prove_cmd.add_argument(
         "--challenge", required=True, metavar="FILE", help="challenge file from the verifier"
     )

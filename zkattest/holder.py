@@ -399,8 +399,11 @@ def prove(
     rng: Rng | None = None,
     now: dt.datetime | None = None,
     circuits: CircuitRegistry | None = None,
+    holder: HolderSecret | None = None,
 ) -> Presentation:
-    """The holder's recipe: prove the challenge's circuit on ``credential``.
+    """The holder's recipe: prove the challenge's circuit on ``credential``
+    (bound to its holder: with ``holder``, its :class:`HolderSecret`; the
+    presentation then shows the holder's pseudonym for the challenge's domain).
 
     ``rng`` gives every random scalar of the proof (the BBS proof's included;
     default: the operating system's CSPRNG), so that fixed inputs give a fixed
@@ -414,6 +417,15 @@ def prove(
     the circuit.
     """
     draw = rng or random_scalar
+    if credential.bound and not isinstance(holder, HolderSecret):
+        raise InvalidInputError("a bound credential is proven with its holder's HolderSecret")
+    if not credential.bound and holder is not None:
+        raise InvalidInputError("the credential is not bound to a holder")
+    if holder is not None:
+        try:
+            credential.verify(holder)
+        except VerificationError:
+            raise PolicyError("the credential is not bound to this holder secret") from None
     circuit = accept_challenge(challenge, now=now, circuits=circuits)
     if circuit.schema.id != credential.schema.id:
         raise PolicyError("the circuit is for another credential schema")
@@ -421,8 +433,14 @@ def prove(
     for p in circuit.resolve(challenge.today, horizon_days=challenge.horizon_days):
         if not holds(p, messages[p.index]):
             raise PolicyError(_unsatisfied(p, challenge))
-    statement = compile_circuit(circuit, credential.issuer, challenge.today, challenge.horizon_days)
-    proof = prove_statement(statement, [credential], challenge.context(), rng=draw)
+    statement = compile_circuit(
+        circuit,
+        credential.issuer,
+        challenge.today,
+        challenge.horizon_days,
+        bound=credential.bound,
+    )
+    proof = prove_statement(statement, [credential], challenge.context(), rng=draw, holder=holder)
     disclosed_values = statement.credentials[0].disclosure.reveal(credential.attributes)
     return Presentation(
         challenge_id=challenge.challenge_id,
@@ -433,4 +451,5 @@ def prove(
         issuer_key_id=credential.issuer.key_id,
         disclosed=disclosed_values,
         proof=proof.to_bytes(),
+        pseudonym=proof.pseudonym,
     )

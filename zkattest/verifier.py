@@ -39,15 +39,22 @@ def verify(
     *,
     now: dt.datetime | None = None,
     circuits: CircuitRegistry | None = None,
+    require_binding: bool = True,
 ) -> VerifiedPresentation:
     """The verifier's recipe: check ``presentation`` against its own ``challenge``,
     whose circuit is found in ``circuits`` (default: the built-in circuits).
+
+    By default the presentation must come from a credential bound to its
+    holder and show the holder's pseudonym for the challenge's domain
+    (:attr:`VerifiedPresentation.pseudonym`); ``require_binding=False`` also
+    accepts an unbound credential's presentation (reason ``holder_binding``
+    otherwise), which proves the attributes but not who holds them.
 
     Raises :class:`VerificationError` for anything that does not verify, from
     a mismatched field to a malformed or false proof, with no further detail.
     """
     try:
-        return _verify(presentation, challenge, trusted_issuers, now, circuits)
+        return _verify(presentation, challenge, trusted_issuers, now, circuits, require_binding)
     except VerificationError:
         raise
     except ZkAttestError:
@@ -60,6 +67,7 @@ def _verify(
     trusted_issuers: Mapping[str, IssuerPublicKey] | IssuerPublicKey,
     now: dt.datetime | None,
     circuits: CircuitRegistry | None,
+    require_binding: bool,
 ) -> VerifiedPresentation:
     if isinstance(trusted_issuers, IssuerPublicKey):
         trusted_issuers = {trusted_issuers.key_id: trusted_issuers}
@@ -78,11 +86,21 @@ def _verify(
         raise VerificationError("presentation refused", reason="context_mismatch")
     if len(presentation.proof) > MAX_PROOF_BYTES:
         raise VerificationError("presentation refused")
+    bound = presentation.pseudonym is not None
+    if require_binding and not bound:
+        raise VerificationError(
+            "presentation refused: the credential is not bound to its holder",
+            reason="holder_binding",
+        )
     circuit = challenge.circuit(circuits)
-    statement = compile_circuit(circuit, issuer, challenge.today, challenge.horizon_days)
+    statement = compile_circuit(
+        circuit, issuer, challenge.today, challenge.horizon_days, bound=bound
+    )
     disclosure = statement.credentials[0].disclosure
     disclosed = disclosure.scalars(presentation.disclosed, issuer.suite)
-    verify_statement(statement, presentation.proof, challenge.context(), [disclosed])
+    verify_statement(
+        statement, presentation.proof, challenge.context(), [disclosed], presentation.pseudonym
+    )
     return VerifiedPresentation(
         circuit_id=circuit.id,
         circuit_hash=circuit.circuit_hash,
@@ -91,6 +109,7 @@ def _verify(
         issuer_key_id=issuer.key_id,
         disclosed=dict(presentation.disclosed),
         valid_through=_expiry_bound(circuit, challenge.today, challenge.horizon_days),
+        pseudonym=None if presentation.pseudonym is None else presentation.pseudonym.hex(),
     )
 
 

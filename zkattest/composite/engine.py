@@ -14,10 +14,18 @@ what the prover wrote):
    and each gadget's own first move, are absorbed in gadget order; then, for slots
    2..n, the BBS proof's first message (``Abar, Bbar, D, T1, T2``, domain and
    disclosed messages, as ProofChallengeCalculate serializes them);
-5. the transcript's digest is slot 1's BBS ``presentation_header``, and slot 1's
+5. a statement with a bound slot (the first, :attr:`Statement.pseudonym_slot`)
+   shows the holder's pseudonym for the verifier's domain,
+   ``P = OP·nym_secret`` with ``OP = hash_to_curve(verifier_domain)`` as
+   draft-irtf-cfrg-bbs-per-verifier-linkability calculates it, and proves it
+   from the signed, hidden ``nym_secret``: ``P`` and ``Tp = OP·m~`` (``m~``
+   the BBS proof's blinding of ``nym_secret``) are absorbed; the verifier
+   recomputes ``Tp = OP·m^ − c·P`` from the BBS proof's ``c`` and ``m^``
+   (so ``Tp`` is not sent), and the challenge it then recomputes must be ``c``;
+6. the transcript's digest is slot 1's BBS ``presentation_header``, and slot 1's
    BBS challenge ``c`` (draft-irtf-cfrg-bbs-signatures-09 §3.7.4) is the one
    challenge every BBS proof, the linear relations and every gadget answer;
-6. ``RESPONSE``: the answers; a committed message's response is its BBS ``m^``.
+7. ``RESPONSE``: the answers; a committed message's response is its BBS ``m^``.
 
 With one slot this is the presentation format of ``zkattest/presentation/v1``
 unchanged (``tests/vectors/presentations``); ``docs/notes/composite-proofs.md``
@@ -33,9 +41,9 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from zkattest._credential import Credential
+from zkattest._credential import Credential, bbs_parameters
 from zkattest.composite.gadgets import Bases, Field, Gadget, MessageRef, Part, Phase, Var, Witness
 from zkattest.composite.statement import CredentialSlot, Statement
 from zkattest.context import PresentationContext
@@ -47,12 +55,14 @@ from zkattest.errors import (
     ZkAttestError,
 )
 from zkattest.hazmat import labels
-from zkattest.hazmat.bbs import core
+from zkattest.hazmat.bbs import core, pseudonym
 from zkattest.hazmat.curve import G1, G1_BYTES, SCALAR_BYTES, R, get_backend, scalar_to_bytes
 from zkattest.hazmat.pedersen import pedersen_generators
 from zkattest.hazmat.sigma import LinearProver, verify_linear
 from zkattest.hazmat.transcript import Transcript
-from zkattest.schema import typed_api_id
+
+if TYPE_CHECKING:
+    from zkattest.holder import HolderSecret
 
 __all__ = ["PROOF_FORMAT", "PresentationProof", "prove_statement", "verify_statement"]
 
@@ -82,6 +92,9 @@ class PresentationProof:
     statement: Statement
     bbs: tuple[bytes, ...]
     parts: tuple[tuple[Part, ...], ...]
+    #: The holder's pseudonym for the verifier's domain (a bound statement):
+    #: a public output, carried beside the proof bytes.
+    pseudonym: bytes | None = None
 
     @staticmethod
     def layout(statement: Statement) -> list[_Slot]:
@@ -200,18 +213,34 @@ class _Bbs(NamedTuple):
 
     generators: list[G1]
     api_id: bytes
+    header: bytes
     disclosed: list[int]
     undisclosed: list[int]
 
 
 def _bbs(slot: CredentialSlot) -> _Bbs:
-    suite = slot.issuer.suite
-    api_id = typed_api_id(suite)
+    params = bbs_parameters(slot.schema, slot.issuer.suite, bound=slot.bound)
     disclosed = sorted(slot.disclosed)
     undisclosed = [j for j in range(slot.L) if j not in slot.disclosed]
-    return _Bbs(
-        core.create_generators(slot.L + 1, api_id, suite=suite), api_id, disclosed, undisclosed
+    return _Bbs(params.generators, params.api_id, params.header, disclosed, undisclosed)
+
+
+def _op(statement: Statement, context: PresentationContext) -> tuple[int, MessageRef, G1] | None:
+    """The pseudonym's slot, its nym secret, and ``OP`` for the verifier's domain."""
+    i = statement.pseudonym_slot
+    if i is None:
+        return None
+    slot = statement.credentials[i]
+    assert slot.nym_secret is not None  # noqa: S101 - a bound slot has one
+    OP = pseudonym.calculate_pseudonym(
+        context.verifier_domain.encode(), [1], suite=slot.issuer.suite
     )
+    return i, MessageRef(i, slot.nym_secret), OP
+
+
+def _absorb_pseudonym(transcript: Transcript, P: G1, Tp: G1) -> None:
+    transcript.append_point(labels.PSEUDONYM, P)
+    transcript.append_point(labels.PSEUDONYM_COMMITMENT, Tp)
 
 
 def _absorb_init(
@@ -233,13 +262,16 @@ def prove_statement(
     context: PresentationContext,
     *,
     rng: Rng,
+    holder: HolderSecret | None = None,
 ) -> PresentationProof:
-    """Prove ``statement`` with one credential per slot, bound to ``context``.
+    """Prove ``statement`` with one credential per slot, bound to ``context``
+    (bound slots: with ``holder``'s secrets).
 
     Every random scalar comes from ``rng``, in this order: the Pedersen
     blindings ``γ_k``, then the ``m~_k`` shared with the BBS proofs, then each
     range gadget's, the linear relations' (by witness name as text), each
-    other gadget's, and each slot's BBS scalars (r1, r2, e~, r1~, r3~, m~_j).
+    other gadget's, the pseudonym's ``m~`` (a bound statement), and each
+    slot's BBS scalars (r1, r2, e~, r1~, r3~, m~_j).
     ``rng`` must return integers in [1, r), and never the same ones for two
     proofs: two proofs with the same blindings give away every hidden message
     and the signature. The caller has checked the predicates; a credential
@@ -253,7 +285,9 @@ def prove_statement(
             raise InvalidInputError("a credential is not from its slot's issuer")
         if credential.schema.id != slot.schema.id:
             raise InvalidInputError("a credential is not of its slot's schema")
-    messages = [credential.message_scalars() for credential in credentials]
+        if credential.bound != slot.bound:
+            raise InvalidInputError("a credential's holder binding is not its slot's")
+    messages = [credential.signed_scalars(holder) for credential in credentials]
     for slot, signed in zip(statement.credentials, messages, strict=True):
         try:
             slot.disclosure.check({j: signed[j] for j in slot.disclosed})
@@ -296,6 +330,13 @@ def prove_statement(
         states.append(state)
         for point in [p for part in first for p in part] + own:
             transcript.append_point(labels.COMMITMENT, point)
+    nym = _op(statement, context)
+    shown: G1 | None = None
+    if nym is not None:
+        _, ref, OP = nym
+        m_tilde[ref] = rng()
+        shown = OP * messages[ref.credential][ref.message]
+        _absorb_pseudonym(transcript, shown, OP * m_tilde[ref])
 
     inits: list[tuple[core.ProofInitResult, int, _Bbs, list[int]]] = []
     for i, (credential, slot) in enumerate(zip(credentials, statement.credentials, strict=True)):
@@ -325,7 +366,9 @@ def prove_statement(
     responses = linear.responses(c)
     for g, gadget in enumerate(gadgets):  # RESPONSE
         parts[g] += gadget.respond(c, responses, states[g])
-    return PresentationProof(statement, bbs, tuple(tuple(p) for p in parts))
+    return PresentationProof(
+        statement, bbs, tuple(tuple(p) for p in parts), None if shown is None else shown.to_bytes()
+    )
 
 
 def _fill(gadget: Gadget, phase: Phase, items: Iterator[G1]) -> list[Part]:
@@ -346,7 +389,7 @@ def _bbs_init(
         signature,
         b.generators,
         drawn,
-        slot.schema.header,
+        b.header,
         messages,
         b.undisclosed,
         b.api_id,
@@ -365,12 +408,14 @@ def verify_statement(
     proof_bytes: bytes,
     context: PresentationContext,
     disclosed: Sequence[Mapping[int, int]],
+    pseudonym: bytes | None = None,
 ) -> None:
     """Check ``proof_bytes`` against ``statement`` and ``context``, given each
-    slot's disclosed message scalars by index; :class:`VerificationError` if
-    anything is off (a malformed proof included)."""
+    slot's disclosed message scalars by index and (a bound statement) the
+    holder's ``pseudonym``; :class:`VerificationError` if anything is off (a
+    malformed proof included)."""
     try:
-        _verify(statement, proof_bytes, context, disclosed)
+        _verify(statement, proof_bytes, context, disclosed, pseudonym)
     except VerificationError:
         raise
     except ZkAttestError:
@@ -382,8 +427,15 @@ def _verify(
     proof_bytes: bytes,
     context: PresentationContext,
     disclosed: Sequence[Mapping[int, int]],
+    pseudonym_bytes: bytes | None,
 ) -> None:
     if not isinstance(proof_bytes, bytes):
+        raise VerificationError("invalid proof")
+    nym = _op(statement, context)
+    if (nym is None) != (pseudonym_bytes is None) or (
+        pseudonym_bytes is not None
+        and (not isinstance(pseudonym_bytes, bytes) or len(pseudonym_bytes) != G1_BYTES)
+    ):
         raise VerificationError("invalid proof")
     if not isinstance(disclosed, Sequence) or len(disclosed) != len(statement.credentials):
         raise VerificationError("invalid proof")
@@ -407,9 +459,17 @@ def _verify(
     for gadget, parts in zip(gadgets, proof.parts, strict=True):  # FIRST
         for point in gadget.first_move(parts):
             transcript.append_point(labels.COMMITMENT, point)
-    # slot 1's proof is parsed by CoreProofVerify below; the others here
-    others = {i: core.octets_to_proof(proof.bbs[i]) for i in range(1, len(proof.bbs))}
+    # slot 1's proof is parsed again by CoreProofVerify below; the others only here
+    parsed = [core.octets_to_proof(b) for b in proof.bbs]
+    others = dict(enumerate(parsed[1:], start=1))
     params = [_bbs(slot) for slot in statement.credentials]
+    if nym is not None:
+        i, ref, OP = nym
+        shown = get_backend().g1_from_bytes(pseudonym_bytes or b"")
+        if shown.is_identity():
+            raise VerificationError("invalid proof")
+        nym_hat = parsed[i].m_hat[params[i].undisclosed.index(ref.message)]
+        _absorb_pseudonym(transcript, shown, OP * nym_hat - shown * parsed[i].c)
     for i, other in others.items():
         slot, b = statement.credentials[i], params[i]
         messages = [disclosed[i][j] for j in b.disclosed]
@@ -417,7 +477,7 @@ def _verify(
             slot.issuer.public_key,
             other,
             b.generators,
-            slot.schema.header,
+            b.header,
             messages,
             b.disclosed,
             b.api_id,
@@ -431,7 +491,7 @@ def _verify(
         first.issuer.public_key,
         proof.bbs[0],
         b0.generators,
-        first.schema.header,
+        b0.header,
         ph,
         [disclosed[0][j] for j in b0.disclosed],
         b0.disclosed,

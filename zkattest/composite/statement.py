@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from zkattest._credential import IssuerPublicKey
+from zkattest._credential import BOUND_MESSAGES, IssuerPublicKey
 from zkattest.circuits import Circuit, ResolvedPredicate
 from zkattest.composite.gadgets import (
     Disclosure,
@@ -61,6 +61,10 @@ class CredentialSlot:
     fixes (``==`` a public value) or ``None`` (the holder reveals it);
     ``committed`` lists, ascending, the hidden messages the gadgets read;
     ``clear`` the predicates on disclosed messages, checked in the clear.
+    ``bound``: the credential is bound to its holder (:class:`~zkattest.HolderBinding`):
+    it signs three more hidden messages after the attributes
+    (``secret_prover_blind``, ``holder_secret``, ``nym_secret``), through the
+    pseudonym interface.
     """
 
     issuer: IssuerPublicKey
@@ -68,6 +72,7 @@ class CredentialSlot:
     disclosed: Mapping[int, int | None]
     committed: tuple[int, ...]
     clear: tuple[ResolvedPredicate, ...] = ()
+    bound: bool = False
 
     def __post_init__(self) -> None:
         # a private, read-only copy: statements are shared (compile_circuit memoizes)
@@ -93,7 +98,12 @@ class CredentialSlot:
     @property
     def L(self) -> int:
         """The number of signed messages."""
-        return len(self.schema.attributes)
+        return len(self.schema.attributes) + (BOUND_MESSAGES if self.bound else 0)
+
+    @property
+    def nym_secret(self) -> int | None:
+        """The index of the signed ``nym_secret`` (a bound slot), else None."""
+        return self.L - 1 if self.bound else None
 
     @property
     def bbs_proof_size(self) -> int:
@@ -128,6 +138,12 @@ class Statement:
         numbers = [(type(g), g.ordinal) for g in self.gadgets]
         if len(set(numbers)) != len(numbers):
             raise InvalidInputError("two gadgets of one kind share an ordinal")
+
+    @property
+    def pseudonym_slot(self) -> int | None:
+        """The slot whose nym secret gives the statement's pseudonym: the first
+        bound slot, if any."""
+        return next((i for i, slot in enumerate(self.credentials) if slot.bound), None)
 
     def digest(self) -> bytes:
         """SHA-256 of the statement's canonical JSON: every slot (schema hash,
@@ -232,7 +248,7 @@ class _Compiled:
 
 
 _compiled: dict[tuple[str, bytes, dt.date, int], _Compiled] = {}
-_statements: dict[tuple[str, bytes, dt.date, int, IssuerPublicKey], Statement] = {}
+_statements: dict[tuple[str, bytes, dt.date, int, IssuerPublicKey, bool], Statement] = {}
 
 
 def _compile(circuit: Circuit, today: dt.date, horizon_days: int) -> _Compiled:
@@ -266,17 +282,23 @@ def _compile(circuit: Circuit, today: dt.date, horizon_days: int) -> _Compiled:
 
 
 def compile_circuit(
-    circuit: Circuit, issuer: IssuerPublicKey, today: dt.date, horizon_days: int = 0
+    circuit: Circuit,
+    issuer: IssuerPublicKey,
+    today: dt.date,
+    horizon_days: int = 0,
+    *,
+    bound: bool = False,
 ) -> Statement:
     """The one-credential statement ``circuit`` asks of a credential by ``issuer``
     on ``today``, with the admission horizon resolved into its expiry bound
-    (memoized: statements are immutable)."""
-    key = (circuit.id, circuit.circuit_hash, today, horizon_days, issuer)
+    (memoized: statements are immutable); ``bound``: of a credential bound to
+    its holder, whose pseudonym the proof shows."""
+    key = (circuit.id, circuit.circuit_hash, today, horizon_days, issuer, bound)
     statement = _statements.get(key)
     if statement is None:
         compiled = _compile(circuit, today, horizon_days)
         slot = CredentialSlot(
-            issuer, circuit.schema, compiled.disclosed, compiled.committed, compiled.clear
+            issuer, circuit.schema, compiled.disclosed, compiled.committed, compiled.clear, bound
         )
         statement = Statement.build((slot,), list(compiled.parts))
         if len(_statements) >= 1024:

@@ -45,6 +45,8 @@ __all__ = [
     "PRESENTATION_HEADER",
     "PROTOCOL",
     "PROTOCOL_VERSION",
+    "PSEUDONYM",
+    "PSEUDONYM_COMMITMENT",
     "PUBLIC_INPUT",
     "RANGE_PROOF",
     "RANGE_PROOF_A",
@@ -118,6 +120,9 @@ PRESENTATION_HEADER = b"bbs-presentation-header"
 #: header), for every proof of a composite presentation but the one whose
 #: challenge answers all (``zkattest.composite.engine``).
 BBS_PROOF_INIT = b"bbs-proof-init"
+#: A holder's pseudonym for the verifier's domain, and its proof's first move.
+PSEUDONYM = b"pseudonym"
+PSEUDONYM_COMMITMENT = b"pseudonym-commitment"
 
 
 # -- Bulletproofs range proof (zkattest.hazmat.bulletproofs) -------------------
