@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as dt
+import hashlib
 import json
 import math
 import multiprocessing
@@ -66,8 +67,10 @@ from typing import Any
 import httpx
 from _common import positive_int, print_table  # bench/ is sys.path[0] for scripts
 from eligibility_bench import investor_attributes
+from eth_account import Account
 from service_bench import (
     Item,
+    bound_credential,
     percentile,
     positive_float,
     process_cpu_seconds,
@@ -75,17 +78,19 @@ from service_bench import (
     prove_all,
     request_challenges,
     serve,
+    wallet_signature,
 )
 
-from zkattest import Challenge, IssuerSecretKey, Presentation, issue_credential, prove, verify
+from zkattest import Challenge, IssuerSecretKey, Presentation, prove, verify
 from zkattest.circuits import get_circuit
 from zkattest.errors import VerificationError
-from zkattest.schema import get_schema
 
 DEFAULT_CIRCUIT = "accredited_investor_506c"
 VERIFIER_DOMAIN = "bench.example"
 CHAIN_ID = 1
-FLOOD_WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+#: The flood's wallet and its key (a throw-away key made for this benchmark).
+FLOOD_KEY = "0x" + hashlib.sha256(b"zkattest flood wallet").hexdigest()
+FLOOD_WALLET = str(Account.from_key(FLOOD_KEY).address)
 REQUEST_TIMEOUT_S = 30.0
 RAMP_S = 1.0  # the flood runs this long before the probes start
 JSON_HEADERS = {"content-type": "application/json"}
@@ -113,10 +118,14 @@ FULL = {
 # -- the flood ---------------------------------------------------------------------------
 
 
-def bogus_body(presentation: dict[str, Any], challenge_id: str) -> bytes:
-    """``presentation`` bound to ``challenge_id`` (its proof already broken)."""
+def bogus_body(presentation: dict[str, Any], challenge: dict[str, Any]) -> bytes:
+    """``presentation`` bound to ``challenge`` (its proof already broken), with the
+    flood wallet's valid sign-in: the service gets as far as verifying the proof."""
+    challenge_id = challenge["challenge_id"]
     rebound = {**presentation, "challenge_id": challenge_id}
-    return json.dumps({"challenge_id": challenge_id, "presentation": rebound}).encode()
+    signature = json.loads(wallet_signature(Challenge.from_json(json.dumps(challenge)), FLOOD_KEY))
+    body = {"challenge_id": challenge_id, "presentation": rebound, "wallet_signature": signature}
+    return json.dumps(body).encode()
 
 
 def break_proof(presentation: dict[str, Any]) -> dict[str, Any]:
@@ -151,7 +160,7 @@ def flood_client(
                     counts[f"challenge: {answer.status_code}"] += 1
                     time.sleep(0.01)
                     continue
-                body = bogus_body(presentation, answer.json()["challenge_id"])
+                body = bogus_body(presentation, answer.json())
                 for _ in range(reuse):
                     if time.monotonic() >= deadline:
                         break
@@ -330,7 +339,7 @@ def refusal_times(
     trusted = {public.key_id: public}
     good = Presentation.from_json(honest.presentation_json)
     good_challenge = Challenge.from_json(json.dumps(honest.challenge))
-    body = json.loads(bogus_body(flood_presentation, flood_challenge["challenge_id"]))
+    body = json.loads(bogus_body(flood_presentation, flood_challenge))
     bad = Presentation.from_dict(body["presentation"])
     bad_challenge = Challenge.from_json(json.dumps(flood_challenge))
     good_ms, bad_ms = [], []
@@ -365,9 +374,8 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     circuit = get_circuit(args.circuit)
     today = dt.datetime.now(dt.UTC).date()
     issuer = IssuerSecretKey.generate()
-    credential = issue_credential(
-        issuer, get_schema(circuit.schema.id), investor_attributes(circuit.id, today)
-    )
+    attributes = investor_attributes(circuit.id, today)
+    credential, holder = bound_credential(issuer, attributes, "flood")
     issuer_file = tmp / "issuer.json"
     issuer_file.write_text(issuer.public_key().to_json(), encoding="utf-8")
     env = {
@@ -400,10 +408,12 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         base = server.base
         progress(f"service up at {base}; {honest_count} honest challenges, proving them")
         items = request_challenges(base, circuit.id, honest_count)
-        prove_all(credential, items, args.prove_processes)
+        prove_all(issuer, attributes, items, args.prove_processes)
         honest = HonestQueue(base, items)
         proved = prove(
-            credential, Challenge.from_json(json.dumps(flood_challenge(base, circuit.id)))
+            credential,
+            Challenge.from_json(json.dumps(flood_challenge(base, circuit.id))),
+            holder=holder,
         )
         flood_presentation = break_proof(json.loads(proved.to_json()))
         honest_ms, refusal_ms = refusal_times(

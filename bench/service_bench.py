@@ -70,20 +70,27 @@ from typing import Any
 import httpx
 from _common import positive_int
 from eligibility_bench import investor_attributes  # bench/ is sys.path[0] for scripts
+from eth_account import Account
+from eth_account.messages import encode_defunct
 from sqlalchemy.engine import make_url
 
 from zkattest import (
     Challenge,
     Credential,
+    HolderSecret,
+    IssuerLedger,
     IssuerSecretKey,
     Presentation,
+    accept_credential,
     issue_credential,
     prove,
+    request_credential,
     verify,
 )
 from zkattest.circuits import get_circuit
 from zkattest.errors import VerificationError
 from zkattest.schema import get_schema
+from zkattest.signin import sign_in_message
 
 DEFAULT_CIRCUIT = "accredited_investor_506c"
 VERIFIER_DOMAIN = "bench.example"
@@ -210,52 +217,98 @@ class Item:
 
     wallet: str
     challenge: dict[str, Any]
+    key: str = ""
     presentation_json: str = ""
+    signature_json: str = ""
 
     def body(self) -> bytes:
         cid = json.dumps(self.challenge["challenge_id"])
-        return f'{{"challenge_id":{cid},"presentation":{self.presentation_json}}}'.encode()
+        return (
+            f'{{"challenge_id":{cid},"presentation":{self.presentation_json},'
+            f'"wallet_signature":{self.signature_json}}}'
+        ).encode()
+
+
+def bound_credential(
+    issuer: IssuerSecretKey, attributes: dict[str, Any], customer: str
+) -> tuple[Credential, HolderSecret]:
+    """A new person: a holder secret and a credential bound to it (request,
+    blind issuance, acceptance)."""
+    holder = HolderSecret.generate()
+    pending = request_credential(holder, issuer.public_key(), "investor/v1")
+    issued = issue_credential(
+        issuer,
+        get_schema("investor/v1"),
+        attributes,
+        request=pending.request,
+        customer=customer,
+        ledger=IssuerLedger(":memory:"),
+    )
+    credential = accept_credential(
+        issued.to_json(), issuer.public_key(), holder=holder, pending=pending
+    )
+    return credential, holder
+
+
+def wallet_signature(challenge: Challenge, key: str, lifetime_seconds: int = 3600) -> str:
+    """The wallet's EIP-4361 sign-in for ``challenge``, signed with ``key`` (JSON)."""
+    issued_at = challenge.expires_at - dt.timedelta(seconds=lifetime_seconds)
+    message = sign_in_message(challenge, issued_at=issued_at)
+    signed = Account.sign_message(encode_defunct(text=message), private_key=key)
+    return json.dumps({"message": message, "signature": "0x" + bytes(signed.signature).hex()})
 
 
 def request_challenges(base: str, circuit_id: str, count: int) -> list[Item]:
     items = []
     with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
         for _ in range(count):
-            wallet = "0x" + secrets.token_hex(20)
+            key = "0x" + secrets.token_hex(32)
+            wallet = str(Account.from_key(key).address)
             response = client.post(
                 "/v1/challenges",
                 json={"circuit_id": circuit_id, "wallet_address": wallet, "chain_id": CHAIN_ID},
             )
             if response.status_code != 201:
                 raise RuntimeError(f"POST /v1/challenges: {response.status_code} {response.text}")
-            items.append(Item(wallet, response.json()))
+            items.append(Item(wallet, response.json(), key))
     return items
 
 
-_CREDENTIAL: Credential | None = None
+_ISSUER: tuple[IssuerSecretKey, dict[str, Any]] | None = None
 
 
-def _init_prover(credential_json: str) -> None:
-    global _CREDENTIAL
-    _CREDENTIAL = Credential.from_json(credential_json)
+def _init_prover(issuer_json: str, attributes: dict[str, Any]) -> None:
+    global _ISSUER
+    _ISSUER = (IssuerSecretKey.from_json(issuer_json), attributes)
 
 
-def _prove(challenge_json: str) -> str:
-    assert _CREDENTIAL is not None
-    return prove(_CREDENTIAL, Challenge.from_json(challenge_json)).to_json()
+def _prove(item: tuple[str, str]) -> tuple[str, str]:
+    """One person per wallet (one seat each): a bound credential, its
+    presentation, and the wallet's signed sign-in."""
+    assert _ISSUER is not None
+    challenge_json, key = item
+    issuer, attributes = _ISSUER
+    credential, holder = bound_credential(issuer, attributes, secrets.token_hex(8))
+    challenge = Challenge.from_json(challenge_json)
+    presentation = prove(credential, challenge, holder=holder).to_json()
+    return presentation, wallet_signature(challenge, key)
 
 
-def prove_all(credential: Credential, items: list[Item], processes: int) -> float:
-    """Fill in every item's presentation; returns the wall-clock seconds it took."""
+def prove_all(
+    issuer: IssuerSecretKey, attributes: dict[str, Any], items: list[Item], processes: int
+) -> float:
+    """Fill in every item's presentation and wallet signature, each from its own
+    person (a credential issued for it: one seat per person); returns the
+    wall-clock seconds it took."""
     started = time.perf_counter()
-    challenges = [json.dumps(item.challenge) for item in items]
+    work = [(json.dumps(item.challenge), item.key) for item in items]
     with ProcessPoolExecutor(
-        processes, initializer=_init_prover, initargs=(credential.to_json(),)
+        processes, initializer=_init_prover, initargs=(issuer.to_json_secret(), attributes)
     ) as pool:
-        for item, presentation in zip(
-            items, pool.map(_prove, challenges, chunksize=8), strict=True
+        for item, (presentation, signature) in zip(
+            items, pool.map(_prove, work, chunksize=8), strict=True
         ):
-            item.presentation_json = presentation
+            item.presentation_json, item.signature_json = presentation, signature
     return time.perf_counter() - started
 
 
@@ -641,9 +694,7 @@ def run(args: argparse.Namespace, tmp: Path, generator: Generator) -> dict[str, 
     circuit = get_circuit(args.circuit)
     today = dt.datetime.now(dt.UTC).date()
     issuer = IssuerSecretKey.generate()
-    credential = issue_credential(
-        issuer, get_schema(circuit.schema.id), investor_attributes(circuit.id, today)
-    )
+    attributes = investor_attributes(circuit.id, today)
     issuer_file = tmp / "issuer.json"
     issuer_file.write_text(issuer.public_key().to_json(), encoding="utf-8")
     database_url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
@@ -674,7 +725,7 @@ def run(args: argparse.Namespace, tmp: Path, generator: Generator) -> dict[str, 
         progress(f"service up at {server.base}; requesting {total} challenges")
         items = request_challenges(server.base, circuit.id, total)
         progress(f"proving {total} presentations with {args.prove_processes} processes")
-        prove_seconds = prove_all(credential, items, args.prove_processes)
+        prove_seconds = prove_all(issuer, attributes, items, args.prove_processes)
         bodies = [item.body() for item in items]
         progress(f"proved in {prove_seconds:.1f} s; warm-up: {args.warmup} submissions")
         warm_samples, _ = drive(

@@ -186,6 +186,15 @@ _SERVICE_SETTINGS: Final = (
         "ZKATTEST_ADMIN_FAILURES_PER_MINUTE",
         "failed admin attempts per client per minute before 429, 1 to 10000 (default 10)",
     ),
+    (
+        "ZKATTEST_SEATS_PER_PERSON",
+        "live wallets one person (one pseudonym) may hold at once, 1 to 16 (default 1)",
+    ),
+    (
+        "ZKATTEST_WALLET_RPC_URLS",
+        "JSON-RPC endpoints by chain id for contract wallets (EIP-1271), JSON:\n"
+        '      {"1": "https://node.example"} (default: none; EOAs only)',
+    ),
     ("ZKATTEST_LOG_FORMAT", "text, or json with one object per line (default text)"),
     ("ZKATTEST_LOG_LEVEL", "debug, info, warning or error (default info)"),
 )

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import sample_attributes
-from zkattest import Challenge, Credential, IssuerSecretKey, issue_credential, prove
-from zkattest.schema import get_schema
+from tests.conftest import bound_credential
+from tests.wallets import WALLET, submission
+from zkattest import Challenge, Credential, HolderSecret, IssuerSecretKey, prove
 from zkattest.service.app import create_app
 from zkattest.service.core.config import Settings
 
-WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+__all__ = ["ADMIN_TOKEN", "CONTRACT", "WALLET", "Service", "make_settings"]
 ADMIN_TOKEN = "test-admin-token-0123456789-abcdefghijklmnop"  # noqa: S105 - a test fixture
 #: The whitelist contract the EIP-712 receipts are signed for.
 CONTRACT = "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"
@@ -30,6 +30,7 @@ class Service:
     issuer: IssuerSecretKey
     credential: Credential
     tmp: Path
+    holder: HolderSecret
 
     def challenge(
         self, circuit_id: str = "accredited_investor_506c", wallet: str = WALLET, chain_id: int = 1
@@ -43,14 +44,16 @@ class Service:
         return body
 
     def presentation(self, challenge: dict[str, Any]) -> dict[str, Any]:
-        presentation = prove(self.credential, Challenge.from_json(json.dumps(challenge)))
+        presentation = prove(
+            self.credential, Challenge.from_json(json.dumps(challenge)), holder=self.holder
+        )
         body: dict[str, Any] = json.loads(presentation.to_json())
         return body
 
-    def submit(self, challenge: dict[str, Any], presentation: dict[str, Any]) -> Any:
+    def submit(self, challenge: dict[str, Any], presentation: dict[str, Any], **extra: Any) -> Any:
+        """POST the presentation with the challenge wallet's sign-in signature."""
         return self.client.post(
-            "/v1/presentations",
-            json={"challenge_id": challenge["challenge_id"], "presentation": presentation},
+            "/v1/presentations", json=submission(challenge, presentation, **extra)
         )
 
 
@@ -77,6 +80,7 @@ def issuer() -> IssuerSecretKey:
 @pytest.fixture
 def service(tmp_path: Path, issuer: IssuerSecretKey) -> Iterator[Service]:
     settings = make_settings(tmp_path, issuer)
-    credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    holder = HolderSecret.generate()
+    credential = bound_credential(issuer, holder)
     with TestClient(create_app(settings)) as client:
-        yield Service(client, settings, issuer, credential, tmp_path)
+        yield Service(client, settings, issuer, credential, tmp_path, holder)

@@ -25,9 +25,11 @@ import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, update
 
+from tests.conftest import bound_credential
 from tests.service.conftest import ADMIN_TOKEN, WALLET, Service, make_settings
 from tests.service.test_operations import SERVE, running
-from zkattest import Challenge, IssuerSecretKey, issue_credential
+from tests.wallets import submission
+from zkattest import Challenge, HolderSecret, IssuerSecretKey
 from zkattest.errors import DecodeError, ZkAttestError
 from zkattest.service import admission
 from zkattest.service.app import check_startup, create_app
@@ -122,13 +124,11 @@ def test_an_issuer_dropped_from_the_configuration_is_disabled_until_listed_again
     tmp_path: Path, issuer: IssuerSecretKey, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = make_settings(tmp_path, issuer)
-    from tests.service.conftest import sample_attributes
-    from zkattest.schema import get_schema
 
-    credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    credential = bound_credential(issuer, holder := HolderSecret.generate())
     key_id = issuer.public_key().key_id
     with TestClient(create_app(settings)) as client:
-        service = Service(client, settings, issuer, credential, tmp_path)
+        service = Service(client, settings, issuer, credential, tmp_path, holder)
         admission = _admit(service)["admission"]
         challenge = service.challenge()
         presentation = service.presentation(challenge)
@@ -140,7 +140,7 @@ def test_an_issuer_dropped_from_the_configuration_is_disabled_until_listed_again
         assert status["status"] == "revoked"
         response = client.post(
             "/v1/presentations",
-            json={"challenge_id": challenge["challenge_id"], "presentation": presentation},
+            json=submission(challenge, presentation),
         )
         assert response.json()["reason"] == "untrusted_issuer"
 
@@ -402,15 +402,13 @@ def test_without_a_verifying_contract_there_is_no_eip712_receipt(
     settings = make_settings(
         tmp_path, issuer, eip712_verifying_contract=None, receipt_audience="backend.exchange"
     )
-    from tests.service.conftest import sample_attributes
-    from zkattest.schema import get_schema
 
-    credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    credential = bound_credential(issuer, holder := HolderSecret.generate())
     with (
         caplog.at_level(logging.WARNING, logger="zkattest.service"),
         TestClient(create_app(settings)) as client,
     ):
-        service = Service(client, settings, issuer, credential, tmp_path)
+        service = Service(client, settings, issuer, credential, tmp_path, holder)
         body = _admit(service)
     assert body["receipt"]["eip712"] is None
     claims = jwt.decode(body["receipt"]["jws"], options={"verify_signature": False})

@@ -14,10 +14,10 @@ from eth_account.messages import encode_typed_data
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from tests.conftest import sample_attributes
+from tests.conftest import bound_credential
 from tests.service.conftest import ADMIN_TOKEN, CONTRACT, WALLET, Service, make_settings
-from zkattest import Challenge, IssuerSecretKey, issue_credential, prove
-from zkattest.schema import get_schema
+from tests.wallets import OTHER_WALLET
+from zkattest import Challenge, HolderSecret, IssuerSecretKey, prove
 from zkattest.service.app import create_app
 from zkattest.service.storage.records import ChallengeRecord
 
@@ -115,7 +115,7 @@ def test_replay_is_409_and_expired_is_410(service: Service) -> None:
 
 def test_refused_presentations_are_403(service: Service) -> None:
     mine = service.challenge()
-    other = service.challenge(wallet="0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359")
+    other = service.challenge(wallet=OTHER_WALLET)
     presentation = service.presentation(mine)
     presentation["challenge_id"] = other["challenge_id"]
     body = _problem(service.submit(other, presentation), 403, "presentation-refused")
@@ -297,17 +297,17 @@ def test_a_platform_circuit_file_is_served(tmp_path: Path, issuer: IssuerSecretK
 
     path = platform_circuit(tmp_path)
     settings = make_settings(tmp_path, issuer, circuit_files=[path])
-    credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    credential = bound_credential(issuer, holder := HolderSecret.generate())
     with TestClient(create_app(settings)) as client:
         ids = [c["id"] for c in client.get("/v1/circuits").json()]
         assert "kyc_adult_21" in ids
         assert "kyc_adult" in ids
-        service = Service(client, settings, issuer, credential, tmp_path)
+        service = Service(client, settings, issuer, credential, tmp_path, holder)
         challenge = service.challenge("kyc_adult_21")
         circuits = CircuitRegistry()
         circuits.add_file(path)
         presentation = prove(
-            credential, Challenge.from_json(json.dumps(challenge)), circuits=circuits
+            credential, Challenge.from_json(json.dumps(challenge)), circuits=circuits, holder=holder
         )
         response = service.submit(challenge, json.loads(presentation.to_json()))
         assert response.status_code == 201, response.text

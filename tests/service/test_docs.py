@@ -70,6 +70,7 @@ def test_openapi_declares_the_admin_bearer_scheme(service: Service) -> None:
         ("post", "/v1/issuers"),
         ("delete", "/v1/issuers/{key_id}"),
         ("delete", "/v1/whitelist/{wallet_address}"),
+        ("delete", "/v1/pseudonyms/{pseudonym}"),
         *optional,
     }
     for path, operations in document["paths"].items():

@@ -331,16 +331,15 @@ def test_a_challenge_is_burned_after_three_refused_presentations(service: Servic
 
 @pytest.mark.slow
 def test_fewer_refusals_do_not_burn_and_the_limit_is_a_setting(tmp_path: Path) -> None:
-    from tests.conftest import sample_attributes
+    from tests.conftest import bound_credential
     from tests.service.conftest import Service as Svc
-    from zkattest import issue_credential
-    from zkattest.schema import get_schema
+    from zkattest import HolderSecret
 
     issuer = IssuerSecretKey.generate()
     settings = make_settings(tmp_path, issuer, max_refused_presentations=1)
-    credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    credential = bound_credential(issuer, holder := HolderSecret.generate())
     with TestClient(create_app(settings)) as client:
-        service = Svc(client, settings, issuer, credential, tmp_path)
+        service = Svc(client, settings, issuer, credential, tmp_path, holder)
         challenge = service.challenge()
         honest = service.presentation(challenge)
         assert service.submit(challenge, _tampered(honest)).status_code == 403

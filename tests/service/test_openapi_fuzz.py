@@ -52,10 +52,10 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from tests.conftest import sample_attributes
+from tests.conftest import bound_credential
 from tests.service.conftest import ADMIN_TOKEN, WALLET, make_settings
-from zkattest import Challenge, IssuerSecretKey, issue_credential, prove
-from zkattest.schema import get_schema
+from tests.wallets import sign_in
+from zkattest import Challenge, HolderSecret, IssuerSecretKey, prove
 from zkattest.service.app import create_app
 from zkattest.service.problems import PROBLEM_TYPES
 from zkattest.service.schemas import ProblemDetails
@@ -185,11 +185,13 @@ _SUBMIT_STATUSES = {201, 400, 403, 404, 409, 410, 422}
 
 
 @pytest.fixture(scope="module")
-def honest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str, Any]]:
+def honest(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[TestClient, str, Any, Any]]:
     """A client of a fresh app, a challenge id and the valid presentation answering it."""
     tmp = tmp_path_factory.mktemp("honest")
     issuer = IssuerSecretKey.generate()
-    credential = issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    credential = bound_credential(issuer, holder := HolderSecret.generate())
     app = create_app(
         make_settings(
             tmp, issuer, rate_limit_per_minute=1_000_000, admin_failures_per_minute=10_000
@@ -206,8 +208,13 @@ def honest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
         )
         assert response.status_code == 201, response.text
         challenge = response.json()
-        presentation = prove(credential, Challenge.from_json(json.dumps(challenge)))
-        yield client, challenge["challenge_id"], json.loads(presentation.to_json())
+        presentation = prove(credential, Challenge.from_json(json.dumps(challenge)), holder=holder)
+        yield (
+            client,
+            challenge["challenge_id"],
+            json.loads(presentation.to_json()),
+            sign_in(challenge),
+        )
 
 
 _JSON = st.recursive(
@@ -258,12 +265,17 @@ def _mutation(draw: st.DrawFn, presentation: dict[str, Any]) -> dict[str, Any]:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_mutated_presentations_are_4xx_problems(
-    honest: tuple[TestClient, str, Any], data: st.DataObject
+    honest: tuple[TestClient, str, Any, Any], data: st.DataObject
 ) -> None:
-    client, challenge_id, presentation = honest
+    client, challenge_id, presentation, signature = honest
     mutated = data.draw(_mutation(presentation))
     response = client.post(
-        "/v1/presentations", json={"challenge_id": challenge_id, "presentation": mutated}
+        "/v1/presentations",
+        json={
+            "challenge_id": challenge_id,
+            "presentation": mutated,
+            "wallet_signature": signature,
+        },
     )
     assert response.status_code in _SUBMIT_STATUSES, response.text
     if response.status_code >= 400:

@@ -3,6 +3,9 @@
 - 50 concurrent submissions of one valid presentation: exactly one admission,
   the other 49 answered 409 — on SQLite (two workers), and on a real
   PostgreSQL server shared by two separate service processes.
+- 50 concurrent presentations of one credential (one person) for 50 different
+  wallets: exactly the seat limit admitted, the others 409 ``seat-limit-reached``
+  — on SQLite (two workers) and on PostgreSQL shared by two processes.
 - No personal data: after a whole flow with distinctive attribute values, the
   database file and the captured logs contain none of them, in any encoding.
 """
@@ -23,11 +26,12 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import sample_attributes
+from tests.conftest import bound_credential, sample_attributes
 from tests.servers import running_server
 from tests.service.conftest import WALLET
-from zkattest import Challenge, Credential, IssuerSecretKey, issue_credential, prove
-from zkattest.schema import DATE_EPOCH, get_schema
+from tests.wallets import submission, wallet_address
+from zkattest import Challenge, Credential, HolderSecret, IssuerSecretKey, prove
+from zkattest.schema import DATE_EPOCH
 from zkattest.service.storage.models import Base
 
 pytestmark = pytest.mark.slow  # server processes
@@ -62,21 +66,26 @@ def _env(tmp: Path, issuer: IssuerSecretKey, database_url: str) -> dict[str, str
     }
 
 
-def _challenge_and_presentation(base: str, credential: Credential) -> dict[str, Any]:
+def _challenge_and_presentation(
+    base: str, credential: tuple[Credential, HolderSecret], wallet: str = WALLET
+) -> dict[str, Any]:
     response = httpx.post(
         f"{base}/v1/challenges",
-        json={"circuit_id": "accredited_investor_506c", "wallet_address": WALLET, "chain_id": 1},
+        json={"circuit_id": "accredited_investor_506c", "wallet_address": wallet, "chain_id": 1},
     )
     assert response.status_code == 201, response.text
     challenge = response.json()
-    presentation = prove(credential, Challenge.from_json(json.dumps(challenge)))
-    return {
-        "challenge_id": challenge["challenge_id"],
-        "presentation": json.loads(presentation.to_json()),
-    }
+    cred, holder = credential
+    presentation = prove(cred, Challenge.from_json(json.dumps(challenge)), holder=holder)
+    return submission(challenge, json.loads(presentation.to_json()))
 
 
-def _race(bases: list[str], payload: dict[str, Any], count: int = 50) -> list[int]:
+def _race(
+    bases: list[str], payload: dict[str, Any] | list[dict[str, Any]], count: int = 50
+) -> list[int]:
+    """``count`` submissions at once: of ``payload``, or of each of a list."""
+    payloads = payload if isinstance(payload, list) else [payload] * count
+    count = len(payloads)
     barrier = threading.Barrier(count)
     statuses: list[int] = []
     lock = threading.Lock()
@@ -85,7 +94,7 @@ def _race(bases: list[str], payload: dict[str, Any], count: int = 50) -> list[in
         with httpx.Client(timeout=60) as client:
             barrier.wait()
             code = client.post(
-                f"{bases[i % len(bases)]}/v1/presentations", json=payload
+                f"{bases[i % len(bases)]}/v1/presentations", json=payloads[i]
             ).status_code
         with lock:
             statuses.append(code)
@@ -108,9 +117,10 @@ def _admissions(database_url: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def credential() -> tuple[IssuerSecretKey, Credential]:
+def credential() -> tuple[IssuerSecretKey, tuple[Credential, HolderSecret]]:
     issuer = IssuerSecretKey.generate()
-    return issuer, issue_credential(issuer, get_schema("investor/v1"), sample_attributes())
+    holder = HolderSecret.generate()
+    return issuer, (bound_credential(issuer, holder), holder)
 
 
 def test_race_on_sqlite(tmp_path: Path, credential: tuple[IssuerSecretKey, Credential]) -> None:
@@ -143,6 +153,57 @@ def test_race_on_postgresql_with_two_processes(
         statuses = _race([first, second], payload)
     assert sorted(statuses) == [200] * 49 + [201]
     assert _admissions(POSTGRES_URL) == 1
+
+
+def _one_person_many_wallets(
+    bases: list[str], person: tuple[Credential, HolderSecret]
+) -> list[int]:
+    payloads = [
+        _challenge_and_presentation(bases[n % len(bases)], person, wallet_address(n + 2))
+        for n in range(50)
+    ]
+    return _race(bases, payloads)
+
+
+def _live_seats(database_url: str) -> int:
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            query = "SELECT count(DISTINCT wallet_address) FROM admissions WHERE revoked_at IS NULL"
+            return int(conn.execute(sa.text(query)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_one_person_holds_one_seat_on_sqlite(
+    tmp_path: Path, credential: tuple[IssuerSecretKey, tuple[Credential, HolderSecret]]
+) -> None:
+    issuer, person = credential
+    url = f"sqlite:///{tmp_path / 'seats.sqlite3'}"
+    with serve(_env(tmp_path, issuer, url), tmp_path / "log.txt", workers=2) as base:
+        statuses = _one_person_many_wallets([base], person)
+    assert sorted(statuses) == [201] + [409] * 49
+    assert _live_seats(url) == 1
+
+
+@pytest.mark.skipif(
+    POSTGRES_URL is None, reason="set ZKATTEST_TEST_POSTGRES_URL (scripts/ci-postgres.sh)"
+)
+def test_one_person_holds_its_seats_on_postgresql_with_two_processes(
+    tmp_path: Path, credential: tuple[IssuerSecretKey, tuple[Credential, HolderSecret]]
+) -> None:
+    assert POSTGRES_URL is not None
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        for table in [*Base.metadata.tables, "alembic_version"]:
+            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    engine.dispose()
+    issuer, person = credential
+    env = {**_env(tmp_path, issuer, POSTGRES_URL), "ZKATTEST_SEATS_PER_PERSON": "2"}
+    with serve(env, tmp_path / "a.txt") as first, serve(env, tmp_path / "b.txt") as second:
+        statuses = _one_person_many_wallets([first, second], person)
+    assert sorted(statuses) == [201] * 2 + [409] * 48
+    assert _live_seats(POSTGRES_URL) == 2
 
 
 DISTINCTIVE = {
@@ -178,7 +239,8 @@ def _encodings(value: object) -> set[bytes]:
 
 def test_no_personal_data_in_database_or_logs(tmp_path: Path) -> None:
     issuer = IssuerSecretKey.generate()
-    cred = issue_credential(issuer, get_schema("investor/v1"), sample_attributes(**DISTINCTIVE))
+    holder = HolderSecret.generate()
+    cred = (bound_credential(issuer, holder, sample_attributes(**DISTINCTIVE)), holder)
     db = tmp_path / "privacy.sqlite3"
     log = tmp_path / "service.log"
     with serve(_env(tmp_path, issuer, f"sqlite:///{db}"), log) as base:

@@ -7,11 +7,17 @@ nothing is committed before everything that can fail has succeeded:
 1. read the challenge and the database's clock; a consumed challenge answers the
    same presentation again with its stored admission and receipts (never a
    second admission), and refuses anything else (replayed, or burned);
-2. verify the presentation (its refusal counts toward burning the challenge);
+2. check the wallet's EIP-4361 sign-in message and signature for the challenge
+   (:mod:`zkattest.service.wallet`), then verify the presentation, which must
+   come from a credential bound to its holder and show its pseudonym (either
+   refusal counts toward burning the challenge);
 3. date the admission (the end of the last day the credential was proven valid,
    at most :data:`MAX_ADMISSION_DAYS`), choose its id, sign both receipts;
 4. in one transaction: consume the challenge (if unexpired by the database's
-   clock), check the issuer is still trusted, store the admission and its receipts.
+   clock), check the issuer is still trusted, release the seat of the wallet
+   the holder names (if any) and check the person's seats
+   (``ZKATTEST_SEATS_PER_PERSON`` live wallets per pseudonym), store the
+   admission with its pseudonym and receipts.
 
 It runs on a thread of the bounded verification pool. Refusals are :class:`Refused`,
 carrying the problem type the route answers with.
@@ -31,6 +37,7 @@ from typing import Any
 from zkattest import IssuerPublicKey, Presentation, VerifiedPresentation, verify
 from zkattest.errors import VerificationError, ZkAttestError
 from zkattest.schema import canonical_json
+from zkattest.service import wallet
 from zkattest.service.api.deps import ServiceState
 from zkattest.service.convert import admission_public, challenge_from_record, issuer_keys
 from zkattest.service.storage.errors import (
@@ -38,10 +45,20 @@ from zkattest.service.storage.errors import (
     ChallengeExpired,
     ChallengeNotFound,
     IssuerNotTrusted,
+    SeatLimitReached,
+    SeatNotHeld,
 )
 from zkattest.service.storage.records import AdmissionRecord, ChallengeRecord, NewAdmission
 
-__all__ = ["MAX_ADMISSION_DAYS", "Answer", "Refused", "admission_end", "answer_body", "submit"]
+__all__ = [
+    "MAX_ADMISSION_DAYS",
+    "Answer",
+    "Refused",
+    "Submission",
+    "admission_end",
+    "answer_body",
+    "submit",
+]
 
 log = logging.getLogger("zkattest.service")
 
@@ -69,25 +86,52 @@ class Answer:
     created: bool
 
 
+@dataclass(frozen=True)
+class Submission:
+    """What the wallet submits beside its presentation: the EIP-4361 sign-in
+    message and signature, and the wallet whose seat it moves (if any)."""
+
+    message: str
+    signature: str
+    release_wallet: str | None = None
+
+
 def submit(
-    state: ServiceState, challenge_id: str, presentation: Presentation, digest: str
+    state: ServiceState,
+    challenge_id: str,
+    presentation: Presentation,
+    digest: str,
+    submission: Submission,
 ) -> Answer:
-    """Verify, then admit: everything after the request is parsed (a worker thread)."""
+    """Check the wallet, verify, then admit: everything after the request is
+    parsed (a worker thread)."""
     prepared = _prepare(state, challenge_id, digest)
     if isinstance(prepared, Answer):  # the same presentation again
         return prepared
     record, now, trusted = prepared
+    challenge = challenge_from_record(record)
+    try:
+        wallet.check(
+            challenge,
+            submission.message,
+            submission.signature,
+            now=now,
+            rpc_urls=state.settings.wallet_rpc_urls,
+        )
+    except wallet.WalletSignatureRefused as exc:
+        if exc.reason == "rpc_unavailable":  # not the wallet's fault: try again
+            raise Refused("wallet-check-unavailable") from None
+        _refused(state, record, f"wallet_{exc.reason}", digest, burn=True)
+        raise Refused("wallet-signature-refused", str(exc), reason=exc.reason) from None
     started = time.perf_counter()
     try:
-        result = verify(
-            presentation, challenge_from_record(record), trusted, now=now, circuits=state.circuits
-        )
+        result = verify(presentation, challenge, trusted, now=now, circuits=state.circuits)
     except VerificationError as exc:
         _refused(state, record, exc.reason, digest, burn=True)
         raise Refused("presentation-refused", reason=exc.reason) from None
     finally:
         state.metrics.verify_seconds.observe(time.perf_counter() - started)
-    return _admit(state, record, result, presentation.proof, digest)
+    return _admit(state, record, result, presentation.proof, digest, submission.release_wallet)
 
 
 def _prepare(
@@ -113,9 +157,10 @@ def _admit(
     result: VerifiedPresentation,
     proof: bytes,
     digest: str,
+    release_wallet: str | None = None,
 ) -> Answer:
     """After verification: date the admission, sign its receipts, then consume the
-    challenge and store both in one transaction."""
+    challenge and store both in one transaction (taking one of the person's seats)."""
     # Verification took time (and maybe a wait for a slot): the admission starts,
     # and the challenge's expiry is checked, at the database's time after it.
     now = state.store.clock()
@@ -151,9 +196,12 @@ def _admit(
                 issuer_key_id=result.issuer_key_id,
                 proof_digest=digest,
                 expires_at=expires_at,
+                pseudonym=result.pseudonym,
                 receipt_jws=receipt.jws,
                 receipt_eip712=eip712,
             ),
+            seats=state.settings.seats_per_person,
+            release_wallet=release_wallet,
         )
     except ChallengeAlreadyUsed:  # a concurrent submission won
         return _answer_again(state, record, digest)
@@ -162,6 +210,16 @@ def _admit(
         raise Refused("challenge-expired") from None
     except ChallengeNotFound:
         raise Refused("challenge-not-found") from None
+    except SeatLimitReached:
+        _refused(state, record, "seat_limit", digest, burn=True)
+        raise Refused(
+            "seat-limit-reached",
+            f"this person holds {state.settings.seats_per_person} live wallet(s) here already;"
+            " prove again naming release_wallet to move a seat",
+        ) from None
+    except SeatNotHeld:
+        _refused(state, record, "seat_not_held", digest, burn=True)
+        raise Refused("seat-not-held") from None
     except IssuerNotTrusted:  # disabled since this process last read the issuers
         state.forget_issuers()
         _refused(state, record, "untrusted_issuer", digest, burn=True)

@@ -74,6 +74,7 @@ def admission_public(record: AdmissionRecord) -> AdmissionPublic:
         issuer_key_id=record.issuer_key_id,
         admitted_at=utc_text(record.admitted_at),
         expires_at=utc_text(record.expires_at),
+        pseudonym=record.pseudonym,
     )
 
 

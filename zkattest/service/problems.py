@@ -47,6 +47,16 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "challenge-used": (409, "The challenge has already been used"),
     "challenge-expired": (410, "The challenge has expired"),
     "presentation-refused": (403, "The presentation does not prove the circuit"),
+    "wallet-signature-refused": (
+        403,
+        "The wallet's sign-in message or signature is refused (the reason names why)",
+    ),
+    "wallet-check-unavailable": (503, "The wallet contract could not be asked; try again"),
+    "seat-limit-reached": (
+        409,
+        "This person already holds every seat on this platform; name a wallet to release",
+    ),
+    "seat-not-held": (409, "The wallet to release holds no seat of this person"),
     "not-whitelisted": (404, "The address has no live admission"),
     "unauthorized": (401, "A valid admin bearer token is required"),
     "invalid-issuer-key": (400, "The issuer key is not a valid zkattest issuer public key"),

@@ -9,6 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from zkattest.context import MAX_CHAIN_ID
+from zkattest.service.wallet import MAX_MESSAGE_CHARS, MAX_SIGNATURE_CHARS
 
 WALLET_EXAMPLE = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 #: An EVM address as the API takes it: any case; a mixed-case one must also pass
@@ -82,10 +83,38 @@ class ChallengePublic(BaseModel):
     expires_at: str = Field(description="RFC 3339 UTC")
 
 
+class WalletSignature(_Strict):
+    """The wallet's EIP-4361 sign-in message for the challenge and its signature."""
+
+    message: str = Field(
+        min_length=1,
+        max_length=MAX_MESSAGE_CHARS,
+        description="the EIP-4361 (Sign-In with Ethereum) message: the verifier's domain,"
+        " the wallet address, the chain id, the challenge's nonce (hex), Issued At and"
+        " an Expiration Time not after the challenge's",
+    )
+    signature: str = Field(
+        min_length=2,
+        max_length=MAX_SIGNATURE_CHARS,
+        pattern=r"^0x([0-9a-fA-F]{2})*$",
+        description="personal_sign (EIP-191) by the wallet's key, or what its contract"
+        " accepts (EIP-1271), 0x-prefixed hex",
+    )
+
+
 class PresentationCreate(_Strict):
-    """Answer a challenge with the presentation ``zkattest holder prove`` wrote."""
+    """Answer a challenge with the presentation ``zkattest holder prove`` wrote,
+    the wallet's signed sign-in message, and (to move a seat) the wallet to release."""
 
     challenge_id: str = Field(min_length=1, max_length=64)
+    wallet_signature: WalletSignature
+    release_wallet: str | None = Field(
+        default=None,
+        min_length=42,
+        max_length=42,
+        description="a wallet of the same person to drop from the whitelist in the same"
+        " step (moving a seat to this challenge's wallet)",
+    )
     presentation: dict[str, Any] = Field(
         description="the zkattest/presentation JSON object",
         examples=[
@@ -116,6 +145,11 @@ class AdmissionPublic(BaseModel):
     issuer_key_id: str
     admitted_at: str
     expires_at: str
+    pseudonym: str | None = Field(
+        default=None,
+        description="the holder's pseudonym on this platform (hex): one per person here,"
+        " unrelated to its pseudonyms elsewhere; never an attribute",
+    )
 
 
 class AdmissionStatus(BaseModel):
@@ -161,6 +195,11 @@ class WhitelistStatus(BaseModel):
     wallet_address: str
     circuit_id: str
     admitted: Literal[True]
+
+
+class PseudonymRevoked(BaseModel):
+    pseudonym: str
+    revoked: int
 
 
 class RevokedPublic(BaseModel):

@@ -54,6 +54,8 @@ __all__ = [
 ]
 
 ENV_PREFIX: Final = "ZKATTEST_"
+#: The most seats per person a platform may configure.
+MAX_SEATS_PER_PERSON: Final = 16
 #: The shortest admin token accepted (a guessable one fails start-up).
 MIN_ADMIN_TOKEN_LENGTH: Final = 32
 
@@ -136,6 +138,12 @@ class Settings(BaseSettings):
     #: addresses or networks, comma-separated); none by default: the client is
     #: the address the connection came from.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: Live wallets one person (one pseudonym) may hold on this platform at once.
+    seats_per_person: int = Field(default=1, ge=1, le=MAX_SEATS_PER_PERSON)
+    #: JSON-RPC endpoints by chain id, for contract wallets' EIP-1271 signature
+    #: checks, as a JSON object: ``{"1": "https://node.example"}``. A chain with
+    #: none admits externally owned accounts only.
+    wallet_rpc_urls: dict[int, str] = Field(default_factory=dict)
     #: ``text`` or ``json`` (one object per line).
     log_format: LogFormat = "text"
     #: ``debug``, ``info``, ``warning`` or ``error``.
@@ -154,6 +162,16 @@ class Settings(BaseSettings):
     def _split_proxies(cls, value: object) -> object:
         if isinstance(value, str):
             return [p.strip() for p in value.split(",") if p.strip()]
+        return value
+
+    @field_validator("wallet_rpc_urls")
+    @classmethod
+    def _rpc_urls(cls, value: dict[int, str]) -> dict[int, str]:
+        for chain_id, url in value.items():
+            if not 1 <= chain_id < 2**64:
+                raise ValueError(f"chain id {chain_id} is not 1 to 2^64-1")
+            if not (url.startswith("http://") or url.startswith("https://")) or len(url) > 2048:
+                raise ValueError(f"the RPC endpoint for chain {chain_id} must be an http(s) URL")
         return value
 
     @field_validator("trusted_proxies")

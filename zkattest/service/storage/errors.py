@@ -10,7 +10,9 @@ method. The tree (under :class:`zkattest.errors.ZkAttestError`)::
     │   ├── ChallengeNotFound    no challenge has this id (or it was purged)
     │   ├── ChallengeAlreadyUsed the challenge was consumed already (replay)
     │   ├── ChallengeExpired     the challenge's expiry has passed
-    │   └── IssuerNotTrusted     the presentation's issuer is unknown or disabled
+    │   ├── IssuerNotTrusted     the presentation's issuer is unknown or disabled
+    │   ├── SeatLimitReached     the person's pseudonym holds every seat already
+    │   └── SeatNotHeld          the wallet named for release holds no seat of it
     ├── ChallengeExists          create_challenge with an id already stored
     ├── IssuerExists             add_issuer with a key id already stored
     │                            (with other content, or without exist_ok)
@@ -44,6 +46,8 @@ __all__ = [
     "IssuerNotFound",
     "IssuerNotTrusted",
     "ReceiptSignerMismatch",
+    "SeatLimitReached",
+    "SeatNotHeld",
     "StorageError",
 ]
 
@@ -82,6 +86,25 @@ class ChallengeExpired(ChallengeError):  # noqa: N818 (names the condition, like
     outcome: ClassVar[str] = "expired"
 
     def __init__(self, message: str = "challenge expired") -> None:
+        super().__init__(message)
+
+
+class SeatLimitReached(ChallengeError):  # noqa: N818 (names the condition)
+    """The presentation's pseudonym already holds the platform's seat limit of
+    live wallets (checked in the transaction that would admit)."""
+
+    outcome: ClassVar[str] = "seat_limit"
+
+    def __init__(self, message: str = "every seat of this person is taken") -> None:
+        super().__init__(message)
+
+
+class SeatNotHeld(ChallengeError):  # noqa: N818 (names the condition)
+    """The wallet named for release holds no live seat of this pseudonym."""
+
+    outcome: ClassVar[str] = "seat_not_held"
+
+    def __init__(self, message: str = "the wallet to release holds no seat of this person") -> None:
         super().__init__(message)
 
 

@@ -125,7 +125,7 @@ class Admission(Base):
     circuit_hash: Mapped[str] = mapped_column(String(128))
     issuer_key_id: Mapped[str] = mapped_column(String(128))
     proof_digest: Mapped[str] = mapped_column(String(64))
-    pseudonym: Mapped[str | None] = mapped_column(String(128))
+    pseudonym: Mapped[str | None] = mapped_column(String(128), index=True)
     admitted_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]

@@ -89,6 +89,8 @@ from zkattest.service.storage.errors import (
     IssuerNotFound,
     IssuerNotTrusted,
     ReceiptSignerMismatch,
+    SeatLimitReached,
+    SeatNotHeld,
     StorageError,
 )
 from zkattest.service.storage.models import (
@@ -222,7 +224,13 @@ class Store:
         return None if row is None else ChallengeRecord(**row._mapping)
 
     def consume_and_admit(
-        self, challenge_id: str, *, now: datetime, admission: NewAdmission
+        self,
+        challenge_id: str,
+        *,
+        now: datetime,
+        admission: NewAdmission,
+        seats: int = 1,
+        release_wallet: str | None = None,
     ) -> AdmissionRecord:
         """Consume the challenge and admit its wallet address, in one transaction.
 
@@ -235,8 +243,22 @@ class Store:
         ``now``, or :class:`IssuerNotTrusted` if the issuer is not trusted at
         that moment, writing nothing; the caller records the refusal with
         :meth:`record_refusal`.
+
+        An admission with a ``pseudonym`` takes one of the person's ``seats``
+        on this platform: with ``release_wallet``, that wallet's live admissions
+        under the pseudonym are revoked first (:class:`SeatNotHeld` if it has
+        none); then, if the pseudonym's live admissions already cover ``seats``
+        other wallets, :class:`SeatLimitReached`. Concurrent admissions of one
+        pseudonym are serialized (SQLite: one writer; PostgreSQL: an advisory
+        lock on the pseudonym for the transaction).
         """
         now = _utc(now, "now")
+        if type(seats) is not int or seats < 1:
+            raise InvalidInputError("seats must be a positive integer")
+        if release_wallet is not None:
+            release_wallet = _address(release_wallet)
+            if admission.pseudonym is None:
+                raise InvalidInputError("only an admission with a pseudonym releases a seat")
         values: dict[str, Any] = {
             "id": _admission_id(admission.id),
             "challenge_id": challenge_id,
@@ -253,7 +275,7 @@ class Store:
             raise InvalidInputError("an admission must expire after it starts")
         _check_lengths(Admission, values)
         if self._sqlite:
-            return self._sqlite_consume_and_admit(values)
+            return self._sqlite_consume_and_admit(values, seats, release_wallet)
         with self._transaction("admitting a wallet address", write=True) as conn:
             bound = conn.execute(_CONSUME, {"b_challenge_id": challenge_id, "b_now": now}).first()
             if bound is None:
@@ -264,6 +286,13 @@ class Store:
             if trusted is None:
                 raise IssuerNotTrusted()
             values.update(bound._mapping)
+            if values["pseudonym"] is not None:
+                conn.execute(text(_PG_SEAT_LOCK), {"p": values["pseudonym"]})
+
+                def run(sql: str, params: dict[str, Any]) -> Any:
+                    return conn.execute(text(sql), params)
+
+                _claim_seat(run, values, now, seats, release_wallet)
             conn.execute(_INSERT_ADMISSION, values)
             _audit(
                 conn,
@@ -276,7 +305,9 @@ class Store:
             )
         return AdmissionRecord(**values)
 
-    def _sqlite_consume_and_admit(self, values: dict[str, Any]) -> AdmissionRecord:
+    def _sqlite_consume_and_admit(
+        self, values: dict[str, Any], seats: int, release_wallet: str | None
+    ) -> AdmissionRecord:
         """consume_and_admit on SQLite through the DBAPI connection (the hot path).
 
         The same statements as the SQLAlchemy path, without its per-statement
@@ -301,6 +332,12 @@ class Store:
                     ("wallet_address", "chain_id", "circuit_id", "circuit_hash"), bound, strict=True
                 )
             )
+            if values["pseudonym"] is not None:
+
+                def run(sql: str, params: dict[str, Any]) -> Any:
+                    return db.execute(sql, params)
+
+                _claim_seat(run, values, now, seats, release_wallet)
             db.execute(
                 _SQLITE_INSERT_ADMISSION,
                 (
@@ -455,6 +492,15 @@ class Store:
             conditions.append(Admission.circuit_id == circuit_id)
         with self._transaction("revoking admissions", write=True) as conn:
             return _revoke_live(conn, now, "ok", *conditions)
+
+    def revoke_pseudonym(self, pseudonym: str, now: datetime) -> int:
+        """Revoke every live admission of one person on this platform (its
+        pseudonym, hex), whatever the wallet; return how many were revoked."""
+        now = _utc(now, "now")
+        if not isinstance(pseudonym, str) or not 0 < len(pseudonym) <= 128:
+            raise InvalidInputError("a pseudonym is 1 to 128 characters")
+        with self._transaction("revoking a person's admissions", write=True) as conn:
+            return _revoke_live(conn, now, "ok", Admission.pseudonym == pseudonym)
 
     # -- audit ----------------------------------------------------------------------
 
@@ -851,6 +897,33 @@ def _from_sqlite_time(text: str) -> datetime:
 
 _INSERT_ADMISSION = insert(Admission.__table__)  # type: ignore[arg-type]
 _INSERT_AUDIT = insert(AuditEvent.__table__)  # type: ignore[arg-type]
+
+
+_PG_SEAT_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(:p, 0))"
+_RELEASE_SEAT = (
+    "UPDATE admissions SET revoked_at = :now WHERE pseudonym = :p AND wallet_address = :w"
+    " AND revoked_at IS NULL AND expires_at > :now"
+)
+_SEATS_TAKEN = (
+    "SELECT COUNT(DISTINCT wallet_address) FROM admissions WHERE pseudonym = :p"
+    " AND revoked_at IS NULL AND expires_at > :now AND wallet_address <> :w"
+)
+
+
+def _claim_seat(
+    run: Any, values: dict[str, Any], now: Any, seats: int, release_wallet: str | None
+) -> None:
+    """In the admitting transaction: release ``release_wallet``'s seat, then
+    refuse if the pseudonym's other live wallets fill ``seats``. ``run`` executes
+    one statement with named parameters (``now`` in the connection's time form)."""
+    pseudonym, wallet = values["pseudonym"], values["wallet_address"]
+    if release_wallet is not None and release_wallet != wallet:
+        released = run(_RELEASE_SEAT, {"now": now, "p": pseudonym, "w": release_wallet})
+        if not released.rowcount:
+            raise SeatNotHeld()
+    taken = run(_SEATS_TAKEN, {"now": now, "p": pseudonym, "w": wallet}).fetchone()[0]
+    if taken >= seats:
+        raise SeatLimitReached()
 
 
 def _why_not_consumable(conn: Connection, challenge_id: str) -> ChallengeError:

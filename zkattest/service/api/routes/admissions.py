@@ -1,17 +1,20 @@
-"""GET /v1/admissions/{admission_id}: where an admission stands (live, expired, revoked)."""
+"""GET /v1/admissions/{admission_id}: where an admission stands (live, expired, revoked);
+DELETE /v1/pseudonyms/{pseudonym}: revoke one person's admissions (admin)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
 from zkattest.codec import utc_text
-from zkattest.service.api.deps import StateDep
+from zkattest.service.api.deps import AdminDep, StateDep
 from zkattest.service.problems import Problem, problem_responses
-from zkattest.service.schemas import AdmissionStatus
+from zkattest.service.schemas import AdmissionStatus, PseudonymRevoked
 
 router = APIRouter(prefix="/v1", tags=["admissions"])
+log = logging.getLogger("zkattest.service")
 
 #: An admission id as receipts carry it (a UUID, the JWS ``jti``).
 AdmissionIdPath = Annotated[
@@ -46,3 +49,35 @@ def admission_status(admission_id: AdmissionIdPath, state: StateDep) -> Any:
         "status": status_,
         "expires_at": utc_text(record.expires_at),
     }
+
+
+#: A holder's pseudonym on this platform, as admissions show it (a G1 point, hex).
+PseudonymPath = Annotated[
+    str,
+    Path(
+        pattern=r"^[0-9a-f]{96}$",
+        description="the pseudonym of an admission (96 lower-case hex digits)",
+    ),
+]
+
+
+@router.delete(
+    "/pseudonyms/{pseudonym}",
+    response_model=PseudonymRevoked,
+    responses=problem_responses(
+        {
+            401: "admin token required",
+            404: "no live admission of this person",
+            422: "the pseudonym is not 96 lower-case hex digits",
+            429: "too many failed admin attempts from this client; see Retry-After",
+        }
+    ),
+)
+def revoke_pseudonym(pseudonym: PseudonymPath, state: StateDep, _: AdminDep) -> Any:
+    """Revoke every live admission of one person on this platform, whatever the
+    wallet (admin): the person's pseudonym here, from any of its admissions."""
+    revoked = state.store.revoke_pseudonym(pseudonym, state.store.clock())
+    if not revoked:
+        raise Problem("not-whitelisted", "no live admission of this person")
+    log.info("revoked pseudonym=%s… count=%d", pseudonym[:16], revoked)
+    return {"pseudonym": pseudonym, "revoked": revoked}

@@ -13,7 +13,8 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from zkattest import Presentation
-from zkattest.errors import ZkAttestError
+from zkattest.context import normalize_wallet_address
+from zkattest.errors import InvalidInputError, ZkAttestError
 from zkattest.service import admission
 from zkattest.service.api.deps import StateDep
 from zkattest.service.api.json_body import JSONBodyRoute
@@ -41,15 +42,19 @@ MAX_ADMISSION_DAYS = 366
         },
         **problem_responses(
             {
-                400: "malformed presentation, or the body is not valid JSON",
-                403: "the presentation does not prove the circuit, or its issuer is not trusted",
+                400: "malformed presentation or release_wallet, or the body is not valid JSON",
+                403: "the presentation does not prove the circuit, its credential is not"
+                " bound to its holder, its issuer is not trusted, or the wallet's sign-in"
+                " message or signature is refused (the reason names which)",
                 404: "unknown challenge",
-                409: "challenge already used, or burned by too many refused presentations",
+                409: "challenge already used, or burned by too many refused presentations;"
+                " the person holds every seat here already; the wallet to release holds none",
                 410: "challenge expired",
                 413: "the body is too large",
                 422: "the body does not match the schema",
                 429: "rate limited",
-                503: "every verification slot is busy (see Retry-After)",
+                503: "every verification slot is busy (see Retry-After), or a contract"
+                " wallet's node did not answer",
             }
         ),
     },
@@ -68,6 +73,17 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
         raise Problem("malformed-presentation", str(exc)) from None
     if presentation.challenge_id != body.challenge_id:
         raise Problem("malformed-presentation", "the presentation answers another challenge")
+    release = body.release_wallet
+    if release is not None:
+        try:
+            release = normalize_wallet_address(release)
+        except InvalidInputError as exc:
+            raise Problem("invalid-wallet-address", f"release_wallet: {exc}") from None
+        if release == presentation.wallet_address:
+            raise Problem("malformed-presentation", "release_wallet is the wallet being admitted")
+    submission = admission.Submission(
+        body.wallet_signature.message, body.wallet_signature.signature, release
+    )
     digest = hashlib.sha256(presentation.proof).hexdigest()
     # The whole submission (database reads, verification, signing, the admitting
     # transaction) runs on one thread of the bounded verification pool, in one hop:
@@ -75,7 +91,7 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
     # waits never stalls it, and a full pool answers 503 before any work is done.
     try:
         answer = await state.verifier.run(
-            admission.submit, state, body.challenge_id, presentation, digest
+            admission.submit, state, body.challenge_id, presentation, digest, submission
         )
     except PoolFull:
         state.metrics.refusals.labels("busy").inc()

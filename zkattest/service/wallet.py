@@ -1,0 +1,125 @@
+"""Wallet control: the EIP-4361 sign-in message and its signature, checked.
+
+A presentation proves the holder eligible; admission also needs the wallet's
+key. The wallet signs the EIP-4361 (Sign-In with Ethereum) message for the
+challenge (:func:`zkattest.signin.sign_in_message`), and :func:`check` parses
+it with the ``siwe`` library, requires every field the challenge fixes (the
+verifier's domain, the wallet address, the chain id, the challenge's nonce, an
+issue time not in the future and an expiry not after the challenge's) and
+checks the signature: for an externally owned account by EIP-191 recovery
+(``siwe`` through ``eth-account``); for a contract wallet by EIP-1271
+``isValidSignature``, called through the JSON-RPC endpoint the platform
+configures for that chain (``ZKATTEST_WALLET_RPC_URLS``). A refusal names its
+reason (:class:`WalletSignatureRefused`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+import siwe
+from web3 import HTTPProvider
+
+from zkattest._presentation import Challenge
+from zkattest.context import normalize_wallet_address
+from zkattest.errors import ZkAttestError
+
+__all__ = ["MAX_MESSAGE_CHARS", "MAX_SIGNATURE_CHARS", "WalletSignatureRefused", "check"]
+
+#: The longest sign-in message read (the one we ask for is about 450 characters).
+MAX_MESSAGE_CHARS = 2048
+#: The longest signature read: 65 bytes for an EOA, more for some contract wallets.
+MAX_SIGNATURE_CHARS = 8192
+#: How far the wallet's "Issued At" may be ahead of the service's clock.
+CLOCK_SKEW = dt.timedelta(seconds=60)
+_SIGNATURE = re.compile(r"0x(?:[0-9a-fA-F]{2})*")
+_RPC_TIMEOUT_SECONDS = 5
+
+
+class WalletSignatureRefused(ZkAttestError):  # noqa: N818 - a refusal, with its reason
+    """The wallet's sign-in message or signature is refused; ``reason`` says why:
+    ``malformed``, ``domain_mismatch``, ``address_mismatch``, ``chain_mismatch``,
+    ``nonce_mismatch``, ``not_yet_valid``, ``expired``, ``signature_invalid``, or
+    ``rpc_unavailable`` (a contract wallet could not be asked)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+def _parse(message: object) -> siwe.SiweMessage:
+    if not isinstance(message, str) or not 0 < len(message) <= MAX_MESSAGE_CHARS:
+        raise WalletSignatureRefused(
+            "malformed", f"the sign-in message must be 1 to {MAX_MESSAGE_CHARS} characters"
+        )
+    try:
+        return siwe.SiweMessage.from_message(message)
+    except Exception:
+        raise WalletSignatureRefused(
+            "malformed", "the sign-in message is not an EIP-4361 message"
+        ) from None
+
+
+def _time(value: object) -> dt.datetime | None:
+    if value is None:
+        return None
+    parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.utcoffset() is not None else parsed.replace(tzinfo=dt.UTC)
+
+
+def check(
+    challenge: Challenge,
+    message: object,
+    signature: object,
+    *,
+    now: dt.datetime,
+    rpc_urls: Mapping[int, str] | None = None,
+) -> None:
+    """Check the wallet's EIP-4361 ``message`` and ``signature`` for ``challenge``
+    at ``now``; :class:`WalletSignatureRefused` naming the reason."""
+    parsed = _parse(message)
+    if parsed.domain != challenge.verifier_domain or parsed.uri.rstrip("/") != (
+        f"https://{challenge.verifier_domain}"
+    ):
+        raise WalletSignatureRefused("domain_mismatch", "the message names another domain")
+    if normalize_wallet_address(parsed.address) != challenge.wallet_address:
+        raise WalletSignatureRefused("address_mismatch", "the message names another wallet")
+    if parsed.chain_id != challenge.chain_id:
+        raise WalletSignatureRefused("chain_mismatch", "the message names another chain id")
+    if parsed.nonce != challenge.nonce.hex():
+        raise WalletSignatureRefused("nonce_mismatch", "the message carries another nonce")
+    try:
+        issued_at, expires = _time(parsed.issued_at), _time(parsed.expiration_time)
+        not_before = _time(parsed.not_before)
+    except ValueError:
+        raise WalletSignatureRefused("malformed", "the message's times are not RFC 3339") from None
+    if expires is None:
+        raise WalletSignatureRefused("malformed", "the message must carry an Expiration Time")
+    if (
+        issued_at is None
+        or issued_at > now + CLOCK_SKEW
+        or (not_before is not None and not_before > now)
+    ):
+        raise WalletSignatureRefused("not_yet_valid", "the message is not valid yet")
+    if expires <= now or expires > challenge.expires_at:
+        raise WalletSignatureRefused(
+            "expired", "the message has expired, or outlives its challenge"
+        )
+    if not isinstance(signature, str) or not (
+        len(signature) <= MAX_SIGNATURE_CHARS and _SIGNATURE.fullmatch(signature)
+    ):
+        raise WalletSignatureRefused("malformed", "the signature must be 0x-prefixed hex")
+    url = (rpc_urls or {}).get(challenge.chain_id)
+    provider = HTTPProvider(url, request_kwargs={"timeout": _RPC_TIMEOUT_SECONDS}) if url else None
+    try:
+        parsed.verify(signature, timestamp=now, provider=provider)
+    except siwe.VerificationError:
+        raise WalletSignatureRefused(
+            "signature_invalid", "the signature is not the wallet's over this message"
+        ) from None
+    except Exception:
+        raise WalletSignatureRefused(
+            "rpc_unavailable", "the wallet contract could not be asked (EIP-1271)"
+        ) from None
