@@ -20,7 +20,9 @@ import re
 from collections.abc import Mapping
 
 import siwe
-from web3 import HTTPProvider
+from eth_account.messages import encode_defunct
+from siwe.siwe import check_contract_wallet_signature
+from web3 import HTTPProvider, Web3
 
 from zkattest._presentation import Challenge
 from zkattest.context import normalize_wallet_address
@@ -111,15 +113,30 @@ def check(
         len(signature) <= MAX_SIGNATURE_CHARS and _SIGNATURE.fullmatch(signature)
     ):
         raise WalletSignatureRefused("malformed", "the signature must be 0x-prefixed hex")
+    try:  # an externally owned account: EIP-191 recovery
+        parsed.verify(signature, timestamp=now)
+        return
+    except Exception:  # noqa: S110 - any failure: not the EOA's signature
+        pass
     url = (rpc_urls or {}).get(challenge.chain_id)
-    provider = HTTPProvider(url, request_kwargs={"timeout": _RPC_TIMEOUT_SECONDS}) if url else None
-    try:
-        parsed.verify(signature, timestamp=now, provider=provider)
-    except siwe.VerificationError:
+    if url is None:
         raise WalletSignatureRefused(
             "signature_invalid", "the signature is not the wallet's over this message"
-        ) from None
+        )
+    # a contract wallet: EIP-1271 isValidSignature, through the platform's node
+    w3 = Web3(HTTPProvider(url, request_kwargs={"timeout": _RPC_TIMEOUT_SECONDS}))
+    try:
+        valid = check_contract_wallet_signature(
+            address=parsed.address,
+            message=encode_defunct(text=parsed.prepare_message()),
+            signature=signature,
+            w3=w3,
+        )
     except Exception:
         raise WalletSignatureRefused(
             "rpc_unavailable", "the wallet contract could not be asked (EIP-1271)"
         ) from None
+    if not valid:
+        raise WalletSignatureRefused(
+            "signature_invalid", "the signature is not the wallet's over this message"
+        )

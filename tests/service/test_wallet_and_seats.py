@@ -1,0 +1,237 @@
+"""Admission needs the wallet's signature and a bound credential; one person, N seats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import bound_credential, sample_attributes
+from tests.service.conftest import ADMIN_TOKEN, WALLET, Service, make_settings
+from tests.wallets import OTHER_WALLET, sign_in, wallet_address, wallet_key
+from zkattest import Challenge, HolderSecret, IssuerSecretKey, issue_credential, prove
+from zkattest.schema import get_schema
+from zkattest.service.app import create_app
+from zkattest.signin import sign_in_message
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+PROBLEM = "application/problem+json"
+
+
+def _problem(response: Any, status: int, slug: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body: dict[str, Any] = response.json()
+    assert body["type"] == f"urn:zkattest:problem:{slug}"
+    return body
+
+
+def _refused(service: Service, reason: str, **signature: Any) -> None:
+    challenge = service.challenge()
+    presentation = service.presentation(challenge)
+    body = _problem(
+        service.submit(challenge, presentation, wallet_signature=sign_in(challenge, **signature)),
+        403,
+        "wallet-signature-refused",
+    )
+    assert body["reason"] == reason
+    # the refusal wrote nothing: the honest submission is admitted
+    assert service.submit(challenge, presentation).status_code == 201
+
+
+def _edited(challenge: dict[str, Any], old: str, new: str) -> str:
+    parsed = Challenge.from_json(json.dumps(challenge))
+    made = parsed.expires_at - dt.timedelta(seconds=300)
+    message = sign_in_message(parsed, issued_at=made)
+    assert old in message
+    return message.replace(old, new)
+
+
+def test_a_signature_by_another_key_is_refused(service: Service) -> None:
+    _refused(service, "signature_invalid", key=wallet_key(7))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        ("exchange.example wants", "other.example wants", "domain_mismatch"),
+        ("URI: https://exchange.example/", "URI: https://other.example/", "domain_mismatch"),
+        ("Chain ID: 1\n", "Chain ID: 5\n", "chain_mismatch"),
+        ("Nonce: ", "Nonce: 00", "nonce_mismatch"),
+        ("Version: 1", "Version: 2", "malformed"),
+    ],
+)
+def test_a_message_over_another_domain_chain_or_nonce_is_refused(
+    service: Service, old: str, new: str, reason: str
+) -> None:
+    challenge = service.challenge()
+    presentation = service.presentation(challenge)
+    message = _edited(challenge, old, new)
+    if reason == "nonce_mismatch":
+        message = (
+            message[: message.index("Nonce: ") + 7 + 64] + message[message.index("\nIssued") :]
+        )
+    signed = sign_in(challenge, message=message)  # signed by the right key
+    body = _problem(
+        service.submit(challenge, presentation, wallet_signature=signed),
+        403,
+        "wallet-signature-refused",
+    )
+    assert body["reason"] == reason
+
+
+def test_a_message_for_another_wallet_is_refused(service: Service) -> None:
+    challenge = service.challenge()
+    presentation = service.presentation(challenge)
+    other = service.challenge(wallet=OTHER_WALLET)
+    parsed = Challenge.from_json(json.dumps(other))
+    made = parsed.expires_at - dt.timedelta(seconds=300)
+    # the other wallet's message, signed by the other wallet, carrying this nonce
+    message = sign_in_message(parsed, issued_at=made).replace(
+        parsed.nonce.hex(), Challenge.from_json(json.dumps(challenge)).nonce.hex()
+    )
+    body = _problem(
+        service.submit(challenge, presentation, wallet_signature=sign_in(other, message=message)),
+        403,
+        "wallet-signature-refused",
+    )
+    assert body["reason"] == "address_mismatch"
+
+
+def test_times_outside_the_challenge_are_refused(service: Service) -> None:
+    challenge = service.challenge()
+    parsed = Challenge.from_json(json.dumps(challenge))
+    late = parsed.expires_at + dt.timedelta(days=1)
+    message = sign_in_message(parsed, issued_at=parsed.expires_at - dt.timedelta(seconds=300))
+    beyond = message.replace(
+        f"Expiration Time: {parsed.expires_at:%Y-%m-%dT%H:%M:%SZ}",
+        f"Expiration Time: {late:%Y-%m-%dT%H:%M:%SZ}",
+    )
+    future = message.replace(
+        f"Issued At: {parsed.expires_at - dt.timedelta(seconds=300):%Y-%m-%dT%H:%M:%SZ}",
+        f"Issued At: {late:%Y-%m-%dT%H:%M:%SZ}",
+    )
+    no_expiry = message[: message.index("\nExpiration Time")]
+    presentation = service.presentation(challenge)
+    for text, reason in ((beyond, "expired"), (future, "not_yet_valid"), (no_expiry, "malformed")):
+        assert text != message
+        body = _problem(
+            service.submit(
+                challenge, presentation, wallet_signature=sign_in(challenge, message=text)
+            ),
+            403,
+            "wallet-signature-refused",
+        )
+        assert body["reason"] == reason
+
+
+def test_malformed_signatures_and_messages(service: Service) -> None:
+    challenge = service.challenge()
+    presentation = service.presentation(challenge)
+    good = sign_in(challenge)
+    for signature in ({**good, "signature": "0x" + "00" * 65}, {**good, "message": "hello"}):
+        body = _problem(
+            service.submit(challenge, presentation, wallet_signature=signature),
+            403,
+            "wallet-signature-refused",
+        )
+        assert body["reason"] in ("signature_invalid", "malformed")
+    for signature in ({**good, "signature": "zz"}, {"message": good["message"]}, None, "x"):
+        response = service.client.post(
+            "/v1/presentations",
+            json={
+                "challenge_id": challenge["challenge_id"],
+                "presentation": presentation,
+                "wallet_signature": signature,
+            },
+        )
+        _problem(response, 422, "invalid-request")
+    response = service.client.post(
+        "/v1/presentations",
+        json={"challenge_id": challenge["challenge_id"], "presentation": presentation},
+    )
+    _problem(response, 422, "invalid-request")
+
+
+def test_an_unbound_credentials_presentation_is_refused(service: Service) -> None:
+    unbound = issue_credential(service.issuer, get_schema("investor/v1"), sample_attributes())
+    challenge = service.challenge()
+    presentation = json.loads(prove(unbound, Challenge.from_json(json.dumps(challenge))).to_json())
+    body = _problem(service.submit(challenge, presentation), 403, "presentation-refused")
+    assert body["reason"] == "holder_binding"
+
+
+def _admit(service: Service, wallet: str, holder: HolderSecret | None = None, **extra: Any) -> Any:
+    challenge = service.challenge(wallet=wallet)
+    if holder is None:
+        presentation = service.presentation(challenge)
+    else:
+        credential = bound_credential(service.issuer, holder)
+        presentation = json.loads(
+            prove(credential, Challenge.from_json(json.dumps(challenge)), holder=holder).to_json()
+        )
+    return service.submit(challenge, presentation, **extra)
+
+
+def _whitelisted(service: Service, wallet: str) -> bool:
+    response = service.client.get(
+        f"/v1/whitelist/{wallet}", params={"circuit_id": "accredited_investor_506c"}
+    )
+    return response.status_code == 200
+
+
+def test_one_seat_per_person_moved_by_naming_the_wallet_to_release(service: Service) -> None:
+    first = _admit(service, WALLET)
+    assert first.status_code == 201, first.text
+    pseudonym = first.json()["admission"]["pseudonym"]
+    assert len(pseudonym) == 96
+    # the same wallet again: the same seat
+    assert _admit(service, WALLET).status_code == 201
+    # a second wallet of the same person: refused, the first stays
+    second = _admit(service, OTHER_WALLET)
+    _problem(second, 409, "seat-limit-reached")
+    assert _whitelisted(service, WALLET)
+    assert not _whitelisted(service, OTHER_WALLET)
+    # releasing a wallet that holds no seat of this person
+    _problem(_admit(service, OTHER_WALLET, release_wallet=wallet_address(9)), 409, "seat-not-held")
+    # moving the seat
+    moved = _admit(service, OTHER_WALLET, release_wallet=WALLET)
+    assert moved.status_code == 201, moved.text
+    assert moved.json()["admission"]["pseudonym"] == pseudonym
+    assert _whitelisted(service, OTHER_WALLET)
+    assert not _whitelisted(service, WALLET)
+    # another person takes a seat of its own
+    other_person = _admit(service, wallet_address(5), holder=HolderSecret.generate())
+    assert other_person.status_code == 201
+    assert other_person.json()["admission"]["pseudonym"] != pseudonym
+    # release_wallet must be an address, and not the wallet admitted
+    _problem(_admit(service, OTHER_WALLET, release_wallet=OTHER_WALLET), 400,
+             "malformed-presentation")  # fmt: skip
+
+
+def test_an_admin_revokes_every_wallet_of_one_person(service: Service) -> None:
+    pseudonym = _admit(service, WALLET).json()["admission"]["pseudonym"]
+    url = f"/v1/pseudonyms/{pseudonym}"
+    assert service.client.delete(url).status_code == 401
+    revoked = service.client.delete(url, headers=ADMIN)
+    assert revoked.status_code == 200
+    assert revoked.json() == {"pseudonym": pseudonym, "revoked": 1}
+    assert not _whitelisted(service, WALLET)
+    _problem(service.client.delete(url, headers=ADMIN), 404, "not-whitelisted")
+    _problem(service.client.delete("/v1/pseudonyms/xyz", headers=ADMIN), 422, "invalid-request")
+
+
+@pytest.mark.slow
+def test_the_seat_limit_is_a_setting(tmp_path: Path, issuer: IssuerSecretKey) -> None:
+    settings = make_settings(tmp_path, issuer, seats_per_person=2)
+    holder = HolderSecret.generate()
+    with TestClient(create_app(settings)) as client:
+        service = Service(client, settings, issuer, bound_credential(issuer, holder), tmp_path,
+                          holder)  # fmt: skip
+        assert _admit(service, WALLET).status_code == 201
+        assert _admit(service, OTHER_WALLET).status_code == 201
+        _problem(_admit(service, wallet_address(3)), 409, "seat-limit-reached")
