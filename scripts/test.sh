@@ -10,8 +10,12 @@
 #   running before (then it is left as it was).
 # - Chromium (scripts/ci-chromium.sh): Debian's package installed with apt-get
 #   if missing, for the /docs test, which starts and stops its own browser.
-# Where either cannot be had, its tests are skipped with that reason, unless
-# ZKATTEST_REQUIRE_POSTGRES=1 / ZKATTEST_REQUIRE_CHROMIUM=1 (as in CI) make
+# - anvil and solc-js (scripts/ci-chain.sh): npm packages installed into
+#   chain/node_modules if missing, for the EIP-1271 contract-wallet test, which
+#   starts and stops its own local chain.
+# Where any cannot be had, its tests are skipped with that reason, unless
+# ZKATTEST_REQUIRE_POSTGRES=1 / ZKATTEST_REQUIRE_CHROMIUM=1 /
+# ZKATTEST_REQUIRE_CHAIN=1 (as in CI) make
 # them fail.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +46,12 @@ if chromium=$(bash scripts/ci-chromium.sh); then
     eval "$chromium"
 else
     echo "make test: Chromium unavailable: the /docs browser test will be skipped" >&2
+fi
+
+if chain=$(bash scripts/ci-chain.sh); then
+    eval "$chain"
+else
+    echo "make test: anvil/solc-js unavailable: the contract-wallet test will be skipped" >&2
 fi
 
 "$PYTHON" -m pytest "$@"

@@ -235,3 +235,26 @@ def test_the_seat_limit_is_a_setting(tmp_path: Path, issuer: IssuerSecretKey) ->
         assert _admit(service, WALLET).status_code == 201
         assert _admit(service, OTHER_WALLET).status_code == 201
         _problem(_admit(service, wallet_address(3)), 409, "seat-limit-reached")
+
+
+def test_the_settings_are_validated() -> None:
+    from zkattest.service.core.config import ConfigError, load_settings
+
+    settings = load_settings(
+        {
+            "ZKATTEST_WALLET_RPC_URLS": '{"1": "https://node.example", "137": "http://127.0.0.1:8545"}',
+            "ZKATTEST_SEATS_PER_PERSON": "3",
+        }
+    )
+    assert settings.wallet_rpc_urls == {1: "https://node.example", 137: "http://127.0.0.1:8545"}
+    assert settings.seats_per_person == 3
+    assert load_settings({}).seats_per_person == 1
+    for name, value in (
+        ("ZKATTEST_WALLET_RPC_URLS", '{"1": "ftp://node.example"}'),
+        ("ZKATTEST_WALLET_RPC_URLS", '{"0": "https://node.example"}'),
+        ("ZKATTEST_WALLET_RPC_URLS", "not json"),
+        ("ZKATTEST_SEATS_PER_PERSON", "0"),
+        ("ZKATTEST_SEATS_PER_PERSON", "17"),
+    ):
+        with pytest.raises(ConfigError, match=name):
+            load_settings({name: value})

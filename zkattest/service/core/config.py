@@ -143,7 +143,7 @@ class Settings(BaseSettings):
     #: JSON-RPC endpoints by chain id, for contract wallets' EIP-1271 signature
     #: checks, as a JSON object: ``{"1": "https://node.example"}``. A chain with
     #: none admits externally owned accounts only.
-    wallet_rpc_urls: dict[int, str] = Field(default_factory=dict)
+    wallet_rpc_urls: Annotated[dict[int, str], NoDecode] = Field(default_factory=dict)
     #: ``text`` or ``json`` (one object per line).
     log_format: LogFormat = "text"
     #: ``debug``, ``info``, ``warning`` or ``error``.
@@ -162,6 +162,16 @@ class Settings(BaseSettings):
     def _split_proxies(cls, value: object) -> object:
         if isinstance(value, str):
             return [p.strip() for p in value.split(",") if p.strip()]
+        return value
+
+    @field_validator("wallet_rpc_urls", mode="before")
+    @classmethod
+    def _rpc_urls_json(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise ValueError('must be a JSON object such as {"1": "https://node"}') from None
         return value
 
     @field_validator("wallet_rpc_urls")
