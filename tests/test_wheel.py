@@ -187,19 +187,23 @@ def test_demo(installed: Env) -> None:
 
 LIBRARY_USE = """
 import datetime as dt, json
-from zkattest import (Challenge, IssuerSecretKey, accept_credential, get_circuit,
-                      get_schema, issue_credential, load_builtin_circuits, prove, verify)
+from zkattest import (Challenge, HolderSecret, IssuerLedger, IssuerSecretKey,
+                      accept_credential, get_circuit, get_schema, issue_credential,
+                      load_builtin_circuits, prove, request_credential, verify)
 today = dt.date.today()
 attributes = json.loads(open("investor.json").read())
 attributes["issuance_date"] = today.isoformat()
 attributes["expiry_date"] = (today + dt.timedelta(days=30)).isoformat()
 key = IssuerSecretKey.generate()
-credential = issue_credential(key, get_schema("investor/v1"), attributes)
-credential = accept_credential(credential.to_json(), key.public_key())
+holder = HolderSecret.generate()
+pending = request_credential(holder, key.public_key(), "investor/v1")
+issued = issue_credential(key, get_schema("investor/v1"), attributes, request=pending.request,
+    customer="CUST-1", ledger=IssuerLedger("ledger.sqlite"))
+credential = accept_credential(issued.to_json(), key.public_key(), holder=holder, pending=pending)
 challenge = Challenge.create(get_circuit("kyc_adult"), verifier_domain="exchange.example",
     wallet_address="0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", chain_id=1)
-result = verify(prove(credential, challenge), challenge, key.public_key())
-print(sorted(load_builtin_circuits()), result.circuit_id)
+result = verify(prove(credential, challenge, holder=holder), challenge, key.public_key())
+print(sorted(load_builtin_circuits()), result.circuit_id, len(result.pseudonym))
 """
 
 
@@ -208,7 +212,7 @@ def test_library_api(installed: Env) -> None:
     (installed.cwd / "investor.json").write_text(json.dumps(attributes))
     out = installed.run(str(installed.bin / "python"), "-c", LIBRARY_USE).stdout
     circuits = sorted(p.stem for p in (ROOT / "circuits").glob("*.toml"))
-    assert out.strip() == f"{circuits} kyc_adult"
+    assert out.strip() == f"{circuits} kyc_adult 96"
 
 
 def test_serve_without_the_extra_names_it(installed: Env) -> None:

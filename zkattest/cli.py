@@ -82,6 +82,7 @@ from zkattest.holder import (
 )
 from zkattest.issuer import IssuerLedger, IssuerSecretKey, issue_credential
 from zkattest.schema import EXPIRY_ATTRIBUTE, JsonValue, get_schema
+from zkattest.signin import sign_in_message
 from zkattest.verifier import verify
 
 _SUITES = {"sha256": bbs.BLS12_381_SHA_256, "shake256": bbs.BLS12_381_SHAKE_256}
@@ -474,11 +475,36 @@ def cmd_prove(args: argparse.Namespace) -> None:
             raise PolicyError("not proven: declined at the prompt")
     presentation = prove(credential, challenge, circuits=args.circuits, holder=holder).to_json()
     if args.as_request:  # the body of POST /v1/presentations
-        presentation = json.dumps(
-            {"challenge_id": challenge.challenge_id, "presentation": json.loads(presentation)},
-            sort_keys=True,
-        )
+        body = {"challenge_id": challenge.challenge_id, "presentation": json.loads(presentation)}
+        if args.wallet_key:
+            body["wallet_signature"] = _wallet_signature(challenge, args.wallet_key)
+        presentation = json.dumps(body, sort_keys=True)
+    elif args.wallet_key:
+        raise InvalidInputError("--wallet-key signs the request: use it with --as-request")
     _write(args.out, presentation, force=args.force)
+
+
+def _wallet_signature(challenge: Challenge, key_file: str) -> dict[str, str]:
+    """The wallet's EIP-4361 sign-in for ``challenge``, signed with the key in
+    ``key_file`` (hex; for demos and tests: a real wallet signs in its own app)."""
+    if find_spec("eth_account") is None:
+        raise InvalidInputError(
+            "--wallet-key needs eth-account (in the 'service' extra):"
+            " pip install 'zkattest[service]'"
+        )
+    from eth_account import Account
+    from eth_account.messages import encode_defunct
+
+    text = _read(key_file).strip()
+    try:
+        account = Account.from_key(text)
+    except (ValueError, TypeError):
+        raise InvalidInputError(f"{key_file}: not a hex private key") from None
+    if normalize_wallet_address(account.address) != challenge.wallet_address:
+        raise InvalidInputError(f"{key_file}: the key is not the challenge's wallet's")
+    message = sign_in_message(challenge)
+    signed = account.sign_message(encode_defunct(text=message))
+    return {"message": message, "signature": "0x" + bytes(signed.signature).hex()}
 
 
 def _summary(challenge: Challenge, circuit: Circuit) -> str:
@@ -881,6 +907,13 @@ def _parser() -> argparse.ArgumentParser:
         "--as-request",
         action="store_true",
         help="write the POST /v1/presentations body (challenge id and presentation)",
+    )
+    prove_cmd.add_argument(
+        "--wallet-key",
+        metavar="FILE",
+        help="with --as-request: sign the challenge's EIP-4361 sign-in message with this"
+        " wallet key (hex; demos and tests: a real wallet signs zkattest.signin's message"
+        " in its own app)",
     )
     prove_cmd.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     prove_cmd.set_defaults(run=cmd_prove)

@@ -24,7 +24,7 @@ from eth_account.messages import encode_defunct
 from siwe.siwe import check_contract_wallet_signature
 from web3 import HTTPProvider, Web3
 
-from zkattest._presentation import Challenge
+from zkattest import Challenge
 from zkattest.context import normalize_wallet_address
 from zkattest.errors import ZkAttestError
 
