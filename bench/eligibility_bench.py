@@ -36,6 +36,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -60,10 +61,14 @@ from _common import (
 from zkattest import (
     Challenge,
     Credential,
+    HolderSecret,
+    IssuerLedger,
     IssuerSecretKey,
     Presentation,
+    accept_credential,
     issue_credential,
     prove,
+    request_credential,
     verify,
 )
 from zkattest.circuits import get_circuit, load_builtin_circuits
@@ -122,6 +127,8 @@ class Workload:
 
     issuer: IssuerSecretKey
     credentials: dict[str, Credential]
+    #: The holder every credential is bound to.
+    holder: HolderSecret
 
 
 @dataclass
@@ -155,11 +162,28 @@ def make_workload(circuit_ids: Sequence[str]) -> Workload:
     today = dt.datetime.now(dt.UTC).date()
     with use_backend("arkworks"):
         issuer = IssuerSecretKey.generate()
+        holder = HolderSecret.generate()
         credentials = {
-            cid: issue_credential(issuer, schema, investor_attributes(cid, today))
+            cid: bound_credential(issuer, holder, schema.id, investor_attributes(cid, today))
             for cid in circuit_ids
         }
-    return Workload(issuer, credentials)
+    return Workload(issuer, credentials, holder)
+
+
+def bound_credential(
+    issuer: IssuerSecretKey, holder: HolderSecret, schema_id: str, attributes: dict[str, object]
+) -> Credential:
+    """A credential bound to ``holder``: requested, issued blindly, accepted."""
+    pending = request_credential(holder, issuer.public_key(), schema_id)
+    issued = issue_credential(
+        issuer,
+        get_schema(schema_id),
+        attributes,
+        request=pending.request,
+        customer="bench",
+        ledger=IssuerLedger(":memory:"),
+    )
+    return accept_credential(issued.to_json(), issuer.public_key(), holder=holder, pending=pending)
 
 
 def make_challenge(circuit_id: str) -> Challenge:
@@ -188,12 +212,14 @@ def bench_circuit(w: Workload, circuit_id: str, warmup: int, iterations: int) ->
     """Medians of prove and verify for one circuit on the current backend."""
     credential, public = w.credentials[circuit_id], w.issuer.public_key()
     challenge = make_challenge(circuit_id)
-    presentation = prove(credential, challenge)
+    presentation = prove(credential, challenge, holder=w.holder)
     verify(presentation, challenge, public)
     check_refuses_tampered(w, presentation, challenge)
     # Every timed verify also re-checks validity: it raises on a presentation it refuses.
     timings = {
-        "prove": median_ms(lambda: prove(credential, challenge), warmup, iterations),
+        "prove": median_ms(
+            lambda: prove(credential, challenge, holder=w.holder), warmup, iterations
+        ),
         "verify": median_ms(lambda: verify(presentation, challenge, public), warmup, iterations),
     }
     return CircuitResult(
@@ -237,6 +263,98 @@ def run_backends(
         if len(sizes) > 1:
             raise AssertionError(f"{cid}: backends produced proofs of different sizes {sizes}")
     return results
+
+
+# -- holder binding against unbound presentations -----------------------------------------
+
+
+@dataclass(frozen=True)
+class BindingResult:
+    """Per operation: the median over rounds of each round's median ms, and the
+    rounds' lowest and highest; sizes in bytes (bound: proof and pseudonym)."""
+
+    rounds: dict[str, list[float]]
+    unbound_bytes: int
+    bound_bytes: int
+
+    def median(self, op: str) -> float:
+        return statistics.median(self.rounds[op])
+
+    def spread(self, op: str) -> tuple[float, float]:
+        return min(self.rounds[op]), max(self.rounds[op])
+
+
+def bench_binding(w: Workload, rounds: int, iterations: int, warmup: int) -> BindingResult:
+    """``TARGET_CIRCUIT`` on arkworks, bound (pseudonym, holder secret) and unbound
+    (today's presentation before holder binding), in alternating rounds of the
+    same process; and the wallet's EIP-4361 sign-in check (EOA) on its own."""
+    today = dt.datetime.now(dt.UTC).date()
+    attributes = investor_attributes(TARGET_CIRCUIT, today)
+    unbound = issue_credential(w.issuer, get_schema(SCHEMA_ID), attributes)
+    bound = w.credentials[TARGET_CIRCUIT]
+    public = w.issuer.public_key()
+    challenge = make_challenge(TARGET_CIRCUIT)
+    plain = prove(unbound, challenge)
+    held = prove(bound, challenge, holder=w.holder)
+    verify(plain, challenge, public, require_binding=False)
+    verify(held, challenge, public)
+    ops: dict[str, Any] = {
+        "prove unbound": lambda: prove(unbound, challenge),
+        "prove bound": lambda: prove(bound, challenge, holder=w.holder),
+        "verify unbound": lambda: verify(plain, challenge, public, require_binding=False),
+        "verify bound": lambda: verify(held, challenge, public),
+    }
+    siwe = _siwe_check(challenge)
+    if siwe is not None:
+        ops["sign-in check (EOA)"] = siwe
+    out: dict[str, list[float]] = {op: [] for op in ops}
+    with use_backend("arkworks"):
+        for _ in range(rounds):
+            for op, run in ops.items():
+                out[op].append(median_ms(run, warmup, iterations))
+    return BindingResult(out, len(plain.proof), len(held.proof) + len(held.pseudonym or b""))
+
+
+def _siwe_check(challenge: Challenge) -> Any:
+    """The service's sign-in check of one signed EIP-4361 message, if the
+    service extra is installed."""
+    try:
+        from eth_account import Account
+        from eth_account.messages import encode_defunct
+
+        from zkattest.service import wallet
+        from zkattest.signin import sign_in_message
+    except ImportError:
+        return None
+    key = "0x" + "11" * 32
+    wallet_challenge = replace(challenge, wallet_address=str(Account.from_key(key).address))
+    now = dt.datetime.now(dt.UTC)
+    message = sign_in_message(wallet_challenge, issued_at=now.replace(microsecond=0))
+    signed = Account.sign_message(encode_defunct(text=message), private_key=key)
+    signature = "0x" + bytes(signed.signature).hex()
+    return lambda: wallet.check(wallet_challenge, message, signature, now=now)
+
+
+def print_binding(result: BindingResult) -> None:
+    rows = []
+    for op in result.rounds:
+        low, high = result.spread(op)
+        rows.append([op, fmt_ms(result.median(op)), f"{fmt_ms(low)} - {fmt_ms(high)}"])
+    print_table(["operation", "median ms", "rounds' range"], rows)
+    verify_ratio = result.median("verify bound") / result.median("verify unbound")
+    prove_ratio = result.median("prove bound") / result.median("prove unbound")
+    extra = result.bound_bytes - result.unbound_bytes
+    print(
+        f"holder binding, {TARGET_CIRCUIT}: verify {verify_ratio:.2f}x unbound (target <= 1.25x: "
+        f"{'met' if verify_ratio <= 1.25 else 'NOT met'}); prove {prove_ratio:.2f}x; "
+        f"proof {result.unbound_bytes} -> {result.bound_bytes} bytes with the pseudonym "
+        f"(+{extra}; target <= +200: {'met' if extra <= 200 else 'NOT met'})"
+    )
+    if "sign-in check (EOA)" in result.rounds:
+        print(
+            f"the wallet's EIP-4361 sign-in check (parse, fields, EIP-191 recovery): "
+            f"{fmt_ms(result.median('sign-in check (EOA)'))} ms, on its own"
+        )
 
 
 # -- peers ---------------------------------------------------------------------------------
@@ -478,6 +596,12 @@ def write_json(
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--iterations", type=positive_int, default=20, help="arkworks and peers")
+    p.add_argument(
+        "--binding-rounds",
+        type=positive_int,
+        default=5,
+        help="rounds of the holder-binding comparison (default 5)",
+    )
     p.add_argument("--warmup", type=non_negative_int, default=3, help="arkworks and peers")
     p.add_argument("--pyecc-iterations", type=positive_int, default=1)
     p.add_argument("--pyecc-warmup", type=non_negative_int, default=1)
@@ -501,8 +625,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{platform.machine()}, {os.cpu_count()} CPUs",
         flush=True,
     )
+    workload = make_workload(circuit_ids)
     results = run_backends(
-        make_workload(circuit_ids),
+        workload,
         circuit_ids,
         {"arkworks": args.iterations, "py-ecc": args.pyecc_iterations},
         {"arkworks": args.warmup, "py-ecc": args.pyecc_warmup},
@@ -515,6 +640,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     check = target_check(results)
     print_target_check(check)
+    print()
+    print(
+        f"holder binding: {TARGET_CIRCUIT} on arkworks, bound (pseudonym, holder secret) and"
+        f" unbound, {args.binding_rounds} alternating rounds of {args.iterations} iterations"
+        " (median of the rounds' medians, and their range)",
+        flush=True,
+    )
+    binding = bench_binding(workload, args.binding_rounds, args.iterations, args.warmup)
+    print_binding(binding)
 
     ark = results["arkworks"]
     ours = None if ark is None else ark.get(TARGET_CIRCUIT)

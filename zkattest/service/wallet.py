@@ -57,7 +57,9 @@ def _parse(message: object) -> siwe.SiweMessage:
             "malformed", f"the sign-in message must be 1 to {MAX_MESSAGE_CHARS} characters"
         )
     try:
-        return siwe.SiweMessage.from_message(message)
+        # siwe's regular-expression parser of the EIP-4361 grammar: its ABNF
+        # parser accepts the same messages at about 30 times the cost (15 ms)
+        return siwe.SiweMessage.from_message(message, abnf=False)
     except Exception:
         raise WalletSignatureRefused(
             "malformed", "the sign-in message is not an EIP-4361 message"
