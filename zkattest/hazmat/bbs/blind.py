@@ -1,5 +1,8 @@
 r"""Blind BBS signatures, draft-irtf-cfrg-bbs-blind-signatures (the -02 algorithms).
 
+Revision implemented: -02, as the repository's fixtures at ``cf6ad94`` decide it
+(unchanged in -03), over the base draft's -09: ``tests/vectors/bbs-blind/REVISION.md``.
+
 A prover commits to messages the signer never sees, with a proof that it knows
 their opening; the signer signs its own messages and the commitment; the
 prover's proofs then treat the committed messages like any other::

@@ -1,5 +1,8 @@
 r"""BBS per-verifier pseudonyms, draft-irtf-cfrg-bbs-per-verifier-linkability (nym vectors).
 
+Revision implemented: the repository at ``fcbba95`` (after -02, the last
+published revision), over the base draft's -09: ``tests/vectors/bbs-pseudonyms/REVISION.md``.
+
 A holder's credential signs, hidden among its committed messages, a vector of
 ``N`` nym secrets; for a context (a verifier's domain) the holder shows a
 pseudonym that stays the same for that context and is unlinkable across
