@@ -7,13 +7,19 @@ verifier's challenge and a wallet address; verifiers check the proofs.
 
 The recipes here fix every parameter::
 
-    key = IssuerSecretKey.generate()
-    credential = issue_credential(key, get_schema("investor/v1"), attributes)   # issuer
-    credential = accept_credential(credential.to_json(), key.public_key())       # holder
+    key = IssuerSecretKey.generate()                                             # issuer
+    holder = HolderSecret.generate()                                             # holder, once
+    pending = request_credential(holder, key.public_key(), "investor/v1")       # holder
+    issued = issue_credential(key, get_schema("investor/v1"), attributes,
+                              request=pending.request, customer="CUST-0001",
+                              ledger=IssuerLedger("ledger.sqlite"))              # issuer
+    credential = accept_credential(issued.to_json(), key.public_key(),
+                                   holder=holder, pending=pending)               # holder
     challenge = Challenge.create(get_circuit("kyc_adult"), verifier_domain=...,
                                  wallet_address=..., chain_id=1)                 # verifier
-    presentation = prove(credential, challenge)                                  # holder
+    presentation = prove(credential, challenge, holder=holder)                   # holder
     result = verify(presentation, challenge, key.public_key())                   # verifier
+    result.pseudonym   # the holder on this verifier's domain (docs/notes/holder-binding.md)
 
 Each party's operations live in its own module: :mod:`zkattest.issuer`,
 :mod:`zkattest.holder`, :mod:`zkattest.verifier` (the wire types they exchange
