@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import sample_attributes
+from tests.test_presentation import challenge_for as _challenge_for
 from zkattest import (
     Challenge,
     Credential,
@@ -21,7 +22,6 @@ from zkattest import (
     prove,
     verify,
 )
-from zkattest.circuits import get_circuit
 from zkattest.composite import engine
 from zkattest.errors import InvalidInputError, PolicyError, VerificationError
 from zkattest.hazmat.bbs import pseudonym
@@ -67,21 +67,7 @@ def cred(issuer: IssuerSecretKey, holder: HolderSecret) -> Credential:
 
 
 def challenge_for(circuit_id: str = "accredited_investor_506c", **overrides: Any) -> Challenge:
-    circuit = get_circuit(circuit_id)
-    fields: dict[str, Any] = {
-        "challenge_id": "ch-1",
-        "nonce": b"\x07" * 32,
-        "verifier_domain": "exchange.example",
-        "circuit_id": circuit.id,
-        "circuit_hash": circuit.circuit_hash,
-        "wallet_address": WALLET,
-        "chain_id": 1,
-        "today": TODAY,
-        "expires_at": NOW + dt.timedelta(minutes=5),
-        "circuit_params": dict(circuit.params),
-    }
-    fields.update(overrides)
-    return Challenge(**fields)
+    return _challenge_for(circuit_id, **overrides)
 
 
 @pytest.mark.parametrize("circuit_id", ["accredited_investor_506c", "reg_s_non_us", "kyc_adult"])

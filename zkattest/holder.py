@@ -47,7 +47,7 @@ from zkattest.errors import (
 )
 from zkattest.hazmat.bbs import blind, pseudonym
 from zkattest.hazmat.curve import R, scalar_to_bytes
-from zkattest.hazmat.sigma import random_scalar
+from zkattest.hazmat.sigma import checked_rng, random_scalar
 from zkattest.schema import (
     EXPIRY_ATTRIBUTE,
     DateType,
@@ -257,7 +257,7 @@ def request_credential(
         raise InvalidInputError("issuer must be an IssuerPublicKey")
     if not isinstance(schema_id, str):
         raise InvalidInputError("schema_id must be a schema's id")
-    draw = _checked_rng(rng or random_scalar)
+    draw = checked_rng(rng or random_scalar)
     suite = issuer.suite
     api_id = pseudonym.api_id(suite)
     generators = blind.blind_generators(3, suite, api_id)
@@ -271,16 +271,6 @@ def request_credential(
     assert len(commitment) == COMMITMENT_BYTES  # noqa: S101 - fixed by the generators
     request = CredentialRequest(suite, issuer.key_id, schema_id, commitment)
     return PendingRequest(request, secret_prover_blind)
-
-
-def _checked_rng(rng: Rng) -> Rng:
-    def draw() -> int:
-        value = rng()
-        if type(value) is not int or not 0 < value < R:
-            raise InvalidInputError("rng must return integers in [1, r)")
-        return value
-
-    return draw
 
 
 def accept_credential(

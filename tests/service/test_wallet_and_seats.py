@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import bound_credential, sample_attributes
 from tests.service.conftest import ADMIN_TOKEN, WALLET, Service, make_settings
+from tests.service.test_api import _problem
 from tests.wallets import OTHER_WALLET, sign_in, wallet_address, wallet_key
 from zkattest import Challenge, HolderSecret, IssuerSecretKey, issue_credential, prove
 from zkattest.schema import get_schema
@@ -19,15 +20,6 @@ from zkattest.service.app import create_app
 from zkattest.signin import sign_in_message
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-PROBLEM = "application/problem+json"
-
-
-def _problem(response: Any, status: int, slug: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, Any] = response.json()
-    assert body["type"] == f"urn:zkattest:problem:{slug}"
-    return body
 
 
 def _refused(service: Service, reason: str, **signature: Any) -> None:

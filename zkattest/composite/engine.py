@@ -58,7 +58,7 @@ from zkattest.hazmat import labels
 from zkattest.hazmat.bbs import core, pseudonym
 from zkattest.hazmat.curve import G1, G1_BYTES, SCALAR_BYTES, R, get_backend, scalar_to_bytes
 from zkattest.hazmat.pedersen import pedersen_generators
-from zkattest.hazmat.sigma import LinearProver, verify_linear
+from zkattest.hazmat.sigma import LinearProver, checked_rng, verify_linear
 from zkattest.hazmat.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -191,19 +191,6 @@ def _transcript(statement: Statement, context: PresentationContext) -> Transcrip
     return transcript
 
 
-def _checked(rng: Rng) -> Rng:
-    """``rng``, refusing anything but a scalar in [1, r): a zero blinding would
-    expose what it hides."""
-
-    def draw() -> int:
-        value = rng()
-        if type(value) is not int or not 0 < value < R:
-            raise InvalidInputError("rng must return integers in [1, r)")
-        return value
-
-    return draw
-
-
 def _of(gadget: Gadget, parts: Sequence[Part], phase: Phase) -> list[Part]:
     return [part for f, part in zip(gadget.fields(), parts, strict=True) if f.phase is phase]
 
@@ -293,7 +280,7 @@ def prove_statement(
             slot.disclosure.check({j: signed[j] for j in slot.disclosed})
         except VerificationError:
             raise PolicyError("a credential does not satisfy its disclosed messages") from None
-    rng = _checked(rng)
+    rng = checked_rng(rng)
     committed = statement.committed
     gamma = {ref: rng() for ref in committed}
     m_tilde = {ref: rng() for ref in committed}

@@ -45,6 +45,7 @@ __all__ = [
     "LinearRelation",
     "SetMembershipProof",
     "SetMembershipProver",
+    "checked_rng",
     "random_scalar",
     "verify_linear",
     "verify_set_membership",
@@ -56,6 +57,19 @@ Rng = Callable[[], int]
 def random_scalar() -> int:
     """A uniformly random scalar in [1, r)."""
     return 1 + secrets.randbelow(R - 1)
+
+
+def checked_rng(rng: Rng) -> Rng:
+    """``rng``, refusing anything but a scalar in [1, r): a zero blinding would
+    expose what it hides."""
+
+    def draw() -> int:
+        value = rng()
+        if type(value) is not int or not 0 < value < R:
+            raise InvalidInputError("rng must return integers in [1, r)")
+        return value
+
+    return draw
 
 
 #: A witness's name: any hashable value; its ``str`` orders the blinding draws.
