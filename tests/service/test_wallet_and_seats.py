@@ -132,7 +132,7 @@ def test_malformed_signatures_and_messages(service: Service) -> None:
             "wallet-signature-refused",
         )
         assert body["reason"] in ("signature_invalid", "malformed")
-    for signature in ({**good, "signature": "zz"}, {"message": good["message"]}, None, "x"):
+    for signature in ({**good, "signature": "zz"}, {"message": good["message"]}, "x"):
         response = service.client.post(
             "/v1/presentations",
             json={
@@ -142,11 +142,19 @@ def test_malformed_signatures_and_messages(service: Service) -> None:
             },
         )
         _problem(response, 422, "invalid-request")
-    response = service.client.post(
-        "/v1/presentations",
-        json={"challenge_id": challenge["challenge_id"], "presentation": presentation},
-    )
-    _problem(response, 422, "invalid-request")
+    for missing in ({}, {"wallet_signature": None}):
+        challenge = service.challenge()
+        presentation = service.presentation(challenge)
+        response = service.client.post(
+            "/v1/presentations",
+            json={
+                "challenge_id": challenge["challenge_id"],
+                "presentation": presentation,
+                **missing,
+            },
+        )
+        body = _problem(response, 403, "wallet-signature-refused")
+        assert body["reason"] == "missing"
 
 
 def test_an_unbound_credentials_presentation_is_refused(service: Service) -> None:

@@ -91,8 +91,8 @@ class Submission:
     """What the wallet submits beside its presentation: the EIP-4361 sign-in
     message and signature, and the wallet whose seat it moves (if any)."""
 
-    message: str
-    signature: str
+    message: str | None
+    signature: str | None
     release_wallet: str | None = None
 
 

@@ -107,7 +107,10 @@ class PresentationCreate(_Strict):
     the wallet's signed sign-in message, and (to move a seat) the wallet to release."""
 
     challenge_id: str = Field(min_length=1, max_length=64)
-    wallet_signature: WalletSignature
+    wallet_signature: WalletSignature | None = Field(
+        default=None,
+        description="required: a submission without it is refused (403, reason missing)",
+    )
     release_wallet: str | None = Field(
         default=None,
         min_length=42,

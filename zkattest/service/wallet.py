@@ -42,7 +42,7 @@ _RPC_TIMEOUT_SECONDS = 5
 
 class WalletSignatureRefused(ZkAttestError):  # noqa: N818 - a refusal, with its reason
     """The wallet's sign-in message or signature is refused; ``reason`` says why:
-    ``malformed``, ``domain_mismatch``, ``address_mismatch``, ``chain_mismatch``,
+    ``missing``, ``malformed``, ``domain_mismatch``, ``address_mismatch``, ``chain_mismatch``,
     ``nonce_mismatch``, ``not_yet_valid``, ``expired``, ``signature_invalid``, or
     ``rpc_unavailable`` (a contract wallet could not be asked)."""
 
@@ -82,7 +82,12 @@ def check(
     rpc_urls: Mapping[int, str] | None = None,
 ) -> None:
     """Check the wallet's EIP-4361 ``message`` and ``signature`` for ``challenge``
-    at ``now``; :class:`WalletSignatureRefused` naming the reason."""
+    at ``now``; :class:`WalletSignatureRefused` naming the reason (``missing``
+    when there is no message or signature)."""
+    if message is None or signature is None:
+        raise WalletSignatureRefused(
+            "missing", "admission needs the wallet's signed EIP-4361 sign-in message"
+        )
     parsed = _parse(message)
     if parsed.domain != challenge.verifier_domain or parsed.uri.rstrip("/") != (
         f"https://{challenge.verifier_domain}"

@@ -81,8 +81,11 @@ async def submit_presentation(body: PresentationCreate, state: StateDep) -> Any:
             raise Problem("invalid-wallet-address", f"release_wallet: {exc}") from None
         if release == presentation.wallet_address:
             raise Problem("malformed-presentation", "release_wallet is the wallet being admitted")
+    signed = body.wallet_signature
     submission = admission.Submission(
-        body.wallet_signature.message, body.wallet_signature.signature, release
+        None if signed is None else signed.message,
+        None if signed is None else signed.signature,
+        release,
     )
     digest = hashlib.sha256(presentation.proof).hexdigest()
     # The whole submission (database reads, verification, signing, the admitting
