@@ -258,3 +258,28 @@ def test_concurrent_requests_for_one_customer_issue_one(tmp_path: Path) -> None:
         p.join(120)
     results = sorted(queue.get(timeout=10) for _ in procs)
     assert results == ["issued", "refused", "refused", "refused"]
+
+
+def test_an_in_memory_ledger_serves_any_thread(key: IssuerSecretKey) -> None:
+    import threading
+
+    ledger = IssuerLedger(":memory:")
+    outcomes: list[str] = []
+
+    def issue(customer: str) -> None:
+        pending = request_credential(HolderSecret.generate(), key.public_key(), SCHEMA.id)
+        try:
+            issue_credential(
+                key, SCHEMA, sample_attributes(), today=TODAY, request=pending.request,
+                customer=customer, ledger=ledger,
+            )  # fmt: skip
+            outcomes.append("issued")
+        except IssuanceError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=issue, args=(c,)) for c in ("a", "a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["issued", "issued", "refused"]

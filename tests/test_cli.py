@@ -1060,3 +1060,51 @@ def test_holder_prove_checks_the_challenge_before_the_summary(
     assert status == 2
     assert "about to prove" not in err
     assert err.endswith("majority_age = 30 is outside its declared bounds 18 to 21\n")
+
+
+def test_prove_as_request_signs_the_sign_in_with_the_wallet_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--wallet-key signs the challenge's EIP-4361 message into the request body;
+    --release-wallet is named in what it signs."""
+    from tests.wallets import wallet_address, wallet_key
+    from zkattest.service import wallet
+
+    issuer, holder = IssuerSecretKey.generate(), HolderSecret.generate()
+    address = wallet_address(3)
+    challenge = Challenge.create(
+        get_circuit("kyc_adult"), verifier_domain="exchange.example",
+        wallet_address=address, chain_id=1,
+    )  # fmt: skip
+    files = {name: tmp_path / f"{name}.json" for name in ("cred", "ch", "pub")}
+    files["cred"].write_text(bound_credential(issuer, holder, today=_utc_today()).to_json())
+    files["ch"].write_text(challenge.to_json())
+    files["pub"].write_text(issuer.public_key().to_json())
+    holder.save(tmp_path / "holder.json")
+    (tmp_path / "wallet.key").write_text("0x" + wallet_key(3).hex() + "\n")
+    base = [
+        "holder", "prove", "--credential", str(files["cred"]), "--secret",
+        str(tmp_path / "holder.json"), "--challenge", str(files["ch"]), "--wallet", address,
+        "--issuer", str(files["pub"]), "--yes", "--as-request",
+    ]  # fmt: skip
+    other = wallet_address(4)
+    status, out, err = _run([*base, "--wallet-key", str(tmp_path / "wallet.key"),
+                             "--release-wallet", other], capsys)  # fmt: skip
+    assert status == 0, err
+    body = json.loads(out)
+    assert body["release_wallet"] == other.lower()
+    signed = body["wallet_signature"]
+    released = wallet.check(
+        challenge, signed["message"], signed["signature"], now=dt.datetime.now(dt.UTC)
+    )
+    assert released == other.lower()
+    # a key that is not the wallet's, and a release without a key, are refused
+    (tmp_path / "other.key").write_text("0x" + wallet_key(5).hex())
+    status, _, err = _run([*base, "--wallet-key", str(tmp_path / "other.key")], capsys)
+    assert status == 2
+    assert err.endswith(
+        f"zkattest: error: {tmp_path / 'other.key'}: the key is not the challenge's wallet's\n"
+    )
+    status, _, err = _run([*base, "--release-wallet", other], capsys)
+    assert status == 2
+    assert "--release-wallet is signed by the wallet: give --wallet-key" in err

@@ -44,6 +44,7 @@ def sign_in(
     key: bytes | None = None,
     message: str | None = None,
     issued_at: dt.datetime | None = None,
+    release_wallet: str | None = None,
 ) -> dict[str, str]:
     """The ``wallet_signature`` a wallet sends for ``challenge``: the sign-in
     message (or ``message``) signed by the challenge's wallet (or ``key``)."""
@@ -52,7 +53,9 @@ def sign_in(
         # when the service made the challenge (its default lifetime), by the
         # service's clock, which need not be this process's
         made = parsed.expires_at - dt.timedelta(seconds=300)
-        message = sign_in_message(parsed, issued_at=issued_at or made)
+        message = sign_in_message(
+            parsed, issued_at=issued_at or made, release_wallet=release_wallet
+        )
     if key is None:
         key = _KEYS[parsed.wallet_address]
     signed = Account.sign_message(encode_defunct(text=message), private_key=key)
@@ -65,6 +68,9 @@ def submission(
     """The body of POST /v1/presentations, signed by the challenge's wallet."""
     parsed = _challenge(challenge)
     body = {"challenge_id": parsed.challenge_id, "presentation": presentation}
-    body["wallet_signature"] = extra.pop("wallet_signature", None) or sign_in(parsed)
+    signature = extra.pop("wallet_signature", None)
+    if signature is None:
+        signature = sign_in(parsed, release_wallet=extra.get("release_wallet"))
+    body["wallet_signature"] = signature
     body.update(extra)
     return body

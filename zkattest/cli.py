@@ -476,15 +476,25 @@ def cmd_prove(args: argparse.Namespace) -> None:
     presentation = prove(credential, challenge, circuits=args.circuits, holder=holder).to_json()
     if args.as_request:  # the body of POST /v1/presentations
         body = {"challenge_id": challenge.challenge_id, "presentation": json.loads(presentation)}
+        if args.release_wallet and not args.wallet_key:
+            raise InvalidInputError("--release-wallet is signed by the wallet: give --wallet-key")
         if args.wallet_key:
-            body["wallet_signature"] = _wallet_signature(challenge, args.wallet_key)
+            body["wallet_signature"] = _wallet_signature(
+                challenge, args.wallet_key, args.release_wallet
+            )
+        if args.release_wallet:
+            body["release_wallet"] = normalize_wallet_address(args.release_wallet)
         presentation = json.dumps(body, sort_keys=True)
-    elif args.wallet_key:
-        raise InvalidInputError("--wallet-key signs the request: use it with --as-request")
+    elif args.wallet_key or args.release_wallet:
+        raise InvalidInputError(
+            "--wallet-key and --release-wallet sign the request: use them with --as-request"
+        )
     _write(args.out, presentation, force=args.force)
 
 
-def _wallet_signature(challenge: Challenge, key_file: str) -> dict[str, str]:
+def _wallet_signature(
+    challenge: Challenge, key_file: str, release_wallet: str | None = None
+) -> dict[str, str]:
     """The wallet's EIP-4361 sign-in for ``challenge``, signed with the key in
     ``key_file`` (hex; for demos and tests: a real wallet signs in its own app)."""
     if find_spec("eth_account") is None:
@@ -502,7 +512,7 @@ def _wallet_signature(challenge: Challenge, key_file: str) -> dict[str, str]:
         raise InvalidInputError(f"{key_file}: not a hex private key") from None
     if normalize_wallet_address(account.address) != challenge.wallet_address:
         raise InvalidInputError(f"{key_file}: the key is not the challenge's wallet's")
-    message = sign_in_message(challenge)
+    message = sign_in_message(challenge, release_wallet=release_wallet)
     signed = account.sign_message(encode_defunct(text=message))
     return {"message": message, "signature": "0x" + bytes(signed.signature).hex()}
 
@@ -914,6 +924,12 @@ def _parser() -> argparse.ArgumentParser:
         help="with --as-request: sign the challenge's EIP-4361 sign-in message with this"
         " wallet key (hex; demos and tests: a real wallet signs zkattest.signin's message"
         " in its own app)",
+    )
+    prove_cmd.add_argument(
+        "--release-wallet",
+        metavar="ADDRESS",
+        help="with --as-request and --wallet-key: move this holder's seat from ADDRESS (another"
+        " of its wallets) to --wallet, named in the signed sign-in message",
     )
     prove_cmd.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     prove_cmd.set_defaults(run=cmd_prove)

@@ -15,9 +15,11 @@ credential is live is refused, since the holder chooses its part of the nym
 secret unseen and a second credential could carry a second pseudonym (a second
 seat on every platform); a re-issue after expiry reuses the recorded entropy
 (the pseudonym draft's re-issue case), so a holder keeping its holder secret
-keeps its pseudonyms. What remains: a person with bound credentials from ``k``
-trusted issuers holds ``k`` pseudonyms per platform, and so ``k`` times its
-seat limit; a platform that trusts one issuer per schema bounds it.
+keeps its pseudonyms (its choice: after expiry a holder can move to a new
+pseudonym, never hold two at once; ``docs/notes/holder-binding.md``).
+What remains: a person with bound credentials from ``k`` trusted issuers
+holds ``k`` pseudonyms per platform, and so ``k`` times its seat limit; a
+platform that trusts one issuer per schema bounds it.
 
 A secret key's ``repr`` is redacted and it is written to JSON only through the
 explicitly named :meth:`IssuerSecretKey.to_json_secret`.
@@ -31,6 +33,7 @@ import os
 import re
 import secrets
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -142,11 +145,18 @@ class IssuerLedger:
 
     :meth:`reserve` is atomic across processes sharing the file: of two
     concurrent requests for one customer, one is issued and the other refused.
+    Customer references are compared exactly (``CUST-1`` and ``cust-1`` are two
+    customers): use one spelling.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self._path = os.fspath(path)
-        self._memory = sqlite3.connect(":memory:") if self._path == ":memory:" else None
+        self._memory = (
+            sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            if self._path == ":memory:"
+            else None
+        )
+        self._lock = threading.Lock()  # the in-memory connection: one user at a time
         with self._connect() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS bound_credentials ("
@@ -159,20 +169,39 @@ class IssuerLedger:
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         if self._memory is not None:
-            db = self._memory
-        else:
+            with self._lock:
+                yield from self._transaction(self._memory)
+            return
+        try:
             db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise IssuanceError(
+                f"the issuer ledger cannot be opened ({exc.__class__.__name__})"
+            ) from None
+        try:
+            yield from self._transaction(db)
+        finally:
+            db.close()
+
+    @staticmethod
+    def _transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         try:
             db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        except sqlite3.Error as exc:
+            raise IssuanceError(
+                f"the issuer ledger is unavailable ({exc.__class__.__name__})"
+            ) from None
+        try:
+            yield db
             db.execute("COMMIT")
-        finally:
-            if self._memory is None:
-                db.close()
+        except sqlite3.Error as exc:
+            db.execute("ROLLBACK")
+            raise IssuanceError(
+                f"the issuer ledger failed ({exc.__class__.__name__}); nothing was recorded"
+            ) from None
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def entry(self, customer: str) -> tuple[dt.date, int] | None:
         """The recorded expiry and ``signer_nym_entropy`` of ``customer``, if any."""

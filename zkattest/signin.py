@@ -10,6 +10,11 @@ verifier service parses and checks it with the ``siwe`` library and recovers
 the signer (EOA) or asks the wallet contract (EIP-1271):
 :mod:`zkattest.service.wallet`.
 
+A wallet that moves its holder's seat here from another wallet names that
+wallet in the message it signs (``release_wallet``: an EIP-4361 ``Resources``
+entry ``urn:zkattest:release-wallet:<address>``), so that nobody relaying the
+submission can release a wallet the holder did not name.
+
 This module only writes the text (EIP-4361's ABNF, "Example message"), so
 that a wallet needs no web3 library to show the user what it signs.
 """
@@ -20,19 +25,27 @@ import datetime as dt
 
 from zkattest._presentation import Challenge
 from zkattest.codec import utc_text
-from zkattest.context import checksum_address
+from zkattest.context import checksum_address, normalize_wallet_address
 from zkattest.errors import InvalidInputError
 
-__all__ = ["STATEMENT", "sign_in_message"]
+__all__ = ["RELEASE_RESOURCE", "STATEMENT", "sign_in_message"]
 
 #: The statement every sign-in message carries (EIP-4361 ``statement``).
 STATEMENT = "Admit this wallet to the investor whitelist."
+#: The EIP-4361 resource naming the wallet whose seat this sign-in releases.
+RELEASE_RESOURCE = "urn:zkattest:release-wallet:"
 
 
-def sign_in_message(challenge: Challenge, *, issued_at: dt.datetime | None = None) -> str:
+def sign_in_message(
+    challenge: Challenge,
+    *,
+    issued_at: dt.datetime | None = None,
+    release_wallet: str | None = None,
+) -> str:
     """The EIP-4361 message the wallet of ``challenge`` signs; ``issued_at``
     (timezone-aware; default: now, whole seconds) must not be after the
-    challenge's expiry."""
+    challenge's expiry; ``release_wallet``: the holder's other wallet whose
+    seat this admission takes over."""
     if not isinstance(challenge, Challenge):
         raise InvalidInputError("challenge must be a Challenge")
     if issued_at is None:
@@ -42,6 +55,12 @@ def sign_in_message(challenge: Challenge, *, issued_at: dt.datetime | None = Non
     if issued_at > challenge.expires_at:
         raise InvalidInputError("issued_at is after the challenge expires")
     domain = challenge.verifier_domain
+    resources = []
+    if release_wallet is not None:
+        released = normalize_wallet_address(release_wallet)
+        if released == challenge.wallet_address:
+            raise InvalidInputError("release_wallet is the wallet being admitted")
+        resources = ["Resources:", f"- {RELEASE_RESOURCE}{released}"]
     return "\n".join(
         [
             f"{domain} wants you to sign in with your Ethereum account:",
@@ -55,5 +74,6 @@ def sign_in_message(challenge: Challenge, *, issued_at: dt.datetime | None = Non
             f"Nonce: {challenge.nonce.hex()}",
             f"Issued At: {utc_text(issued_at)}",
             f"Expiration Time: {utc_text(challenge.expires_at)}",
+            *resources,
         ]
     )

@@ -209,8 +209,65 @@ def test_one_seat_per_person_moved_by_naming_the_wallet_to_release(service: Serv
     assert other_person.status_code == 201
     assert other_person.json()["admission"]["pseudonym"] != pseudonym
     # release_wallet must be an address, and not the wallet admitted
-    _problem(_admit(service, OTHER_WALLET, release_wallet=OTHER_WALLET), 400,
-             "malformed-presentation")  # fmt: skip
+    challenge = service.challenge(wallet=OTHER_WALLET)
+    presentation = service.presentation(challenge)
+    for release, status, slug in (
+        (OTHER_WALLET, 400, "malformed-presentation"),
+        ("0x123", 422, "invalid-request"),
+        ("0x" + "g" * 40, 400, "invalid-wallet-address"),
+    ):
+        response = service.submit(
+            challenge, presentation, release_wallet=release, wallet_signature=sign_in(challenge)
+        )
+        _problem(response, status, slug)
+
+
+def test_only_the_wallets_signature_moves_a_seat(service: Service) -> None:
+    """A relay that adds (or changes) release_wallet in a submission it passes on
+    is refused: the wallet to release is the one the signed message names."""
+    assert _admit(service, WALLET).status_code == 201
+    challenge = service.challenge(wallet=OTHER_WALLET)
+    presentation = service.presentation(challenge)
+    unsigned = service.submit(
+        challenge, presentation, release_wallet=WALLET, wallet_signature=sign_in(challenge)
+    )
+    assert _problem(unsigned, 403, "wallet-signature-refused")["reason"] == "release_mismatch"
+    other = sign_in(challenge, release_wallet=wallet_address(9))
+    changed = service.submit(challenge, presentation, release_wallet=WALLET, wallet_signature=other)
+    assert _problem(changed, 403, "wallet-signature-refused")["reason"] == "release_mismatch"
+    dropped = service.submit(challenge, presentation, wallet_signature=sign_in(
+        challenge, release_wallet=WALLET))  # fmt: skip
+    assert _problem(dropped, 403, "wallet-signature-refused")["reason"] == "release_mismatch"
+    assert _whitelisted(service, WALLET)
+    # signed by the wallet: moved (a fresh challenge: three refusals burned that one)
+    challenge = service.challenge(wallet=OTHER_WALLET)
+    presentation = service.presentation(challenge)
+    moved = service.submit(challenge, presentation, release_wallet=WALLET)
+    assert moved.status_code == 201, moved.text
+    assert not _whitelisted(service, WALLET)
+
+
+def test_a_seat_is_a_wallet_on_a_chain(service: Service) -> None:
+    """The same address on another chain may be another party's contract wallet."""
+    assert _admit(service, WALLET).status_code == 201
+    challenge = service.challenge(wallet=WALLET, chain_id=137)
+    other_chain = service.submit(challenge, service.presentation(challenge))
+    _problem(other_chain, 409, "seat-limit-reached")
+
+
+def test_a_sign_in_over_plain_http_is_refused(service: Service) -> None:
+    challenge = service.challenge()
+    text = _edited(challenge, "exchange.example wants", "http://exchange.example wants")
+    body = _problem(
+        service.submit(
+            challenge,
+            service.presentation(challenge),
+            wallet_signature=sign_in(challenge, message=text),
+        ),
+        403,
+        "wallet-signature-refused",
+    )
+    assert body["reason"] == "domain_mismatch"
 
 
 def test_an_admin_revokes_every_wallet_of_one_person(service: Service) -> None:

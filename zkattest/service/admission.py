@@ -111,13 +111,19 @@ def submit(
     record, now, trusted = prepared
     challenge = challenge_from_record(record)
     try:
-        wallet.check(
+        released = wallet.check(
             challenge,
             submission.message,
             submission.signature,
             now=now,
             rpc_urls=state.settings.wallet_rpc_urls,
         )
+        if released != submission.release_wallet:
+            # only the wallet's own signature moves a seat: a relay cannot add one
+            raise wallet.WalletSignatureRefused(
+                "release_mismatch",
+                "release_wallet must be the wallet the signed sign-in message releases",
+            )
     except wallet.WalletSignatureRefused as exc:
         if exc.reason == "rpc_unavailable":  # not the wallet's fault: try again
             raise Refused("wallet-check-unavailable") from None

@@ -27,6 +27,7 @@ from web3 import HTTPProvider, Web3
 from zkattest import Challenge
 from zkattest.context import normalize_wallet_address
 from zkattest.errors import ZkAttestError
+from zkattest.signin import RELEASE_RESOURCE
 
 __all__ = ["MAX_MESSAGE_CHARS", "MAX_SIGNATURE_CHARS", "WalletSignatureRefused", "check"]
 
@@ -43,7 +44,9 @@ _RPC_TIMEOUT_SECONDS = 5
 class WalletSignatureRefused(ZkAttestError):  # noqa: N818 - a refusal, with its reason
     """The wallet's sign-in message or signature is refused; ``reason`` says why:
     ``missing``, ``malformed``, ``domain_mismatch``, ``address_mismatch``, ``chain_mismatch``,
-    ``nonce_mismatch``, ``not_yet_valid``, ``expired``, ``signature_invalid``, or
+    ``nonce_mismatch``, ``not_yet_valid``, ``expired``, ``signature_invalid``,
+    ``release_mismatch`` (the submission's ``release_wallet`` is not the one the
+    message names), or
     ``rpc_unavailable`` (a contract wallet could not be asked)."""
 
     def __init__(self, reason: str, detail: str) -> None:
@@ -80,17 +83,20 @@ def check(
     *,
     now: dt.datetime,
     rpc_urls: Mapping[int, str] | None = None,
-) -> None:
+) -> str | None:
     """Check the wallet's EIP-4361 ``message`` and ``signature`` for ``challenge``
     at ``now``; :class:`WalletSignatureRefused` naming the reason (``missing``
-    when there is no message or signature)."""
+    when there is no message or signature). Returns the wallet whose seat the
+    signed message releases (its ``urn:zkattest:release-wallet:`` resource), if any."""
     if message is None or signature is None:
         raise WalletSignatureRefused(
             "missing", "admission needs the wallet's signed EIP-4361 sign-in message"
         )
     parsed = _parse(message)
-    if parsed.domain != challenge.verifier_domain or parsed.uri.rstrip("/") != (
-        f"https://{challenge.verifier_domain}"
+    if (
+        parsed.domain != challenge.verifier_domain
+        or parsed.scheme not in (None, "https")
+        or parsed.uri.rstrip("/") != f"https://{challenge.verifier_domain}"
     ):
         raise WalletSignatureRefused("domain_mismatch", "the message names another domain")
     if normalize_wallet_address(parsed.address) != challenge.wallet_address:
@@ -116,13 +122,14 @@ def check(
         raise WalletSignatureRefused(
             "expired", "the message has expired, or outlives its challenge"
         )
+    released = _released(parsed, challenge)
     if not isinstance(signature, str) or not (
         len(signature) <= MAX_SIGNATURE_CHARS and _SIGNATURE.fullmatch(signature)
     ):
         raise WalletSignatureRefused("malformed", "the signature must be 0x-prefixed hex")
     try:  # an externally owned account: EIP-191 recovery
         parsed.verify(signature, timestamp=now)
-        return
+        return released
     except Exception:  # noqa: S110 - any failure: not the EOA's signature
         pass
     url = (rpc_urls or {}).get(challenge.chain_id)
@@ -147,3 +154,23 @@ def check(
         raise WalletSignatureRefused(
             "signature_invalid", "the signature is not the wallet's over this message"
         )
+    return released
+
+
+def _released(parsed: siwe.SiweMessage, challenge: Challenge) -> str | None:
+    """The wallet a release resource names; ``malformed`` for any other resource,
+    more than one, or the wallet being admitted."""
+    resources = list(parsed.resources or [])
+    if not resources:
+        return None
+    if len(resources) != 1 or not str(resources[0]).startswith(RELEASE_RESOURCE):
+        raise WalletSignatureRefused("malformed", "the message carries unknown resources")
+    try:
+        released = normalize_wallet_address(str(resources[0])[len(RELEASE_RESOURCE) :])
+    except ZkAttestError:
+        raise WalletSignatureRefused(
+            "malformed", "the release resource is not an address"
+        ) from None
+    if released == challenge.wallet_address:
+        raise WalletSignatureRefused("malformed", "the message releases the wallet it admits")
+    return released

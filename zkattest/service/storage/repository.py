@@ -245,10 +245,11 @@ class Store:
         :meth:`record_refusal`.
 
         An admission with a ``pseudonym`` takes one of the person's ``seats``
-        on this platform: with ``release_wallet``, that wallet's live admissions
-        under the pseudonym are revoked first (:class:`SeatNotHeld` if it has
-        none); then, if the pseudonym's live admissions already cover ``seats``
-        other wallets, :class:`SeatLimitReached`. Concurrent admissions of one
+        on this platform (a seat is a wallet address on a chain): with
+        ``release_wallet``, that address's live admissions under the pseudonym
+        are revoked first, on every chain (:class:`SeatNotHeld` if it has none);
+        then, if the pseudonym's live admissions already cover ``seats`` other
+        (chain, address) pairs, :class:`SeatLimitReached`. Concurrent admissions of one
         pseudonym are serialized (SQLite: one writer; PostgreSQL: an advisory
         lock on the pseudonym for the transaction).
         """
@@ -904,9 +905,12 @@ _RELEASE_SEAT = (
     "UPDATE admissions SET revoked_at = :now WHERE pseudonym = :p AND wallet_address = :w"
     " AND revoked_at IS NULL AND expires_at > :now"
 )
+# a seat is a wallet on a chain: the same address on another chain may be
+# another party's contract wallet
 _SEATS_TAKEN = (
-    "SELECT COUNT(DISTINCT wallet_address) FROM admissions WHERE pseudonym = :p"
-    " AND revoked_at IS NULL AND expires_at > :now AND wallet_address <> :w"
+    "SELECT COUNT(*) FROM (SELECT DISTINCT chain_id, wallet_address FROM admissions"
+    " WHERE pseudonym = :p AND revoked_at IS NULL AND expires_at > :now"
+    " AND NOT (wallet_address = :w AND chain_id = :c)) AS seats"
 )
 
 
@@ -921,7 +925,8 @@ def _claim_seat(
         released = run(_RELEASE_SEAT, {"now": now, "p": pseudonym, "w": release_wallet})
         if not released.rowcount:
             raise SeatNotHeld()
-    taken = run(_SEATS_TAKEN, {"now": now, "p": pseudonym, "w": wallet}).fetchone()[0]
+    params = {"now": now, "p": pseudonym, "w": wallet, "c": values["chain_id"]}
+    taken = run(_SEATS_TAKEN, params).fetchone()[0]
     if taken >= seats:
         raise SeatLimitReached()
 
