@@ -38,6 +38,7 @@ argues soundness for several. Proof bytes, written only by
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,8 +56,16 @@ from zkattest.errors import (
     ZkAttestError,
 )
 from zkattest.hazmat import labels
-from zkattest.hazmat.bbs import core, pseudonym
-from zkattest.hazmat.curve import G1, G1_BYTES, SCALAR_BYTES, R, get_backend, scalar_to_bytes
+from zkattest.hazmat.bbs import Ciphersuite, core, pseudonym
+from zkattest.hazmat.curve import (
+    G1,
+    G1_BYTES,
+    SCALAR_BYTES,
+    Backend,
+    R,
+    get_backend,
+    scalar_to_bytes,
+)
 from zkattest.hazmat.pedersen import pedersen_generators
 from zkattest.hazmat.sigma import LinearProver, checked_rng, verify_linear
 from zkattest.hazmat.transcript import Transcript
@@ -219,10 +228,15 @@ def _op(statement: Statement, context: PresentationContext) -> tuple[int, Messag
         return None
     slot = statement.credentials[i]
     assert slot.nym_secret is not None  # noqa: S101 - a bound slot has one
-    OP = pseudonym.calculate_pseudonym(
-        context.verifier_domain.encode(), [1], suite=slot.issuer.suite
-    )
+    OP = _pseudonym_base(context.verifier_domain, slot.issuer.suite, get_backend())
     return i, MessageRef(i, slot.nym_secret), OP
+
+
+@functools.lru_cache(maxsize=256)
+def _pseudonym_base(domain: str, suite: Ciphersuite, backend: Backend) -> G1:
+    """``OP`` for a verifier's domain (a hash to the curve: kept, a verifier
+    sees the same few domains)."""
+    return pseudonym.calculate_pseudonym(domain.encode(), [1], suite=suite)
 
 
 def _absorb_pseudonym(transcript: Transcript, P: G1, Tp: G1) -> None:
@@ -456,7 +470,8 @@ def _verify(
         if shown.is_identity():
             raise VerificationError("invalid proof")
         nym_hat = parsed[i].m_hat[params[i].undisclosed.index(ref.message)]
-        _absorb_pseudonym(transcript, shown, OP * nym_hat - shown * parsed[i].c)
+        Tp = get_backend().g1_msm([OP, shown], [nym_hat, -parsed[i].c % R])
+        _absorb_pseudonym(transcript, shown, Tp)
     for i, other in others.items():
         slot, b = statement.credentials[i], params[i]
         messages = [disclosed[i][j] for j in b.disclosed]
