@@ -1,7 +1,8 @@
 r"""BBS core operations on scalar messages, draft-irtf-cfrg-bbs-signatures-09.
 
-Revision implemented: -09 (algorithms and vectors as in -06..-09). -10 and -11
-were not readable here, so not checked: ``tests/vectors/bbs/REVISION.md``.
+Revision implemented: -09 (algorithms and vectors as in -06..-09); -10's vectors
+reproduce unchanged (``tests/vectors/bbs-10``), -11 could not be read here:
+``tests/vectors/bbs/REVISION.md``.
 
 This is the layer beneath the octet-string interface of
 :mod:`zkattest.hazmat.bbs`: messages are already scalars, generators and
