@@ -102,6 +102,7 @@ def bound_credential(
     today: Any = None,
     customer: str = "c-1",
     ledger: Any = None,
+    schema_id: str = "investor/v1",
 ) -> Any:
     """A credential bound to ``holder``: requested, issued (on ``today``,
     default: its issuance date) and accepted, as the parties do it."""
@@ -111,7 +112,7 @@ def bound_credential(
     from zkattest.issuer import IssuerLedger, issue_credential
     from zkattest.schema import get_schema
 
-    schema = get_schema("investor/v1")
+    schema = get_schema(schema_id)
     attributes = sample_attributes() if attributes is None else attributes
     if today is None:
         today = dt.date.fromisoformat(str(attributes["issuance_date"]))

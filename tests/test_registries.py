@@ -21,6 +21,7 @@ from zkattest.circuits import (
 )
 from zkattest.errors import InvalidInputError, ZkAttestError
 from zkattest.schema import (
+    ACCREDITATION_V1,
     DEFAULT_SCHEMAS,
     EXPIRY_ATTRIBUTE,
     INVESTOR_V1,
@@ -124,8 +125,9 @@ def _write(folder: Path, name: str, text: str) -> Path:
 def test_the_default_registries_hold_the_builtins() -> None:
     assert DEFAULT_CIRCUITS.ids() == BUILTIN_IDS
     assert sorted(DEFAULT_CIRCUITS.circuits()) == BUILTIN_IDS
-    assert DEFAULT_SCHEMAS.ids() == ["investor/v1"]
+    assert DEFAULT_SCHEMAS.ids() == ["accreditation/v1", "investor/v1"]
     assert DEFAULT_SCHEMAS.get("investor/v1") is INVESTOR_V1
+    assert DEFAULT_SCHEMAS.get("accreditation/v1") is ACCREDITATION_V1
     assert DEFAULT_CIRCUITS.schemas is DEFAULT_SCHEMAS
     for circuit_id in BUILTIN_IDS:
         assert circuit_id in DEFAULT_CIRCUITS
@@ -143,7 +145,10 @@ def test_the_module_functions_are_the_default_registries() -> None:
     assert zkattest.circuits.builtin_circuit_ids() == DEFAULT_CIRCUITS.ids()
     assert zkattest.circuits.load_builtin_circuits() == DEFAULT_CIRCUITS.circuits()
     assert get_schema("investor/v1") is DEFAULT_SCHEMAS.get("investor/v1")
-    assert dict(zkattest.schema.SCHEMAS) == {"investor/v1": INVESTOR_V1}
+    assert dict(zkattest.schema.SCHEMAS) == {
+        "accreditation/v1": ACCREDITATION_V1,
+        "investor/v1": INVESTOR_V1,
+    }
 
 
 def test_a_platform_registry_starts_from_the_builtins() -> None:
@@ -151,7 +156,7 @@ def test_a_platform_registry_starts_from_the_builtins() -> None:
     assert registry.ids() == BUILTIN_IDS
     assert registry.get("qib_144a").circuit_hash == get_circuit("qib_144a").circuit_hash
     assert CircuitRegistry(builtins=False).ids() == []
-    assert SchemaRegistry().ids() == ["investor/v1"]
+    assert SchemaRegistry().ids() == ["accreditation/v1", "investor/v1"]
     assert SchemaRegistry(builtins=False).ids() == []
 
 
@@ -275,7 +280,9 @@ def test_an_unknown_id_is_a_clear_error() -> None:
         CircuitRegistry(builtins=False).get("nope")
     with pytest.raises(InvalidInputError, match="bad circuit id"):
         registry.get("../kyc_adult")
-    with pytest.raises(InvalidInputError, match="unknown schema 'acme/v1'; known: investor/v1"):
+    with pytest.raises(
+        InvalidInputError, match="unknown schema 'acme/v1'; known: accreditation/v1, investor/v1"
+    ):
         SchemaRegistry().get("acme/v1")
     with pytest.raises(InvalidInputError, match="unknown schema 'investor/v1'; known: none"):
         SchemaRegistry(builtins=False).get("investor/v1")
@@ -304,7 +311,7 @@ def test_a_schema_registry_refuses_another_schema_under_a_taken_id() -> None:
 def test_circuits_resolve_their_schema_through_the_registry(tmp_path: Path) -> None:
     schemas = SchemaRegistry()
     assert schemas.register(ACME_V1) is ACME_V1
-    assert schemas.ids() == ["acme/v1", "investor/v1"]
+    assert schemas.ids() == ["accreditation/v1", "acme/v1", "investor/v1"]
     path = _write(tmp_path, "acme_staff.toml", ACME_STAFF)
     registry = CircuitRegistry(schemas=schemas)
     assert registry.schemas is schemas
@@ -428,7 +435,7 @@ def test_the_packages_export_what_the_modules_did_and_the_registries() -> None:
         [*CIRCUITS_NAMES, "DEFAULT_CIRCUITS", "CircuitRegistry"]
     )
     assert sorted(zkattest.schema.__all__) == sorted(
-        [*SCHEMA_NAMES, "DEFAULT_SCHEMAS", "SchemaRegistry"]
+        [*SCHEMA_NAMES, "ACCREDITATION_V1", "DEFAULT_SCHEMAS", "SchemaRegistry"]
     )
     for package in (zkattest.circuits, zkattest.schema):
         for name in package.__all__:

@@ -15,6 +15,7 @@ from zkattest.errors import InvalidInputError, IssuanceError
 from zkattest.hazmat.bbs import BLS12_381_SHA_256, BLS12_381_SHAKE_256
 from zkattest.hazmat.curve import R
 from zkattest.schema import (
+    ACCREDITATION_V1,
     DATE_BITS,
     DATE_EPOCH,
     INVESTOR_V1,
@@ -508,7 +509,7 @@ def test_canonical_json_rejects_floats_and_sorts_keys() -> None:
 
 def test_registry() -> None:
     assert get_schema("investor/v1") is INVESTOR_V1
-    assert SCHEMAS == {"investor/v1": INVESTOR_V1}
+    assert SCHEMAS == {"accreditation/v1": ACCREDITATION_V1, "investor/v1": INVESTOR_V1}
     assert INVESTOR_V1.version == 1
     with pytest.raises(InvalidInputError, match="unknown schema 'investor/v2'"):
         get_schema("investor/v2")

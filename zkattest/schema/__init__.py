@@ -23,7 +23,7 @@ Details and the reasoning: ``docs/notes/encoding.md``.
 
 from __future__ import annotations
 
-from zkattest.schema.builtin import INVESTOR_V1, ISO_3166_1_NUMERIC
+from zkattest.schema.builtin import ACCREDITATION_V1, INVESTOR_V1, ISO_3166_1_NUMERIC
 from zkattest.schema.encoding import (
     TYPED_INTERFACE_ID,
     canonical_json,
@@ -48,6 +48,7 @@ from zkattest.schema.types import (
 from zkattest.schema.types import _BadValueError as _BadValueError
 
 __all__ = [
+    "ACCREDITATION_V1",
     "DATE_BITS",
     "DATE_EPOCH",
     "DEFAULT_SCHEMAS",

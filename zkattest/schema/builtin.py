@@ -1,4 +1,5 @@
-"""The built-in schema, ``investor/v1``, and the ISO 3166-1 table its country uses."""
+"""The built-in schemas, ``investor/v1`` and ``accreditation/v1``, and the ISO
+3166-1 table ``investor/v1``'s country uses."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Final
 from zkattest.schema.model import EXPIRY_ATTRIBUTE, Attribute, Schema
 from zkattest.schema.types import BoolType, DateType, EnumType, TextType, UIntType
 
-__all__ = ["INVESTOR_V1", "ISO_3166_1_NUMERIC"]
+__all__ = ["ACCREDITATION_V1", "INVESTOR_V1", "ISO_3166_1_NUMERIC"]
 
 # ISO 3166-1 alpha-2 -> numeric, all 249 officially assigned codes, from the
 # Debian iso-codes package 4.15.0 (/usr/share/iso-codes/json/iso_3166-1.json).
@@ -49,6 +50,22 @@ def _parse_iso_table(text: str) -> dict[str, int]:
 ISO_3166_1_NUMERIC: Final[Mapping[str, int]] = _parse_iso_table(_ISO_3166_1)
 
 _USD = UIntType(bits=48)
+
+#: The Rule 501(a) prongs, one table for every schema that names one.
+_ACCREDITATION_BASIS = EnumType(
+    "accreditation basis",
+    (
+        ("none", 0),
+        ("net_worth", 1),
+        ("income", 2),
+        ("professional_licence", 3),
+        ("regulated_entity", 4),
+        ("entity_assets", 5),
+        ("entity_investments", 6),
+        ("all_owners_accredited", 7),
+        ("family_office", 8),
+    ),
+)
 
 #: The investor credential, version 1. Not-applicable amounts (e.g. total
 #: assets of an individual) are given as 0 by the issuer: nothing is defaulted.
@@ -115,20 +132,7 @@ INVESTOR_V1: Final = Schema(
         ),
         Attribute(
             "accreditation_basis",
-            EnumType(
-                "accreditation basis",
-                (
-                    ("none", 0),
-                    ("net_worth", 1),
-                    ("income", 2),
-                    ("professional_licence", 3),
-                    ("regulated_entity", 4),
-                    ("entity_assets", 5),
-                    ("entity_investments", 6),
-                    ("all_owners_accredited", 7),
-                    ("family_office", 8),
-                ),
-            ),
+            _ACCREDITATION_BASIS,
             "The Rule 501(a) prong the issuer verified: none; net_worth (a)(5); income"
             " (a)(6); professional_licence (a)(10); regulated_entity (a)(1)-(2);"
             " entity_assets (a)(3),(7); entity_investments (a)(9); all_owners_accredited"
@@ -138,4 +142,49 @@ INVESTOR_V1: Final = Schema(
         Attribute(EXPIRY_ATTRIBUTE, DateType(), "Last day on which the credential is valid."),
     ),
     date_order=(("birth_date", "issuance_date"), ("issuance_date", EXPIRY_ATTRIBUTE)),
+)
+
+
+#: A third party's accreditation letter (Rule 506(c) "reasonable steps to
+#: verify"): a CPA, attorney, registered broker-dealer or investment adviser,
+#: or a verification service checked the holder's Rule 501(a) basis on
+#: ``verified_date``; the letter is valid through ``expiry_date`` (about 90
+#: days is usual). Issued bound to the holder secret, like ``investor/v1``.
+ACCREDITATION_V1: Final = Schema(
+    id="accreditation/v1",
+    version=1,
+    description="Accreditation letter issued by a Rule 506(c) verifier.",
+    attributes=(
+        Attribute(
+            "holder_ref",
+            TextType(),
+            "The verifier's reference for the holder (e.g. engagement id); hashed, never"
+            " disclosed.",
+        ),
+        Attribute(
+            "accreditation_basis",
+            _ACCREDITATION_BASIS,
+            "The Rule 501(a) prong verified (the table of investor/v1's accreditation_basis).",
+        ),
+        Attribute(
+            "verifier_kind",
+            EnumType(
+                "verifier kind",
+                (
+                    ("cpa", 1),
+                    ("attorney", 2),
+                    ("broker_dealer", 3),
+                    ("investment_adviser", 4),
+                    ("verification_service", 5),
+                ),
+            ),
+            "Who verified: a certified public accountant, an attorney, a registered"
+            " broker-dealer, a registered investment adviser, or a verification service"
+            " (the third parties of Rule 506(c)(2)(ii)(C)).",
+        ),
+        Attribute("verified_date", DateType(), "Date the verifier completed its check."),
+        Attribute("issuance_date", DateType(), "Date the credential was issued."),
+        Attribute(EXPIRY_ATTRIBUTE, DateType(), "Last day on which the letter is valid."),
+    ),
+    date_order=(("verified_date", "issuance_date"), ("issuance_date", EXPIRY_ATTRIBUTE)),
 )

@@ -14,13 +14,13 @@ from types import MappingProxyType
 from typing import Final
 
 from zkattest.errors import InvalidInputError
-from zkattest.schema.builtin import INVESTOR_V1
+from zkattest.schema.builtin import ACCREDITATION_V1, INVESTOR_V1
 from zkattest.schema.model import Schema
 from zkattest.schema.types import _short
 
 __all__ = ["DEFAULT_SCHEMAS", "SCHEMAS", "SchemaRegistry", "get_schema"]
 
-_BUILTIN_SCHEMAS: Final = (INVESTOR_V1,)
+_BUILTIN_SCHEMAS: Final = (INVESTOR_V1, ACCREDITATION_V1)
 
 
 class SchemaRegistry:
