@@ -22,6 +22,9 @@ what the prover wrote):
    the BBS proof's blinding of ``nym_secret``) are absorbed; the verifier
    recomputes ``Tp = OP·m^ − c·P`` from the BBS proof's ``c`` and ``m^``
    (so ``Tp`` is not sent), and the challenge it then recomputes must be ``c``;
+   With two or more bound slots, their hidden ``holder_secret`` messages share
+   one ``m~``, and the verifier requires their responses ``m^`` equal: one
+   holder behind every credential (equal responses to one challenge);
 6. the transcript's digest is slot 1's BBS ``presentation_header``, and slot 1's
    BBS challenge ``c`` (draft-irtf-cfrg-bbs-signatures-09 §3.7.4) is the one
    challenge every BBS proof, the linear relations and every gadget answer;
@@ -239,6 +242,12 @@ def _pseudonym_base(domain: str, suite: Ciphersuite, backend: Backend) -> G1:
     return pseudonym.calculate_pseudonym(domain.encode(), [1], suite=suite)
 
 
+def _share_blinding(m_tilde: dict[MessageRef, int], refs: list[MessageRef], value: int) -> None:
+    """One blinding for every bound slot's holder secret: equal responses to the
+    one challenge prove the secrets equal (the verifier checks them)."""
+    m_tilde.update(dict.fromkeys(refs, value))
+
+
 def _absorb_pseudonym(transcript: Transcript, P: G1, Tp: G1) -> None:
     transcript.append_point(labels.PSEUDONYM, P)
     transcript.append_point(labels.PSEUDONYM_COMMITMENT, Tp)
@@ -271,8 +280,9 @@ def prove_statement(
     Every random scalar comes from ``rng``, in this order: the Pedersen
     blindings ``γ_k``, then the ``m~_k`` shared with the BBS proofs, then each
     range gadget's, the linear relations' (by witness name as text), each
-    other gadget's, the pseudonym's ``m~`` (a bound statement), and each
-    slot's BBS scalars (r1, r2, e~, r1~, r3~, m~_j).
+    other gadget's, the ``m~`` shared by the holder secrets of two or more
+    bound slots, the pseudonym's ``m~`` (a bound statement), and each slot's
+    BBS scalars (r1, r2, e~, r1~, r3~, m~_j).
     ``rng`` must return integers in [1, r), and never the same ones for two
     proofs: two proofs with the same blindings give away every hidden message
     and the signature. The caller has checked the predicates; a credential
@@ -331,6 +341,8 @@ def prove_statement(
         states.append(state)
         for point in [p for part in first for p in part] + own:
             transcript.append_point(labels.COMMITMENT, point)
+    if statement.same_holder:
+        _share_blinding(m_tilde, statement.same_holder, rng())
     nym = _op(statement, context)
     shown: G1 | None = None
     if nym is not None:
@@ -509,6 +521,8 @@ def _verify(
             raise VerificationError("invalid proof")
         core.proof_pairing_check(slot.issuer.public_key, other)
         m_hat.update({MessageRef(i, j): v for j, v in zip(b.undisclosed, other.m_hat, strict=True)})
+    if len({m_hat[ref] for ref in statement.same_holder}) > 1:
+        raise VerificationError("invalid proof")  # the credentials have different holders
     responses: dict[Var, int] = {Var("m", ref): m_hat[ref] for ref in statement.committed}
     relations = []
     T: list[G1] = []

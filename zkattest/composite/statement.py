@@ -106,6 +106,11 @@ class CredentialSlot:
         return self.L - 1 if self.bound else None
 
     @property
+    def holder_secret(self) -> int | None:
+        """The index of the signed ``holder_secret`` (a bound slot), else None."""
+        return self.L - 2 if self.bound else None
+
+    @property
     def bbs_proof_size(self) -> int:
         """The BBS proof's length: 3 points, e^, r1^, r3^, c and one m^ per hidden message."""
         return 3 * G1_BYTES + (4 + self.L - len(self.disclosed)) * SCALAR_BYTES
@@ -138,6 +143,17 @@ class Statement:
         numbers = [(type(g), g.ordinal) for g in self.gadgets]
         if len(set(numbers)) != len(numbers):
             raise InvalidInputError("two gadgets of one kind share an ordinal")
+
+    @property
+    def same_holder(self) -> list[MessageRef]:
+        """The hidden ``holder_secret`` of every bound slot: proven equal (one
+        holder behind every bound credential) when there are two or more."""
+        refs = [
+            MessageRef(i, slot.holder_secret)
+            for i, slot in enumerate(self.credentials)
+            if slot.holder_secret is not None
+        ]
+        return refs if len(refs) > 1 else []
 
     @property
     def pseudonym_slot(self) -> int | None:
