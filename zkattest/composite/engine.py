@@ -472,7 +472,7 @@ def _verify(
     for gadget, parts in zip(gadgets, proof.parts, strict=True):  # FIRST
         for point in gadget.first_move(parts):
             transcript.append_point(labels.COMMITMENT, point)
-    # slot 1's proof is parsed again by CoreProofVerify below; the others only here
+    # every slot's BBS proof is parsed once, here (slot 1's checked by CoreProofVerify below)
     parsed = [core.octets_to_proof(b) for b in proof.bbs]
     others = dict(enumerate(parsed[1:], start=1))
     params = [_bbs(slot) for slot in statement.credentials]
@@ -503,7 +503,7 @@ def _verify(
     first, b0 = statement.credentials[0], params[0]
     bbs = core.core_proof_verify(
         first.issuer.public_key,
-        proof.bbs[0],
+        parsed[0],
         b0.generators,
         b0.header,
         ph,

@@ -556,7 +556,7 @@ def proof_verify_init(
 
 def core_proof_verify(
     PK: bytes,
-    proof: bytes,
+    proof: bytes | Proof,
     generators: Sequence[G1],
     header: bytes,
     ph: bytes,
@@ -570,11 +570,13 @@ def core_proof_verify(
 
     On success returns the challenge and the responses ``m^_j`` keyed by the
     undisclosed message index, for protocols composed with this proof.
+    ``proof`` is its octets, or the :class:`Proof` :func:`octets_to_proof`
+    made of them (a caller that read it already).
     """
     backend = get_backend()
     _check_scalars(disclosed_messages, "disclosed message scalars")
     try:
-        parsed = octets_to_proof(proof, backend)
+        parsed = proof if isinstance(proof, Proof) else octets_to_proof(proof, backend)
         W = octets_to_pubkey(PK, backend)
         init_res = proof_verify_init(
             PK,
