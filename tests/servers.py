@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,12 +23,22 @@ def free_port() -> int:
         return port
 
 
+def _healthy(base: str) -> bool:
+    return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+
+
 @contextmanager
 def running_server(
-    command: list[str], *, env: dict[str, str], log: Path, cwd: Path | None = None
+    command: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    log: Path,
+    cwd: Path | None = None,
+    ready: Callable[[str], bool] = _healthy,
 ) -> Iterator[str]:
     """Run ``command --port <free port>`` (its output appended to ``log``) and
-    yield its base URL once healthy; raise with the log's tail if it never is."""
+    yield its base URL once ``ready`` (default: ``/healthz`` answers 200);
+    raise with the log's tail if it never is."""
     port = free_port()
     with log.open("ab") as out:
         process = subprocess.Popen(  # noqa: S603 - our own commands
@@ -43,12 +53,12 @@ def running_server(
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                if ready(base):
                     break
-            except httpx.HTTPError:
+            except Exception:  # noqa: S110 - not up yet
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"service did not start:\n{log.read_text()[-3000:]}")
+                raise RuntimeError(f"{command[0]} did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.2)
         yield base
     finally:

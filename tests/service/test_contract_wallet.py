@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from fastapi.testclient import TestClient
 from web3 import HTTPProvider, Web3
 
 from tests.conftest import bound_credential
-from tests.servers import free_port
+from tests.servers import free_port, running_server
 from tests.service.conftest import Service, make_settings
 from tests.wallets import sign_in, wallet_key
 from zkattest import HolderSecret, IssuerSecretKey
@@ -53,31 +52,10 @@ def _tool(name: str) -> str:
 def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh anvil chain on a free port, stopped after the module."""
     anvil = _tool("ZKATTEST_ANVIL")
-    port = free_port()
     log = tmp_path_factory.mktemp("anvil") / "anvil.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - the pinned npm binary
-            [anvil, "--host", "127.0.0.1", "--port", str(port), "--chain-id",
-             str(ANVIL_CHAIN_ID)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        w3 = Web3(HTTPProvider(url, request_kwargs={"timeout": 2}))
-        deadline = time.monotonic() + 30
-        while not _answers(w3):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"anvil did not start:\n{log.read_text()[-2000:]}")
-            time.sleep(0.2)
+    command = [anvil, "--host", "127.0.0.1", "--chain-id", str(ANVIL_CHAIN_ID)]
+    with running_server(command, log=log, ready=_answers) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _answers(w3: Web3) -> bool:
