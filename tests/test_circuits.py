@@ -130,8 +130,8 @@ FUND: dict[str, Any] = {
 # ---------------------------------------------------------------------------
 
 
-def test_all_four_circuits_load() -> None:
-    circuits = load_builtin_circuits()
+def test_the_one_credential_circuits_load() -> None:
+    circuits = {k: c for k, c in load_builtin_circuits().items() if len(c.credentials) == 1}
     assert sorted(circuits) == sorted(PINNED_HASHES)
     for circuit_id, circuit in circuits.items():
         assert circuit.id == circuit_id
@@ -145,7 +145,12 @@ def test_all_four_circuits_load() -> None:
 def test_circuit_hashes_are_pinned_and_distinct() -> None:
     circuits = load_builtin_circuits()
     hashes = {circuit_id: c.circuit_hash.hex() for circuit_id, c in circuits.items()}
-    assert hashes == PINNED_HASHES
+    assert hashes == PINNED_HASHES | {
+        # the circuit of two credentials, zkattest/circuit/v2 (test_several_credentials.py)
+        "accredited_investor_506c_verified": (
+            "37085d47c9575c5ca3cf90d1a2fb94c17f9e24aaab0d40c7595a48cdc8408550"
+        ),
+    }
     assert len(set(hashes.values())) == len(hashes)
 
 
@@ -175,7 +180,8 @@ def test_circuit_hash_follows_the_documented_rule(circuit_id: str) -> None:
 
 def test_every_shipped_circuit_requires_an_unexpired_credential() -> None:
     for circuit in load_builtin_circuits().values():
-        assert Predicate("expiry_date", ">=", RelativeDate(1, 0, "d")) in circuit.predicates
+        for spec in circuit.credentials:
+            assert Predicate("expiry_date", ">=", RelativeDate(1, 0, "d")) in spec.predicates
 
 
 def test_kyc_adult() -> None:
@@ -633,16 +639,16 @@ def test_parse_circuit_wants_text() -> None:
 
 def test_direct_construction_is_validated() -> None:
     expiry = Predicate("expiry_date", ">=", RelativeDate(1, 0, "d"))
-    circuit = Circuit("direct", 1, INVESTOR_V1, "d", (), (expiry,))
+    circuit = Circuit.single("direct", 1, INVESTOR_V1, "d", (), (expiry,))
     assert circuit.predicates == (expiry,)
     with pytest.raises(InvalidInputError, match="missing expiry check"):
-        Circuit("direct", 1, INVESTOR_V1, "d", (), (Predicate("kyc_level", ">=", 2),))
+        Circuit.single("direct", 1, INVESTOR_V1, "d", (), (Predicate("kyc_level", ">=", 2),))
     with pytest.raises(InvalidInputError, match="must be a Predicate"):
-        Circuit("direct", 1, INVESTOR_V1, "d", (), ("kyc_level >= 2",))  # type: ignore[arg-type]
+        Circuit.single("direct", 1, INVESTOR_V1, "d", (), ("kyc_level >= 2",))  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="schema must be a Schema"):
-        Circuit("direct", 1, "investor/v1", "d", (), (expiry,))  # type: ignore[arg-type]
+        Circuit.single("direct", 1, "investor/v1", "d", (), (expiry,))  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="params must be"):
-        Circuit("direct", 1, INVESTOR_V1, "d", (), (expiry,), params={"a": 1})  # type: ignore[arg-type]
+        Circuit.single("direct", 1, INVESTOR_V1, "d", (), (expiry,), params={"a": 1})  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------
@@ -935,14 +941,14 @@ def test_bounds_are_hashed() -> None:
 def test_direct_construction_needs_bounds_for_every_parameter() -> None:
     expiry = Predicate("expiry_date", ">=", RelativeDate(1, 0, "d"))
     age = Predicate("birth_date", "<=", RelativeDate(-1, "age", "y"))
-    ok = Circuit(
+    ok = Circuit.single(
         "direct", 1, INVESTOR_V1, "d", (), (expiry, age), (("age", 18),), (("age", 18, 21),)
     )
     assert ok.param_bounds == (("age", 18, 21),)
     with pytest.raises(InvalidInputError, match="params: age has no declared bounds"):
-        Circuit("direct", 1, INVESTOR_V1, "d", (), (expiry, age), (("age", 18),))
+        Circuit.single("direct", 1, INVESTOR_V1, "d", (), (expiry, age), (("age", 18),))
     with pytest.raises(InvalidInputError, match="param_bounds: bounds for undeclared parameter x"):
-        Circuit(
+        Circuit.single(
             "direct",
             1,
             INVESTOR_V1,
@@ -953,7 +959,7 @@ def test_direct_construction_needs_bounds_for_every_parameter() -> None:
             (("age", 18, 21), ("x", 0, 1)),
         )
     with pytest.raises(InvalidInputError, match="age = 30 is outside its declared bounds 18 to 21"):
-        Circuit(
+        Circuit.single(
             "direct", 1, INVESTOR_V1, "d", (), (expiry, age), (("age", 30),), (("age", 18, 21),)
         )
 

@@ -36,7 +36,13 @@ from zkattest.schema import (
 )
 
 REPO_CIRCUITS = Path(__file__).resolve().parent.parent / "circuits"
-BUILTIN_IDS = ["accredited_investor_506c", "kyc_adult", "qib_144a", "reg_s_non_us"]
+BUILTIN_IDS = [
+    "accredited_investor_506c",
+    "accredited_investor_506c_verified",
+    "kyc_adult",
+    "qib_144a",
+    "reg_s_non_us",
+]
 
 # A platform's own circuit, modelled on circuits/kyc_adult.toml: of age 21 or more.
 KYC_ADULT_21 = """\
@@ -131,7 +137,7 @@ def test_the_default_registries_hold_the_builtins() -> None:
     assert DEFAULT_CIRCUITS.schemas is DEFAULT_SCHEMAS
     for circuit_id in BUILTIN_IDS:
         assert circuit_id in DEFAULT_CIRCUITS
-        assert DEFAULT_CIRCUITS.get(circuit_id).schema is INVESTOR_V1
+        assert DEFAULT_CIRCUITS.get(circuit_id).schemas[0] is INVESTOR_V1
     assert "investor/v1" in DEFAULT_SCHEMAS
     assert "nope" not in DEFAULT_CIRCUITS
     assert 7 not in DEFAULT_SCHEMAS

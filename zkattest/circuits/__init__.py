@@ -1,8 +1,10 @@
 """Eligibility circuits: what a presentation proves about a credential.
 
-A circuit is a conjunction of predicates on the attributes of one credential
-schema (:mod:`zkattest.schema`), plus the attributes it discloses (usually
-none), written as TOML, one file per circuit. The package, by responsibility:
+A circuit is a conjunction of predicates on the attributes of one or more
+credentials (their schemas in :mod:`zkattest.schema`), plus the attributes it
+discloses (usually none), written as TOML, one file per circuit; a circuit
+of several credentials names, for each, its schema and the issuer roles it
+accepts. The package, by responsibility:
 
 - :mod:`~zkattest.circuits.model`: :class:`Circuit` and its predicates,
   their validation, canonical hash and resolution to scalars for a date;
@@ -21,9 +23,12 @@ from __future__ import annotations
 from zkattest.circuits.loader import load_circuit, load_circuits, parse_circuit
 from zkattest.circuits.model import (
     DATE_RANGE_BITS,
+    MAX_CREDENTIALS,
     OPERATORS,
     RANGE_BITS,
+    SINGLE_CREDENTIAL,
     Circuit,
+    CredentialSpec,
     Operand,
     Predicate,
     PredicateValue,
@@ -45,10 +50,13 @@ __all__ = [
     "CIRCUITS_DIR_ENV",
     "DATE_RANGE_BITS",
     "DEFAULT_CIRCUITS",
+    "MAX_CREDENTIALS",
     "OPERATORS",
     "RANGE_BITS",
+    "SINGLE_CREDENTIAL",
     "Circuit",
     "CircuitRegistry",
+    "CredentialSpec",
     "Operand",
     "Predicate",
     "PredicateValue",

@@ -16,6 +16,20 @@ A circuit file (the built-in ones are in the repository's ``circuits/``)::
     op = "<="
     value = "today - {majority_age}y"
 
+A circuit over several credentials gives each one a ``[[credential]]`` table
+instead of the top-level ``schema``, ``disclose`` and ``[[predicate]]``
+(parameters and the description stay at the top)::
+
+    [[credential]]
+    name = "kyc"                        # the slot's name
+    schema = "investor/v1"
+    issuer_roles = ["kyc_provider"]     # optional: the issuer roles it accepts
+    disclose = []
+    [[credential.predicate]]
+    attribute = "kyc_level"
+    op = ">="
+    value = 2
+
 Every key is checked: an unknown one, or a missing one, is refused with the
 field named. The schema is found by its id in a
 :class:`~zkattest.schema.SchemaRegistry` (by default the built-in schemas),
@@ -31,15 +45,26 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from zkattest.circuits.model import _IDENT, Circuit, Predicate, _ProblemError, _short, _string_list
+from zkattest.circuits.model import (
+    _IDENT,
+    Circuit,
+    CredentialSpec,
+    Predicate,
+    _ProblemError,
+    _short,
+    _string_list,
+)
 from zkattest.errors import InvalidInputError
-from zkattest.schema import DEFAULT_SCHEMAS, SchemaRegistry
+from zkattest.schema import DEFAULT_SCHEMAS, Schema, SchemaRegistry
 
 __all__ = ["load_circuit", "load_circuits", "parse_circuit"]
 
 _TOP_KEYS: Final = frozenset(
-    {"id", "version", "schema", "description", "disclose", "params", "predicate"}
+    {"id", "version", "schema", "description", "disclose", "params", "predicate", "credential"}
 )
+# The keys of a one-credential file that a file of [[credential]] tables puts in each table.
+_SINGLE_KEYS: Final = frozenset({"schema", "disclose", "predicate"})
+_CREDENTIAL_KEYS: Final = frozenset({"name", "schema", "issuer_roles", "disclose", "predicate"})
 _PREDICATE_KEYS: Final = frozenset({"attribute", "op", "value"})
 _PARAM_KEYS: Final = ("default", "min", "max")
 
@@ -135,17 +160,21 @@ def _circuit_from_toml(
         raise _ProblemError(
             f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_TOP_KEYS))}"
         )
-    if missing := sorted({"id", "version", "schema", "description"} - data.keys()):
+    several = "credential" in data
+    if several and (single := sorted(data.keys() & _SINGLE_KEYS)):
+        raise _ProblemError(
+            f"{', '.join(single)}: a circuit of [[credential]] tables gives each credential's"
+            " schema, disclose and predicates inside its table"
+        )
+    required = {"id", "version", "description"} | (set() if several else {"schema"})
+    if missing := sorted(required - data.keys()):
         raise _ProblemError(f"missing key(s) {', '.join(missing)}")
-    circuit_id, version, schema_id = data["id"], data["version"], data["schema"]
+    circuit_id, version = data["id"], data["version"]
     if not isinstance(circuit_id, str):
         raise _ProblemError("id must be a string")
-    if not isinstance(schema_id, str):
-        raise _ProblemError("schema must be a string such as 'investor/v1'")
     description = data["description"]
     if not isinstance(description, str) or not description.strip():
         raise _ProblemError("description must be a non-empty string")
-    disclose = _string_list(data.get("disclose", []), "disclose")
     params, bounds = _params_from_toml(data.get("params", {}))
     if overrides is not None:
         if not isinstance(overrides, Mapping):
@@ -153,32 +182,91 @@ def _circuit_from_toml(
         if unknown := sorted(str(k) for k in overrides if k not in params):
             raise _ProblemError(f"params override: undeclared parameter(s) {', '.join(unknown)}")
         params.update(overrides)
-    raw_predicates = data.get("predicate", [])
+    if several:
+        tables = data["credential"]
+        if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+            raise _ProblemError("credential must be an array of tables ([[credential]])")
+        credentials = tuple(
+            _credential_from_toml(table, schemas, f"credential[{i}]")
+            for i, table in enumerate(tables)
+        )
+        return Circuit(
+            id=circuit_id,
+            version=version,  # type: ignore[arg-type]  # Circuit checks it
+            description=description.strip(),
+            credentials=credentials,
+            params=tuple(params.items()),  # type: ignore[arg-type]  # Circuit checks them
+            param_bounds=tuple(bounds),  # type: ignore[arg-type]
+        )
+    schema = _schema(data["schema"], schemas)
+    return Circuit.single(
+        circuit_id,
+        version,  # type: ignore[arg-type]  # Circuit checks it
+        schema,
+        description.strip(),
+        tuple(_string_list(data.get("disclose", []), "disclose")),
+        _predicates_from_toml(data.get("predicate", []), ""),
+        tuple(params.items()),  # type: ignore[arg-type]  # Circuit checks them
+        tuple(bounds),  # type: ignore[arg-type]
+    )
+
+
+def _schema(schema_id: object, schemas: SchemaRegistry) -> Schema:
+    if not isinstance(schema_id, str):
+        raise _ProblemError("schema must be a string such as 'investor/v1'")
+    return schemas.get(schema_id)
+
+
+def _credential_from_toml(
+    table: dict[str, object], schemas: SchemaRegistry, where: str
+) -> CredentialSpec:
+    """One ``[[credential]]`` table: name, schema, issuer_roles, disclose, predicates."""
+    name = table.get("name")
+    if isinstance(name, str) and _IDENT.fullmatch(name):
+        where = f"credential {name}"
+    if unknown := sorted(table.keys() - _CREDENTIAL_KEYS):
+        raise _ProblemError(
+            f"{where}: unknown key(s) {', '.join(unknown)};"
+            f" allowed: {', '.join(sorted(_CREDENTIAL_KEYS))}"
+        )
+    if missing := sorted({"name", "schema"} - table.keys()):
+        raise _ProblemError(f"{where}: missing key(s) {', '.join(missing)}")
+    try:
+        schema = _schema(table["schema"], schemas)
+        return CredentialSpec(
+            name,  # type: ignore[arg-type]  # CredentialSpec checks it
+            schema,
+            tuple(_string_list(table.get("disclose", []), "disclose")),
+            _predicates_from_toml(table.get("predicate", []), ""),
+            tuple(_string_list(table.get("issuer_roles", []), "issuer_roles", "role names")),
+        )
+    except _ProblemError as exc:
+        raise _ProblemError(f"{where}: {exc}") from None
+    except InvalidInputError as exc:
+        message = str(exc)
+        raise _ProblemError(
+            message if message.startswith(where) else f"{where}: {message}"
+        ) from None
+
+
+def _predicates_from_toml(raw_predicates: object, where: str) -> tuple[Predicate, ...]:
+    """``[[predicate]]`` tables: attribute, op and value each."""
     if not isinstance(raw_predicates, list) or not all(isinstance(p, dict) for p in raw_predicates):
-        raise _ProblemError("predicate must be an array of tables ([[predicate]])")
+        raise _ProblemError(f"{where}predicate must be an array of tables ([[predicate]])")
     predicates = []
     for i, raw in enumerate(raw_predicates):
-        where = f"predicate[{i}]"
+        here = f"{where}predicate[{i}]"
         if unknown := sorted(raw.keys() - _PREDICATE_KEYS):
-            raise _ProblemError(f"{where}: unknown key(s) {', '.join(unknown)}")
+            raise _ProblemError(f"{here}: unknown key(s) {', '.join(unknown)}")
         if missing := sorted(_PREDICATE_KEYS - raw.keys()):
-            raise _ProblemError(f"{where}: missing key(s) {', '.join(missing)}")
+            raise _ProblemError(f"{here}: missing key(s) {', '.join(missing)}")
         value = raw["value"]
         predicates.append(
             Predicate(
                 raw["attribute"], raw["op"], tuple(value) if isinstance(value, list) else value
             )
         )
-    return Circuit(
-        id=circuit_id,
-        version=version,  # type: ignore[arg-type]  # Circuit checks it
-        schema=schemas.get(schema_id),
-        description=description.strip(),
-        disclose=tuple(disclose),
-        predicates=tuple(predicates),
-        params=tuple(params.items()),  # type: ignore[arg-type]  # Circuit checks them
-        param_bounds=tuple(bounds),  # type: ignore[arg-type]
-    )
+    return tuple(predicates)
 
 
 def _params_from_toml(raw: object) -> tuple[dict[str, object], list[tuple[str, object, object]]]:

@@ -1,8 +1,12 @@
-r"""Circuits: a conjunction of predicates on the attributes of one schema.
+r"""Circuits: a conjunction of predicates on the attributes of one or more credentials.
 
-A circuit names a credential schema (:mod:`zkattest.schema`), the attributes
-it discloses (usually none) and its predicates; :mod:`zkattest.circuits.loader`
-reads one from TOML.
+A circuit names the credentials it reads (:class:`CredentialSpec`: a slot
+name, a schema from :mod:`zkattest.schema`, the issuer roles the slot
+accepts), and for each the attributes it discloses (usually none) and its
+predicates; :mod:`zkattest.circuits.loader` reads one from TOML. Most read
+one credential; one of several (KYC from a KYC provider, accreditation from a
+CPA) is proven over credentials bound to one holder
+(:mod:`zkattest.composite.statement`).
 
 For a hidden message ``m`` (the attribute's scalar) and public values the
 verifier fixes at challenge time, the predicates are::
@@ -44,7 +48,10 @@ parameter (``majority_age``) to search for a hidden value (a birth date).
 The circuit hash, SHA-256 of :meth:`Circuit.canonical_json`, identifies the
 statement and goes into every proof. The canonical form (sorted keys, no
 whitespace, UTF-8) holds the id, version, schema id and schema hash,
-disclosed attributes, parameters and their bounds, and predicates; set
+disclosed attributes, parameters and their bounds, and predicates
+(``zkattest/circuit/v1``, one credential that names no roles), or the id,
+version, parameters and, per credential in slot order, its name, schema,
+issuer roles, disclosed attributes and predicates (``zkattest/circuit/v2``); set
 members, predicates and disclosed attributes are put in a canonical order
 first, so reordering a file does not change the hash, while changing a
 threshold, a parameter or its bounds does.
@@ -81,9 +88,12 @@ from zkattest.schema.types import _BadValueError
 
 __all__ = [
     "DATE_RANGE_BITS",
+    "MAX_CREDENTIALS",
     "OPERATORS",
     "RANGE_BITS",
+    "SINGLE_CREDENTIAL",
     "Circuit",
+    "CredentialSpec",
     "Operand",
     "Predicate",
     "PredicateValue",
@@ -250,47 +260,51 @@ class ResolvedPredicate:
         return self.values[-1] if self.op in ("<=", "between") else None
 
 
-@dataclass(frozen=True)
-class Circuit:
-    """An eligibility statement on credentials of ``schema``.
+#: The name of the credential of a one-credential circuit (a file with a
+#: top-level ``schema`` and ``[[predicate]]`` tables).
+SINGLE_CREDENTIAL: Final = "credential"
+#: The most credentials one circuit may read.
+MAX_CREDENTIALS: Final = 8
 
-    Construction validates and canonicalises (predicates, set members,
-    disclosed attributes and parameters are sorted), raising
-    :class:`InvalidInputError` for anything a loader would refuse; usually
-    built by :mod:`~zkattest.circuits.loader`. ``params`` holds
-    ``(name, value)`` pairs and ``param_bounds`` one ``(name, min, max)``
-    triple per parameter: the values a challenge may set it to, inclusive,
-    which the value must lie within.
+
+@dataclass(frozen=True)
+class CredentialSpec:
+    """One credential a circuit reads: its slot name, schema, the issuer roles
+    it accepts, the attributes it discloses and its predicates.
+
+    ``issuer_roles`` empty: any issuer key the platform trusts for ``schema``
+    fills the slot; otherwise the key must also hold one of these roles
+    (:class:`~zkattest.verifier.TrustedIssuer`). Construction validates and
+    canonicalises (predicates, set members and disclosed attributes sorted),
+    raising :class:`InvalidInputError`; a :class:`Circuit` checks the
+    parameters its predicates use.
     """
 
-    id: str
-    version: int
+    name: str
     schema: Schema
-    description: str
-    disclose: tuple[str, ...]
-    predicates: tuple[Predicate, ...]
-    params: tuple[tuple[str, int], ...] = ()
-    param_bounds: tuple[tuple[str, int, int], ...] = ()
+    disclose: tuple[str, ...] = ()
+    predicates: tuple[Predicate, ...] = ()
+    issuer_roles: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         try:
             self._validate()
         except _ProblemError as exc:
-            name = self.id if isinstance(self.id, str) else "?"
-            raise InvalidInputError(f"circuit {name}: {exc}") from None
+            name = self.name if isinstance(self.name, str) else "?"
+            raise InvalidInputError(f"credential {name}: {exc}") from None
 
     def _validate(self) -> None:
-        if not isinstance(self.id, str) or _IDENT.fullmatch(self.id) is None:
-            raise _ProblemError(f"id {_short(self.id)} must match [a-z][a-z0-9_]*")
-        if type(self.version) is not int or self.version < 1:
-            raise _ProblemError("version must be a positive integer")
+        if not isinstance(self.name, str) or _IDENT.fullmatch(self.name) is None:
+            raise _ProblemError(f"name {_short(self.name)} must match [a-z][a-z0-9_]*")
         if not isinstance(self.schema, Schema):
             raise _ProblemError("schema must be a Schema")
-        if not isinstance(self.description, str):
-            raise _ProblemError("description must be a string")
+        roles = _string_list(self.issuer_roles, "issuer_roles", "role names")
+        if bad := [r for r in roles if _IDENT.fullmatch(r) is None]:
+            raise _ProblemError(f"issuer_roles: bad role name {_short(bad[0])}")
+        if len(set(roles)) != len(roles):
+            raise _ProblemError("issuer_roles: a role is listed twice")
+        object.__setattr__(self, "issuer_roles", tuple(sorted(roles)))
         schema = self.schema
-        params = _check_params(self.params)
-        bounds = _check_param_bounds(self.param_bounds, params)
         # Disclosed attributes: known, not text, once each; in message order.
         disclose = _string_list(self.disclose, "disclose")
         for name in disclose:
@@ -324,21 +338,6 @@ class Circuit:
             if count > 1:
                 raise _ProblemError(f"{name} has {count} == predicates; at most one is allowed")
         object.__setattr__(self, "predicates", tuple(keyed))
-        # Parameters: every one declared is used, every one used is declared.
-        used = {
-            operand.amount
-            for p in keyed
-            for operand in (p.value if isinstance(p.value, tuple) else (p.value,))
-            if isinstance(operand, RelativeDate) and isinstance(operand.amount, str)
-        }
-        if undeclared := sorted(used - params.keys()):
-            raise _ProblemError(f"undeclared parameter(s) {', '.join(undeclared)}")
-        if unused := sorted(params.keys() - used):
-            raise _ProblemError(f"parameter(s) {', '.join(unused)} declared but not used")
-        object.__setattr__(self, "params", tuple(sorted(params.items())))
-        object.__setattr__(
-            self, "param_bounds", tuple((name, *bounds[name]) for name in sorted(bounds))
-        )
         # The credential must not be expired.
         if not any(_is_expiry_check(p) for p in keyed):
             raise _ProblemError(
@@ -350,6 +349,198 @@ class Circuit:
         """The BBS message indexes of the disclosed attributes, ascending."""
         return tuple(self.schema.index(name) for name in self.disclose)
 
+    @property
+    def parameters_used(self) -> set[str]:
+        """The names of the circuit parameters this credential's predicates use."""
+        return {
+            operand.amount
+            for p in self.predicates
+            for operand in (p.value if isinstance(p.value, tuple) else (p.value,))
+            if isinstance(operand, RelativeDate) and isinstance(operand.amount, str)
+        }
+
+    def definition(self) -> dict[str, object]:
+        """The hashed definition of this credential (in a circuit of several)."""
+        return {
+            "name": self.name,
+            "schema": {"id": self.schema.id, "sha256": self.schema.schema_hash.hex()},
+            "issuer_roles": list(self.issuer_roles),
+            "disclose": list(self.disclose),
+            "predicates": [p.to_json() for p in self.predicates],
+        }
+
+    def resolve(
+        self, today: date, params: Mapping[str, int], *, horizon_days: int = 0, where: str
+    ) -> list[ResolvedPredicate]:
+        """Every predicate as scalars (see :meth:`Circuit.resolve`); ``where``
+        names the circuit in errors."""
+        if isinstance(today, datetime) or not isinstance(today, date):
+            raise InvalidInputError("today must be a datetime.date")
+        parse_horizon_days(horizon_days)
+        resolved = []
+        for p in self.predicates:
+            attribute = self.schema.attribute(p.attribute)
+            operands = p.value if isinstance(p.value, tuple) else (p.value,)
+            try:
+                scalars = [_operand_scalar(attribute.type, v, today, params) for v in operands]
+            except (_BadValueError, InvalidInputError) as exc:
+                raise InvalidInputError(f"{where}: {_describe(p)} on {today}: {exc}") from None
+            if p.attribute == EXPIRY_ATTRIBUTE and p.op in (">=", "between"):
+                scalars[0] = max(scalars[0], _expiry_floor(today, horizon_days, where))
+            if p.op in _SET_OPS:
+                scalars = sorted(set(scalars))
+            elif p.op == "between" and scalars[0] > scalars[1]:
+                raise InvalidInputError(f"{where}: {_describe(p)} is an empty range on {today}")
+            top = attribute.type.max_scalar
+            if p.op not in _RANGE_OPS or top is None:
+                bits = None
+            elif isinstance(attribute.type, DateType):
+                bits = DATE_RANGE_BITS
+            else:
+                bits = range_bits(top)
+            resolved.append(
+                ResolvedPredicate(
+                    p.attribute, self.schema.index(p.attribute), p.op, tuple(scalars), bits
+                )
+            )
+        return resolved
+
+
+@dataclass(frozen=True)
+class Circuit:
+    """An eligibility statement on one or more credentials.
+
+    ``credentials`` lists the credentials it reads, in slot order (the
+    presentation's order): one for most circuits (named
+    :data:`SINGLE_CREDENTIAL`), several when, say, KYC comes from a KYC
+    provider and accreditation from a CPA; every one of a holder's bound
+    credentials is proven to carry the same hidden holder secret. ``params``
+    holds ``(name, value)`` pairs and ``param_bounds`` one ``(name, min,
+    max)`` triple per parameter: the values a challenge may set it to,
+    inclusive, which the value must lie within; parameters are shared by all
+    the credentials. Construction validates and canonicalises, raising
+    :class:`InvalidInputError` for anything a loader would refuse; usually
+    built by :mod:`~zkattest.circuits.loader`, or for one credential by
+    :meth:`single`.
+    """
+
+    id: str
+    version: int
+    description: str
+    credentials: tuple[CredentialSpec, ...]
+    params: tuple[tuple[str, int], ...] = ()
+    param_bounds: tuple[tuple[str, int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        try:
+            self._validate()
+        except _ProblemError as exc:
+            name = self.id if isinstance(self.id, str) else "?"
+            raise InvalidInputError(f"circuit {name}: {exc}") from None
+
+    @classmethod
+    def single(
+        cls,
+        id: str,
+        version: int,
+        schema: Schema,
+        description: str,
+        disclose: tuple[str, ...],
+        predicates: tuple[Predicate, ...],
+        params: tuple[tuple[str, int], ...] = (),
+        param_bounds: tuple[tuple[str, int, int], ...] = (),
+    ) -> Circuit:
+        """A circuit on one credential of ``schema`` (any issuer trusted for it)."""
+        try:
+            spec = CredentialSpec(SINGLE_CREDENTIAL, schema, disclose, predicates)
+        except InvalidInputError as exc:
+            prefix = f"credential {SINGLE_CREDENTIAL}: "
+            name = id if isinstance(id, str) else "?"
+            raise InvalidInputError(f"circuit {name}: {str(exc).removeprefix(prefix)}") from None
+        return cls(id, version, description, (spec,), params, param_bounds)
+
+    def _validate(self) -> None:
+        if not isinstance(self.id, str) or _IDENT.fullmatch(self.id) is None:
+            raise _ProblemError(f"id {_short(self.id)} must match [a-z][a-z0-9_]*")
+        if type(self.version) is not int or self.version < 1:
+            raise _ProblemError("version must be a positive integer")
+        if not isinstance(self.description, str):
+            raise _ProblemError("description must be a string")
+        credentials = self.credentials
+        if not isinstance(credentials, (tuple, list)) or not credentials:
+            raise _ProblemError("a circuit reads at least one credential")
+        if not all(isinstance(c, CredentialSpec) for c in credentials):
+            raise _ProblemError("credentials must be CredentialSpec")
+        if len(credentials) > MAX_CREDENTIALS:
+            raise _ProblemError(f"a circuit reads at most {MAX_CREDENTIALS} credentials")
+        names = [c.name for c in credentials]
+        if len(set(names)) != len(names):
+            raise _ProblemError("two credentials share a name")
+        object.__setattr__(self, "credentials", tuple(credentials))
+        params = _check_params(self.params)
+        bounds = _check_param_bounds(self.param_bounds, params)
+        # Parameters: every one declared is used, every one used is declared.
+        used = set().union(*(c.parameters_used for c in credentials))
+        if undeclared := sorted(used - params.keys()):
+            raise _ProblemError(f"undeclared parameter(s) {', '.join(undeclared)}")
+        if unused := sorted(params.keys() - used):
+            raise _ProblemError(f"parameter(s) {', '.join(unused)} declared but not used")
+        object.__setattr__(self, "params", tuple(sorted(params.items())))
+        object.__setattr__(
+            self, "param_bounds", tuple((name, *bounds[name]) for name in sorted(bounds))
+        )
+
+    @property
+    def is_single(self) -> bool:
+        """One credential, any issuer trusted for its schema: the ``zkattest/circuit/v1`` form."""
+        only = self.credentials[0]
+        return (
+            len(self.credentials) == 1 and only.name == SINGLE_CREDENTIAL and not only.issuer_roles
+        )
+
+    def credential(self, name: str) -> CredentialSpec:
+        """The credential slot called ``name``."""
+        for spec in self.credentials:
+            if spec.name == name:
+                return spec
+        known = ", ".join(c.name for c in self.credentials)
+        raise InvalidInputError(f"circuit {self.id} has no credential {name!r}; it reads {known}")
+
+    @property
+    def _only(self) -> CredentialSpec:
+        if len(self.credentials) != 1:
+            names = ", ".join(c.name for c in self.credentials)
+            raise InvalidInputError(
+                f"circuit {self.id} reads {len(self.credentials)} credentials ({names});"
+                " use circuit.credentials"
+            )
+        return self.credentials[0]
+
+    @property
+    def schema(self) -> Schema:
+        """The schema of a one-credential circuit's credential."""
+        return self._only.schema
+
+    @property
+    def disclose(self) -> tuple[str, ...]:
+        """The disclosed attributes of a one-credential circuit's credential."""
+        return self._only.disclose
+
+    @property
+    def predicates(self) -> tuple[Predicate, ...]:
+        """The predicates of a one-credential circuit's credential."""
+        return self._only.predicates
+
+    @property
+    def disclosed_indexes(self) -> tuple[int, ...]:
+        """The BBS message indexes of a one-credential circuit's disclosed attributes."""
+        return self._only.disclosed_indexes
+
+    @property
+    def schemas(self) -> tuple[Schema, ...]:
+        """Each credential's schema, in slot order."""
+        return tuple(c.schema for c in self.credentials)
+
     def param(self, name: str) -> int:
         """The value of parameter ``name``."""
         for key, value in self.params:
@@ -358,18 +549,29 @@ class Circuit:
         raise InvalidInputError(f"circuit {self.id} has no parameter {name!r}")
 
     def definition(self) -> dict[str, object]:
-        """The hashed definition (everything but the description)."""
-        return {
-            "format": "zkattest/circuit/v1",
-            "id": self.id,
-            "version": self.version,
-            "schema": {"id": self.schema.id, "sha256": self.schema.schema_hash.hex()},
-            "disclose": list(self.disclose),
+        """The hashed definition (everything but the description).
+
+        A one-credential circuit (:attr:`is_single`) keeps the
+        ``zkattest/circuit/v1`` form, so its hash is what it always was; any
+        other is ``zkattest/circuit/v2``, with one entry per credential in slot
+        order (the order is part of the statement).
+        """
+        head: dict[str, object] = {"id": self.id, "version": self.version}
+        tail: dict[str, object] = {
             "params": dict(self.params),
             "param_bounds": {
                 name: {"min": low, "max": high} for name, low, high in self.param_bounds
             },
-            "predicates": [p.to_json() for p in self.predicates],
+        }
+        if self.is_single:
+            only = self.credentials[0].definition()
+            del only["name"], only["issuer_roles"]
+            return {"format": "zkattest/circuit/v1", **head, **only, **tail}
+        return {
+            "format": "zkattest/circuit/v2",
+            **head,
+            "credentials": [c.definition() for c in self.credentials],
+            **tail,
         }
 
     def canonical_json(self) -> bytes:
@@ -390,7 +592,8 @@ class Circuit:
         }
 
     def resolve(self, today: date, *, horizon_days: int = 0) -> list[ResolvedPredicate]:
-        """Every predicate as scalars, with relative dates taken from ``today``.
+        """Every predicate of a one-credential circuit as scalars, with relative
+        dates taken from ``today`` (:meth:`resolve_all` for several credentials).
 
         ``horizon_days`` is the challenge's admission horizon: the lower bound
         of every ``>=`` and ``between`` on ``expiry_date`` becomes the later of
@@ -402,51 +605,33 @@ class Circuit:
         a date comes out outside
         the encodable range, or a ``between`` range comes out empty.
         """
-        if isinstance(today, datetime) or not isinstance(today, date):
-            raise InvalidInputError("today must be a datetime.date")
-        parse_horizon_days(horizon_days)
-        params = dict(self.params)
-        resolved = []
-        for p in self.predicates:
-            attribute = self.schema.attribute(p.attribute)
-            operands = p.value if isinstance(p.value, tuple) else (p.value,)
-            try:
-                scalars = [_operand_scalar(attribute.type, v, today, params) for v in operands]
-            except (_BadValueError, InvalidInputError) as exc:
-                raise InvalidInputError(
-                    f"circuit {self.id}: {_describe(p)} on {today}: {exc}"
-                ) from None
-            if p.attribute == EXPIRY_ATTRIBUTE and p.op in (">=", "between"):
-                scalars[0] = max(scalars[0], self._expiry_floor(today, horizon_days))
-            if p.op in _SET_OPS:
-                scalars = sorted(set(scalars))
-            elif p.op == "between" and scalars[0] > scalars[1]:
-                raise InvalidInputError(
-                    f"circuit {self.id}: {_describe(p)} is an empty range on {today}"
-                )
-            top = attribute.type.max_scalar
-            if p.op not in _RANGE_OPS or top is None:
-                bits = None
-            elif isinstance(attribute.type, DateType):
-                bits = DATE_RANGE_BITS
-            else:
-                bits = range_bits(top)
-            resolved.append(
-                ResolvedPredicate(
-                    p.attribute, self.schema.index(p.attribute), p.op, tuple(scalars), bits
-                )
-            )
-        return resolved
+        return self._only.resolve(
+            today, dict(self.params), horizon_days=horizon_days, where=f"circuit {self.id}"
+        )
 
-    def _expiry_floor(self, today: date, horizon_days: int) -> int:
-        """The scalar of ``today + horizon_days``, the least expiry date a challenge admits."""
-        try:
-            return _DATE.date_to_scalar(today + timedelta(days=horizon_days))
-        except (_BadValueError, OverflowError) as exc:
-            raise InvalidInputError(
-                f"circuit {self.id}: {EXPIRY_ATTRIBUTE} >= today + {horizon_days} days"
-                f" on {today}: {exc}"
-            ) from None
+    def resolve_all(
+        self, today: date, *, horizon_days: int = 0
+    ) -> tuple[list[ResolvedPredicate], ...]:
+        """:meth:`resolve` for each credential, in slot order."""
+        return tuple(
+            spec.resolve(
+                today, dict(self.params), horizon_days=horizon_days, where=self._where(spec)
+            )
+            for spec in self.credentials
+        )
+
+    def _where(self, spec: CredentialSpec) -> str:
+        return f"circuit {self.id}" + ("" if self.is_single else f", credential {spec.name}")
+
+
+def _expiry_floor(today: date, horizon_days: int, where: str) -> int:
+    """The scalar of ``today + horizon_days``, the least expiry date a challenge admits."""
+    try:
+        return _DATE.date_to_scalar(today + timedelta(days=horizon_days))
+    except (_BadValueError, OverflowError) as exc:
+        raise InvalidInputError(
+            f"{where}: {EXPIRY_ATTRIBUTE} >= today + {horizon_days} days on {today}: {exc}"
+        ) from None
 
 
 # ---------------------------------------------------------------------------
@@ -463,9 +648,9 @@ def _describe(p: Predicate) -> str:
     return f"{p.attribute} {p.op} {canonical_json(p.to_json()['value']).decode()}"
 
 
-def _string_list(value: object, where: str) -> list[str]:
+def _string_list(value: object, where: str, what: str = "attribute names") -> list[str]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise _ProblemError(f"{where} must be a list of attribute names")
+        raise _ProblemError(f"{where} must be a list of {what}")
     return list(value)
 
 

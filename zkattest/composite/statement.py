@@ -13,8 +13,8 @@ and the hidden messages committed to for the gadgets
 :class:`~zkattest.composite.gadgets.MessageRef`. One Fiat–Shamir challenge
 answers every part (``docs/notes/composite-proofs.md`` has the argument).
 
-:func:`compile_circuit` turns a circuit, its issuer and a date into a
-one-credential statement; each operator's gadgets come from one table,
+:func:`compile_circuit` turns a circuit, its issuers (one per credential
+slot) and a date into a statement; each operator's gadgets come from one table,
 :data:`OPERATORS`.
 """
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -255,7 +255,7 @@ OPERATORS: Mapping[str, Operator] = {
 
 @dataclass(frozen=True)
 class _Compiled:
-    """A circuit compiled on one date, before its issuer is known."""
+    """One credential of a circuit compiled on one date, before its issuer is known."""
 
     disclosed: Mapping[int, int | None]
     committed: tuple[int, ...]
@@ -263,34 +263,41 @@ class _Compiled:
     parts: tuple[RangeBound | Gadget, ...]
 
 
-_compiled: dict[tuple[str, bytes, dt.date, int], _Compiled] = {}
-_statements: dict[tuple[str, bytes, dt.date, int, IssuerPublicKey, bool], Statement] = {}
+_compiled: dict[tuple[str, bytes, dt.date, int], tuple[_Compiled, ...]] = {}
+_statements: dict[
+    tuple[str, bytes, dt.date, int, tuple[IssuerPublicKey, ...], bool], Statement
+] = {}
 
 
-def _compile(circuit: Circuit, today: dt.date, horizon_days: int) -> _Compiled:
-    """The issuer-free part of :func:`compile_circuit`, memoized (it is never modified)."""
+def _compile(circuit: Circuit, today: dt.date, horizon_days: int) -> tuple[_Compiled, ...]:
+    """The issuer-free part of :func:`compile_circuit`, one per credential slot,
+    memoized (it is never modified)."""
     key = (circuit.id, circuit.circuit_hash, today, horizon_days)
     done = _compiled.get(key)
     if done is not None:
         return done
-    schema = circuit.schema
-    resolved = circuit.resolve(today, horizon_days=horizon_days)
-    disclosed: dict[int, int | None] = {i: None for i in circuit.disclosed_indexes}
-    for p in resolved:
-        if p.op == "==":
-            disclosed[p.index] = p.values[0]
-    committed: list[int] = []
-    clear: list[ResolvedPredicate] = []
-    parts: list[RangeBound | Gadget] = []
-    for p in resolved:
-        if p.index in disclosed:
-            if p.op != "==" or disclosed[p.index] is None:
-                clear.append(p)
-            continue
-        if p.index not in committed:
-            committed.append(p.index)
-        parts += OPERATORS[p.op](p, MessageRef(0, p.index), schema.attributes[p.index].type)
-    done = _Compiled(disclosed, tuple(sorted(committed)), tuple(clear), tuple(parts))
+    slots = []
+    for i, (spec, resolved) in enumerate(
+        zip(circuit.credentials, circuit.resolve_all(today, horizon_days=horizon_days), strict=True)
+    ):
+        schema = spec.schema
+        disclosed: dict[int, int | None] = {j: None for j in spec.disclosed_indexes}
+        for p in resolved:
+            if p.op == "==":
+                disclosed[p.index] = p.values[0]
+        committed: list[int] = []
+        clear: list[ResolvedPredicate] = []
+        parts: list[RangeBound | Gadget] = []
+        for p in resolved:
+            if p.index in disclosed:
+                if p.op != "==" or disclosed[p.index] is None:
+                    clear.append(p)
+                continue
+            if p.index not in committed:
+                committed.append(p.index)
+            parts += OPERATORS[p.op](p, MessageRef(i, p.index), schema.attributes[p.index].type)
+        slots.append(_Compiled(disclosed, tuple(sorted(committed)), tuple(clear), tuple(parts)))
+    done = tuple(slots)
     if len(_compiled) >= 1024:
         _compiled.clear()
     _compiled[key] = done
@@ -299,24 +306,40 @@ def _compile(circuit: Circuit, today: dt.date, horizon_days: int) -> _Compiled:
 
 def compile_circuit(
     circuit: Circuit,
-    issuer: IssuerPublicKey,
+    issuers: IssuerPublicKey | Sequence[IssuerPublicKey],
     today: dt.date,
     horizon_days: int = 0,
     *,
     bound: bool = False,
 ) -> Statement:
-    """The one-credential statement ``circuit`` asks of a credential by ``issuer``
-    on ``today``, with the admission horizon resolved into its expiry bound
-    (memoized: statements are immutable); ``bound``: of a credential bound to
-    its holder, whose pseudonym the proof shows."""
-    key = (circuit.id, circuit.circuit_hash, today, horizon_days, issuer, bound)
+    """The statement ``circuit`` asks on ``today``, of one credential per
+    credential slot, signed by ``issuers`` (one key per slot, in slot order; a
+    single key for a one-credential circuit), with the admission horizon
+    resolved into each expiry bound (memoized: statements are immutable).
+    ``bound``: of credentials bound to their holder, whose pseudonym the proof
+    shows; a circuit of several credentials is always bound, since only the
+    hidden holder secret ties its credentials to one person."""
+    keys = (issuers,) if isinstance(issuers, IssuerPublicKey) else tuple(issuers)
+    if len(keys) != len(circuit.credentials) or not all(
+        isinstance(k, IssuerPublicKey) for k in keys
+    ):
+        raise InvalidInputError(
+            f"circuit {circuit.id} reads {len(circuit.credentials)} credential(s):"
+            " give one issuer key per credential"
+        )
+    if len(keys) > 1 and not bound:
+        raise InvalidInputError(
+            f"circuit {circuit.id} reads several credentials: they must be bound to one holder"
+        )
+    key = (circuit.id, circuit.circuit_hash, today, horizon_days, keys, bound)
     statement = _statements.get(key)
     if statement is None:
         compiled = _compile(circuit, today, horizon_days)
-        slot = CredentialSlot(
-            issuer, circuit.schema, compiled.disclosed, compiled.committed, compiled.clear, bound
+        slots = tuple(
+            CredentialSlot(issuer, spec.schema, c.disclosed, c.committed, c.clear, bound)
+            for issuer, spec, c in zip(keys, circuit.credentials, compiled, strict=True)
         )
-        statement = Statement.build((slot,), list(compiled.parts))
+        statement = Statement.build(slots, [part for c in compiled for part in c.parts])
         if len(_statements) >= 1024:
             _statements.clear()
         _statements[key] = statement
