@@ -25,7 +25,10 @@ def test_top_level_exports() -> None:
             "PendingRequest",
             "PolicyError",
             "Presentation",
+            "PresentedCredential",
             "Schema",
+            "TrustedIssuer",
+            "UnfillableSlotError",
             "VerificationError",
             "VerifiedPresentation",
             "ZkAttestError",
@@ -38,6 +41,7 @@ def test_top_level_exports() -> None:
             "load_builtin_circuits",
             "prove",
             "request_credential",
+            "select_credentials",
             "verify",
         ]
     )

@@ -395,9 +395,12 @@ def test_orderable_follows_the_declared_operators() -> None:
 CIRCUITS_NAMES = [
     "CIRCUITS_DIR_ENV",
     "DATE_RANGE_BITS",
+    "MAX_CREDENTIALS",
     "OPERATORS",
     "RANGE_BITS",
+    "SINGLE_CREDENTIAL",
     "Circuit",
+    "CredentialSpec",
     "Operand",
     "Predicate",
     "PredicateValue",

@@ -31,7 +31,12 @@ and can be misused.
 from __future__ import annotations
 
 from zkattest._credential import Credential, CredentialRequest, IssuerPublicKey
-from zkattest._presentation import Challenge, Presentation, VerifiedPresentation
+from zkattest._presentation import (
+    Challenge,
+    Presentation,
+    PresentedCredential,
+    VerifiedPresentation,
+)
 from zkattest.circuits import Circuit, get_circuit, load_builtin_circuits
 from zkattest.errors import (
     BackendError,
@@ -45,14 +50,16 @@ from zkattest.errors import (
 from zkattest.holder import (
     HolderSecret,
     PendingRequest,
+    UnfillableSlotError,
     accept_challenge,
     accept_credential,
     prove,
     request_credential,
+    select_credentials,
 )
 from zkattest.issuer import IssuerLedger, IssuerSecretKey, issue_credential
 from zkattest.schema import Schema, get_schema
-from zkattest.verifier import verify
+from zkattest.verifier import TrustedIssuer, verify
 
 __version__ = "0.1.0"
 
@@ -72,7 +79,10 @@ __all__ = [
     "PendingRequest",
     "PolicyError",
     "Presentation",
+    "PresentedCredential",
     "Schema",
+    "TrustedIssuer",
+    "UnfillableSlotError",
     "VerificationError",
     "VerifiedPresentation",
     "ZkAttestError",
@@ -85,5 +95,6 @@ __all__ = [
     "load_builtin_circuits",
     "prove",
     "request_credential",
+    "select_credentials",
     "verify",
 ]

@@ -12,12 +12,19 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from zkattest.circuits import DEFAULT_CIRCUITS, Circuit, CircuitRegistry
+from zkattest.circuits import (
+    DEFAULT_CIRCUITS,
+    MAX_CREDENTIALS,
+    SINGLE_CREDENTIAL,
+    Circuit,
+    CircuitRegistry,
+)
 from zkattest.codec import (
     FORMAT_VERSION,
     check_json_object,
@@ -43,8 +50,11 @@ __all__ = [
     "MAX_PROOF_BYTES",
     "Challenge",
     "Presentation",
+    "PresentedCredential",
     "VerifiedPresentation",
 ]
+
+_SLOT_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 _CHALLENGE_TYPE = "zkattest/challenge"
@@ -222,24 +232,101 @@ class Challenge:
 
 
 @dataclass(frozen=True)
+class PresentedCredential:
+    """One credential of a presentation: its slot's name in the circuit, the
+    key id of the issuer that signed it, and the attribute values it discloses."""
+
+    name: str
+    issuer_key_id: str
+    disclosed: Mapping[str, Any]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or _SLOT_NAME.fullmatch(self.name) is None:
+            raise DecodeError("a credential's name must match [a-z][a-z0-9_]*")
+        if not isinstance(self.issuer_key_id, str) or not 0 < len(self.issuer_key_id) <= 128:
+            raise DecodeError("issuer_key_id must be a string")
+        if not isinstance(self.disclosed, Mapping):
+            raise DecodeError("disclosed must be an object")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "issuer_key_id": self.issuer_key_id,
+            "disclosed": dict(self.disclosed),
+        }
+
+    @classmethod
+    def from_dict(cls, obj: object) -> PresentedCredential:
+        if not isinstance(obj, dict) or set(obj) != {"name", "issuer_key_id", "disclosed"}:
+            raise DecodeError("each of credentials is an object of name, issuer_key_id, disclosed")
+        return cls(obj["name"], obj["issuer_key_id"], obj["disclosed"])
+
+
+def _one(credentials: tuple[PresentedCredential, ...], what: str) -> PresentedCredential:
+    if len(credentials) != 1:
+        names = ", ".join(c.name for c in credentials)
+        raise InvalidInputError(
+            f"a presentation of {len(credentials)} credentials ({names}) has no single {what};"
+            " read .credentials"
+        )
+    return credentials[0]
+
+
+def _check_credentials(value: object) -> tuple[PresentedCredential, ...]:
+    if not isinstance(value, (tuple, list)) or not all(
+        isinstance(c, PresentedCredential) for c in value
+    ):
+        raise DecodeError("credentials must be a list of PresentedCredential")
+    if not 0 < len(value) <= MAX_CREDENTIALS:
+        raise DecodeError(f"a presentation has 1 to {MAX_CREDENTIALS} credentials")
+    if len({c.name for c in value}) != len(value):
+        raise DecodeError("two credentials of a presentation share a name")
+    return tuple(value)
+
+
+@dataclass(frozen=True)
 class Presentation:
-    """What the wallet sends: public metadata and the proof bytes."""
+    """What the wallet sends: public metadata and the proof bytes.
+
+    ``credentials``: one :class:`PresentedCredential` per credential slot of
+    the circuit, in slot order. A one-credential circuit's presentation has
+    one, named :data:`~zkattest.circuits.SINGLE_CREDENTIAL`, written on the
+    wire as ``issuer_key_id`` and ``disclosed`` (the ``zkattest/presentation/v1``
+    fields); one of several credentials writes a ``credentials`` list.
+    """
 
     challenge_id: str
     circuit_id: str
     circuit_hash: bytes
     wallet_address: str
     chain_id: int
-    issuer_key_id: str
-    disclosed: Mapping[str, Any]
+    credentials: tuple[PresentedCredential, ...]
     proof: bytes
     #: The holder's pseudonym for the verifier's domain (48 bytes, a G1 point),
-    #: proven in ``proof`` from the credential's hidden nym secret; None for an
+    #: proven in ``proof`` from the credentials' hidden nym secret; None for an
     #: unbound credential.
     pseudonym: bytes | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "credentials", _check_credentials(self.credentials))
+
+    @property
+    def issuer_key_id(self) -> str:
+        """The issuer key id of a one-credential presentation."""
+        return _one(self.credentials, "issuer").issuer_key_id
+
+    @property
+    def disclosed(self) -> Mapping[str, Any]:
+        """The disclosed values of a one-credential presentation."""
+        return _one(self.credentials, "disclosure").disclosed
+
     def to_json(self) -> str:
         body: dict[str, Any] = {"pseudonym": self.pseudonym.hex()} if self.pseudonym else {}
+        only = self.credentials[0]
+        if len(self.credentials) == 1 and only.name == SINGLE_CREDENTIAL:
+            body |= {"issuer_key_id": only.issuer_key_id, "disclosed": dict(only.disclosed)}
+        else:
+            body["credentials"] = [c.to_dict() for c in self.credentials]
         return canonical_json(
             body
             | {
@@ -250,8 +337,6 @@ class Presentation:
                 "circuit_hash": self.circuit_hash.hex(),
                 "wallet_address": self.wallet_address,
                 "chain_id": self.chain_id,
-                "issuer_key_id": self.issuer_key_id,
-                "disclosed": dict(self.disclosed),
                 "proof": base64.b64encode(self.proof).decode(),
             }
         ).decode()
@@ -264,30 +349,33 @@ class Presentation:
     def from_dict(cls, obj: object) -> Presentation:
         """From an already-parsed JSON object (e.g. inside an HTTP request body)."""
         obj = check_json_object(obj, _PRESENTATION_TYPE)
+        several = "credentials" in obj
         require_fields(
             obj,
-            {
-                "type",
-                "version",
-                "challenge_id",
-                "circuit_id",
-                "circuit_hash",
-                "wallet_address",
-                "chain_id",
-                "issuer_key_id",
-                "disclosed",
-                "proof",
-            }
+            {"type", "version", "challenge_id", "circuit_id", "circuit_hash"}
+            | {"wallet_address", "chain_id", "proof"}
+            | ({"credentials"} if several else {"issuer_key_id", "disclosed"})
             | ({"pseudonym"} & set(obj)),
             _PRESENTATION_TYPE,
         )
-        for name in ("challenge_id", "circuit_id", "issuer_key_id", "wallet_address", "proof"):
+        for name in ("challenge_id", "circuit_id", "wallet_address", "proof"):
             if not isinstance(obj[name], str):
                 raise DecodeError(f"{name} must be a string")
         if type(obj["chain_id"]) is not int:
             raise DecodeError("chain_id must be an integer")
-        if not isinstance(obj["disclosed"], dict):
-            raise DecodeError("disclosed must be an object")
+        if several:
+            listed = obj["credentials"]
+            if not isinstance(listed, list) or not 0 < len(listed) <= MAX_CREDENTIALS:
+                raise DecodeError(f"credentials must be a list of 1 to {MAX_CREDENTIALS} objects")
+            credentials = tuple(PresentedCredential.from_dict(c) for c in listed)
+        else:
+            if not isinstance(obj["issuer_key_id"], str):
+                raise DecodeError("issuer_key_id must be a string")
+            if not isinstance(obj["disclosed"], dict):
+                raise DecodeError("disclosed must be an object")
+            credentials = (
+                PresentedCredential(SINGLE_CREDENTIAL, obj["issuer_key_id"], obj["disclosed"]),
+            )
         if len(obj["proof"]) > 4 * MAX_PROOF_BYTES // 3 + 4:
             raise DecodeError("proof too large")
         try:
@@ -308,8 +396,7 @@ class Presentation:
             circuit_hash=hex_bytes(obj["circuit_hash"], "circuit_hash", 32),
             wallet_address=wallet,
             chain_id=obj["chain_id"],
-            issuer_key_id=obj["issuer_key_id"],
-            disclosed=obj["disclosed"],
+            credentials=credentials,
             proof=proof,
             pseudonym=hex_bytes(obj["pseudonym"], "pseudonym", 48) if "pseudonym" in obj else None,
         )
@@ -323,14 +410,30 @@ class VerifiedPresentation:
     circuit_hash: bytes
     wallet_address: str
     chain_id: int
-    issuer_key_id: str
-    disclosed: Mapping[str, Any]
-    #: The latest date the credential is proven unexpired on (expiry_date >= this):
-    #: the later of the circuit's expiry bound and the challenge's ``today +
-    #: horizon_days``. An admission granted on this presentation should end with
-    #: this day.
+    #: One per credential slot, in slot order: its name, its (trusted) issuer's
+    #: key id and the values it disclosed.
+    credentials: tuple[PresentedCredential, ...]
+    #: The latest date every credential is proven unexpired on (expiry_date >=
+    #: this): for each, the later of the circuit's expiry bound and the
+    #: challenge's ``today + horizon_days``; the earliest of those. An admission
+    #: granted on this presentation should end with this day.
     valid_through: dt.date
     #: The holder's pseudonym for this verifier's domain, hex (bound credentials):
     #: the same for one holder's presentations to this domain, unrelated across
     #: domains. A per-platform identifier, never an attribute.
     pseudonym: str | None = None
+
+    @property
+    def issuer_key_id(self) -> str:
+        """The issuer key id of a one-credential presentation."""
+        return _one(self.credentials, "issuer").issuer_key_id
+
+    @property
+    def disclosed(self) -> Mapping[str, Any]:
+        """The disclosed values of a one-credential presentation."""
+        return _one(self.credentials, "disclosure").disclosed
+
+    @property
+    def issuer_key_ids(self) -> tuple[str, ...]:
+        """Every credential's issuer key id, in slot order."""
+        return tuple(c.issuer_key_id for c in self.credentials)

@@ -17,7 +17,7 @@ import datetime as dt
 import hmac
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -28,8 +28,8 @@ from zkattest._credential import (
     HolderBinding,
     IssuerPublicKey,
 )
-from zkattest._presentation import _MAX_LIFETIME, Challenge, Presentation
-from zkattest.circuits import Circuit, CircuitRegistry, ResolvedPredicate
+from zkattest._presentation import _MAX_LIFETIME, Challenge, Presentation, PresentedCredential
+from zkattest.circuits import Circuit, CircuitRegistry, CredentialSpec, ResolvedPredicate
 from zkattest.codec import (
     FORMAT_VERSION,
     hex_bytes,
@@ -57,10 +57,12 @@ from zkattest.schema import (
 __all__ = [
     "HolderSecret",
     "PendingRequest",
+    "UnfillableSlotError",
     "accept_challenge",
     "accept_credential",
     "prove",
     "request_credential",
+    "select_credentials",
 ]
 
 
@@ -383,7 +385,7 @@ def accept_challenge(
 
 
 def prove(
-    credential: Credential,
+    credentials: Credential | Sequence[Credential],
     challenge: Challenge,
     *,
     rng: Rng | None = None,
@@ -391,9 +393,12 @@ def prove(
     circuits: CircuitRegistry | None = None,
     holder: HolderSecret | None = None,
 ) -> Presentation:
-    """The holder's recipe: prove the challenge's circuit on ``credential``
-    (bound to its holder: with ``holder``, its :class:`HolderSecret`; the
-    presentation then shows the holder's pseudonym for the challenge's domain).
+    """The holder's recipe: prove the challenge's circuit on ``credentials``
+    (one, or one per credential of the circuit in its order, as
+    :func:`select_credentials` finds them; bound to their holder: with
+    ``holder``, its :class:`HolderSecret`; the presentation then shows the
+    holder's pseudonym for the challenge's domain, and, for several
+    credentials, proves that every one carries this holder's secret).
 
     ``rng`` gives every random scalar of the proof (the BBS proof's included;
     default: the operating system's CSPRNG), so that fixed inputs give a fixed
@@ -406,40 +411,162 @@ def prove(
     (naming the predicate, never a value) a credential that does not satisfy
     the circuit.
     """
+    held = (credentials,) if isinstance(credentials, Credential) else tuple(credentials)
+    if not held or not all(isinstance(c, Credential) for c in held):
+        raise InvalidInputError("prove takes a Credential, or one per credential of the circuit")
     draw = rng or random_scalar
-    if credential.bound and not isinstance(holder, HolderSecret):
+    if any(c.bound for c in held) and not isinstance(holder, HolderSecret):
         raise InvalidInputError("a bound credential is proven with its holder's HolderSecret")
-    if not credential.bound and holder is not None:
+    if not all(c.bound for c in held) and holder is not None:
         raise InvalidInputError("the credential is not bound to a holder")
     if holder is not None:
-        try:
-            credential.verify(holder)
-        except VerificationError:
-            raise PolicyError("the credential is not bound to this holder secret") from None
+        for credential in held:
+            try:
+                credential.verify(holder)
+            except VerificationError:
+                raise PolicyError("the credential is not bound to this holder secret") from None
     circuit = accept_challenge(challenge, now=now, circuits=circuits)
-    if circuit.schema.id != credential.schema.id:
-        raise PolicyError("the circuit is for another credential schema")
-    messages = credential.message_scalars()
-    for p in circuit.resolve(challenge.today, horizon_days=challenge.horizon_days):
-        if not holds(p, messages[p.index]):
-            raise PolicyError(_unsatisfied(p, challenge))
+    specs = circuit.credentials
+    if len(held) != len(specs):
+        raise InvalidInputError(
+            f"circuit {circuit.id} reads {len(specs)} credential(s)"
+            f" ({', '.join(s.name for s in specs)}): give one for each, in that order"
+        )
+    resolved = circuit.resolve_all(challenge.today, horizon_days=challenge.horizon_days)
+    for spec, credential, predicates in zip(specs, held, resolved, strict=True):
+        if credential.schema.id != spec.schema.id:
+            raise PolicyError(
+                _in_slot(circuit, spec, "the circuit is for another credential schema")
+            )
+        messages = credential.message_scalars()
+        for p in predicates:
+            if not holds(p, messages[p.index]):
+                raise PolicyError(_in_slot(circuit, spec, _unsatisfied(p, challenge)))
+    if len(held) > 1 and not all(c.bound for c in held):
+        raise PolicyError(
+            f"circuit {circuit.id} reads several credentials: each must be bound to its holder"
+        )
     statement = compile_circuit(
         circuit,
-        credential.issuer,
+        [c.issuer for c in held],
         challenge.today,
         challenge.horizon_days,
-        bound=credential.bound,
+        bound=held[0].bound,
     )
-    proof = prove_statement(statement, [credential], challenge.context(), rng=draw, holder=holder)
-    disclosed_values = statement.credentials[0].disclosure.reveal(credential.attributes)
+    proof = prove_statement(statement, held, challenge.context(), rng=draw, holder=holder)
     return Presentation(
         challenge_id=challenge.challenge_id,
         circuit_id=circuit.id,
         circuit_hash=circuit.circuit_hash,
         wallet_address=challenge.wallet_address,
         chain_id=challenge.chain_id,
-        issuer_key_id=credential.issuer.key_id,
-        disclosed=disclosed_values,
+        credentials=tuple(
+            PresentedCredential(
+                spec.name, credential.issuer.key_id, slot.disclosure.reveal(credential.attributes)
+            )
+            for spec, credential, slot in zip(specs, held, statement.credentials, strict=True)
+        ),
         proof=proof.to_bytes(),
         pseudonym=proof.pseudonym,
     )
+
+
+class UnfillableSlotError(PolicyError):
+    """No stored credential fills one of a challenge's credentials: ``slot`` names it."""
+
+    def __init__(self, message: str, *, slot: str) -> None:
+        super().__init__(message)
+        self.slot = slot
+
+
+def select_credentials(
+    stored: Iterable[Credential],
+    challenge: Challenge,
+    *,
+    holder: HolderSecret | None = None,
+    now: dt.datetime | None = None,
+    circuits: CircuitRegistry | None = None,
+    accepted_issuers: Mapping[str, Collection[str]] | None = None,
+) -> tuple[Credential, ...]:
+    """The wallet's choice: among its ``stored`` credentials, one for each
+    credential of the challenge's circuit, in the circuit's order, ready for
+    :func:`prove`.
+
+    A credential fills a slot when it is of the slot's schema, from an issuer
+    the platform accepts for it (``accepted_issuers``: slot name to issuer key
+    ids, as the platform lists them; no entry: any issuer), bound to
+    ``holder`` (every credential of a circuit of several must be; a
+    one-credential circuit also takes an unbound one when ``holder`` is None),
+    and satisfies the slot's predicates on the challenge's date and horizon;
+    of several, the one that expires last. No credential is used twice.
+    Refuses the challenge as :func:`accept_challenge` does; a slot no
+    credential fills raises :class:`UnfillableSlotError` naming the slot and
+    why the closest candidate failed (never a value).
+    """
+    circuit = accept_challenge(challenge, now=now, circuits=circuits)
+    specs = circuit.credentials
+    resolved = circuit.resolve_all(challenge.today, horizon_days=challenge.horizon_days)
+    candidates = list(stored)
+    if not all(isinstance(c, Credential) for c in candidates):
+        raise InvalidInputError("stored credentials must be Credential objects")
+    if accepted_issuers is not None and not isinstance(accepted_issuers, Mapping):
+        raise InvalidInputError("accepted_issuers maps a credential's name to issuer key ids")
+    chosen: list[Credential] = []
+    for spec, predicates in zip(specs, resolved, strict=True):
+        accepted = None if accepted_issuers is None else accepted_issuers.get(spec.name)
+        best: Credential | None = None
+        # the most telling reason a candidate failed: later checks tell more
+        reason, depth = f"no stored credential of schema {spec.schema.id}", 0
+        for credential in candidates:
+            if credential in chosen or credential.schema.id != spec.schema.id:
+                continue
+            failed = _unfit(credential, predicates, challenge, holder, accepted, len(specs))
+            if failed is None:
+                if best is None or _expiry(best) < _expiry(credential):
+                    best = credential
+            elif failed[1] > depth:
+                reason, depth = failed
+        if best is None:
+            raise UnfillableSlotError(
+                f"cannot fill credential {spec.name} ({spec.schema.id}) of circuit"
+                f" {circuit.id}: {reason}",
+                slot=spec.name,
+            )
+        chosen.append(best)
+    return tuple(chosen)
+
+
+def _unfit(
+    credential: Credential,
+    predicates: list[ResolvedPredicate],
+    challenge: Challenge,
+    holder: HolderSecret | None,
+    accepted: Collection[str] | None,
+    slots: int,
+) -> tuple[str, int] | None:
+    """Why ``credential`` cannot fill the slot, and how far it got; None if it can."""
+    if accepted is not None and credential.issuer.key_id not in accepted:
+        return "no credential from an issuer the platform accepts for it", 1
+    if credential.bound:
+        if holder is None:
+            return "its credentials are bound to a holder secret: give it", 2
+        try:
+            credential.verify(holder)
+        except VerificationError:
+            return "no credential bound to this holder secret", 2
+    elif holder is not None or slots > 1:
+        return "no credential bound to the holder", 2
+    messages = credential.message_scalars()
+    for p in predicates:
+        if not holds(p, messages[p.index]):
+            return _unsatisfied(p, challenge), 3
+    return None
+
+
+def _expiry(credential: Credential) -> int:
+    return credential.message_scalars()[credential.schema.index(EXPIRY_ATTRIBUTE)]
+
+
+def _in_slot(circuit: Circuit, spec: CredentialSpec, message: str) -> str:
+    """``message``, naming the credential when the circuit reads several."""
+    return message if len(circuit.credentials) == 1 else f"{spec.name}: {message}"
