@@ -59,7 +59,9 @@ from zkattest.circuits import (
     CIRCUITS_DIR_ENV,
     Circuit,
     CircuitRegistry,
+    CredentialSpec,
     RelativeDate,
+    ResolvedPredicate,
     get_circuit,
 )
 from zkattest.context import HORIZON_STEPS, checksum_address, normalize_wallet_address
@@ -79,11 +81,12 @@ from zkattest.holder import (
     accept_credential,
     prove,
     request_credential,
+    select_credentials,
 )
 from zkattest.issuer import IssuerLedger, IssuerSecretKey, issue_credential
 from zkattest.schema import EXPIRY_ATTRIBUTE, JsonValue, get_schema
 from zkattest.signin import sign_in_message
-from zkattest.verifier import verify
+from zkattest.verifier import TrustedIssuer, verify
 
 _SUITES = {"sha256": bbs.BLS12_381_SHA_256, "shake256": bbs.BLS12_381_SHAKE_256}
 _MAX_INPUT = 1024 * 1024
@@ -124,6 +127,11 @@ _SERVICE_SETTINGS: Final = (
         "sqlite:///path or postgresql+psycopg://... (default sqlite:///./zkattest.sqlite3)",
     ),
     ("ZKATTEST_TRUSTED_ISSUERS", f"issuer public-key files, separated by '{os.pathsep}' or ','"),
+    (
+        "ZKATTEST_ISSUER_GRANTS",
+        'what each issuer key is trusted for, JSON: {"<key_id>": {"schemas": [...],'
+        ' "roles": [...]}} (default: investor/v1, no role)',
+    ),
     (
         "ZKATTEST_CIRCUIT_FILES",
         f"the platform's own <id>.toml circuits, beside the built-in ones ('{os.pathsep}' or ',')",
@@ -457,23 +465,30 @@ def cmd_prove(args: argparse.Namespace) -> None:
     challenge = _load(args.challenge, Challenge.from_json)
     if normalize_wallet_address(args.wallet) != challenge.wallet_address:
         raise InvalidInputError("the challenge was issued for another wallet address")
-    if args.issuer:
-        trusted = _issuers(args.issuer)
-    else:
-        # Without a trust list the credential is checked against the key it names:
-        # this catches corruption, not a forged issuer (the verifier checks that).
-        named = _load(args.credential, Credential.from_json).issuer
-        trusted = {named.key_id: named}
-    credential = _accept(args.credential, trusted, args.secret)
-    holder = HolderSecret.load(args.secret) if credential.bound else None
+    stored = []
+    for path in args.credential:
+        if args.issuer:
+            trusted = _issuers(args.issuer)
+        else:
+            # Without a trust list a credential is checked against the key it names:
+            # this catches corruption, not a forged issuer (the verifier checks that).
+            named = _load(path, Credential.from_json).issuer
+            trusted = {named.key_id: named}
+        stored.append(_accept(path, trusted, args.secret))
+    bound = any(c.bound for c in stored)
+    holder = HolderSecret.load(args.secret) if bound else None
     circuit = accept_challenge(challenge, circuits=args.circuits)
     print(_summary(challenge, circuit), file=sys.stderr)
+    # the wallet's choice among the files given: one credential per slot of the circuit
+    chosen: Sequence[Credential] = stored
+    if len(stored) > 1 or len(circuit.credentials) > 1:
+        chosen = select_credentials(stored, challenge, holder=holder, circuits=args.circuits)
     if sys.stdin.isatty() and not args.yes:
         print(f"Prove this to {challenge.verifier_domain}? [y/N] ", end="", file=sys.stderr)
         sys.stderr.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             raise PolicyError("not proven: declined at the prompt")
-    presentation = prove(credential, challenge, circuits=args.circuits, holder=holder).to_json()
+    presentation = prove(chosen, challenge, circuits=args.circuits, holder=holder).to_json()
     if args.as_request:  # the body of POST /v1/presentations
         body = {"challenge_id": challenge.challenge_id, "presentation": json.loads(presentation)}
         if args.release_wallet and not args.wallet_key:
@@ -532,17 +547,23 @@ def _summary(challenge: Challenge, circuit: Circuit) -> str:
             subsequent_indent=" " * 13,
         ),
     ]
-    for i, predicate in enumerate(_statement(challenge, circuit)):
-        lines.append(
-            textwrap.fill(
-                predicate,
-                width=80,
-                initial_indent="  statement  " if i == 0 else " " * 13,
-                subsequent_indent=" " * 15,
-                break_on_hyphens=False,
+    several = len(circuit.credentials) > 1
+    for spec, statement in zip(circuit.credentials, _statement(challenge, circuit), strict=True):
+        if several:
+            lines.append(f"  credential {spec.name} ({spec.schema.id})")
+        for i, predicate in enumerate(statement):
+            lines.append(
+                textwrap.fill(
+                    predicate,
+                    width=80,
+                    initial_indent="  statement  " if i == 0 else " " * 13,
+                    subsequent_indent=" " * 15,
+                    break_on_hyphens=False,
+                )
             )
-        )
-    disclosed = ", ".join(circuit.disclose)
+    if several:
+        lines.append("  holder     the same holder secret in every credential, never shown")
+    disclosed = ", ".join(name for spec in circuit.credentials for name in spec.disclose)
     lines += [
         "  disclosed  "
         + (f"{disclosed} (their values go to the verifier)" if disclosed else "nothing more"),
@@ -554,15 +575,28 @@ def _summary(challenge: Challenge, circuit: Circuit) -> str:
     return "\n".join(lines)
 
 
-def _statement(challenge: Challenge, circuit: Circuit) -> list[str]:
-    """One line per predicate: attribute, operator and the values it resolves to today."""
+def _statement(challenge: Challenge, circuit: Circuit) -> list[list[str]]:
+    """Per credential, one line per predicate: attribute, operator and the values
+    it resolves to today."""
     today, horizon = challenge.today, challenge.horizon_days
-    resolved = circuit.resolve(today, horizon_days=horizon)
-    unraised = circuit.resolve(today)
-    params = dict(circuit.params)
+    resolved = circuit.resolve_all(today, horizon_days=horizon)
+    unraised = circuit.resolve_all(today)
+    return [
+        _predicate_lines(spec, r, base, dict(circuit.params), horizon)
+        for spec, r, base in zip(circuit.credentials, resolved, unraised, strict=True)
+    ]
+
+
+def _predicate_lines(
+    spec: CredentialSpec,
+    resolved: list[ResolvedPredicate],
+    unraised: list[ResolvedPredicate],
+    params: dict[str, int],
+    horizon: int,
+) -> list[str]:
     lines = []
-    for p, r, base in zip(circuit.predicates, resolved, unraised, strict=True):
-        attribute = circuit.schema.attribute(p.attribute)
+    for p, r, base in zip(spec.predicates, resolved, unraised, strict=True):
+        attribute = spec.schema.attribute(p.attribute)
         values = [_shown(attribute.decode_scalar(v)) for v in r.values]
         text = _in_words(p.attribute, r.op, values)
         if p.attribute == EXPIRY_ATTRIBUTE and r.values != base.values:
@@ -603,7 +637,13 @@ def _shown(value: JsonValue) -> str:
 def cmd_verify(args: argparse.Namespace) -> int:
     presentation = _load(args.presentation, Presentation.from_json)
     challenge = _load(args.challenge, Challenge.from_json)
-    trusted = _issuers(args.issuer)
+    trusted: list[IssuerPublicKey | TrustedIssuer] = list(_issuers(args.issuer).values())
+    for path, schemas, roles in args.trust:
+        key = _load(path, IssuerPublicKey.from_json)
+        named = [r for r in roles.split(",") if r and r != "-"]
+        trusted.append(TrustedIssuer(key, tuple(schemas.split(",")), tuple(named)))
+    if not trusted:
+        raise InvalidInputError("name the trusted issuers: --issuer FILE or --trust FILE S R")
     try:
         result = verify(presentation, challenge, trusted, circuits=args.circuits)
     except VerificationError as exc:
@@ -611,7 +651,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     print(
         f"accepted: {result.wallet_address} on chain {result.chain_id} satisfies "
-        f"{result.circuit_id} (issuer {result.issuer_key_id}; credential valid through "
+        f"{result.circuit_id} (issuer {', '.join(result.issuer_key_ids)}; valid through "
         f"at least {result.valid_through.isoformat()}; holder pseudonym for "
         f"{challenge.verifier_domain} {result.pseudonym})"
     )
@@ -885,7 +925,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=cmd_check)
     prove_cmd = _command(holder, "prove", "prove a challenge's circuit on a credential")
-    prove_cmd.add_argument("--credential", required=True, metavar="FILE", help="credential file")
+    prove_cmd.add_argument(
+        "--credential",
+        required=True,
+        action="append",
+        metavar="FILE",
+        help="credential file (repeatable: the wallet picks one per credential the circuit"
+        " reads, or says which it cannot fill)",
+    )
     prove_cmd.add_argument(
         "--secret", metavar="FILE", help="holder secret file (for a bound credential)"
     )
@@ -1009,10 +1056,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify_cmd.add_argument(
         "--issuer",
-        required=True,
         action="append",
+        default=[],
         metavar="FILE",
-        help="trusted issuer public key file (repeat for several)",
+        help="trusted issuer public key file, for every schema and no role (repeatable)",
+    )
+    verify_cmd.add_argument(
+        "--trust",
+        action="append",
+        default=[],
+        nargs=3,
+        metavar=("FILE", "SCHEMAS", "ROLES"),
+        help="trusted issuer public key file, for these schemas only (comma-separated:"
+        " investor/v1,accreditation/v1) in these roles (comma-separated: kyc_provider;"
+        " - for none) (repeatable)",
     )
     verify_cmd.set_defaults(run=cmd_verify)
     return parser

@@ -527,10 +527,9 @@ def select_credentials(
             elif failed[1] > depth:
                 reason, depth = failed
         if best is None:
+            slot = "" if len(specs) == 1 else f" credential {spec.name} ({spec.schema.id}) of"
             raise UnfillableSlotError(
-                f"cannot fill credential {spec.name} ({spec.schema.id}) of circuit"
-                f" {circuit.id}: {reason}",
-                slot=spec.name,
+                f"cannot fill{slot} circuit {circuit.id}: {reason}", slot=spec.name
             )
         chosen.append(best)
     return tuple(chosen)

@@ -240,7 +240,19 @@ def test_issuers_circuits_health_metrics(service: Service) -> None:
     )
 
     circuits = {c["id"]: c for c in service.client.get("/v1/circuits").json()}
-    assert set(circuits) == {"accredited_investor_506c", "kyc_adult", "qib_144a", "reg_s_non_us"}
+    assert set(circuits) == {
+        "accredited_investor_506c",
+        "accredited_investor_506c_verified",
+        "kyc_adult",
+        "qib_144a",
+        "reg_s_non_us",
+    }
+    assert [
+        c["schema_id"] for c in circuits["accredited_investor_506c_verified"]["credentials"]
+    ] == [
+        "investor/v1",
+        "accreditation/v1",
+    ]
     assert service.client.get("/healthz").json()["status"] == "ok"
     challenge = service.challenge()
     service.submit(challenge, service.presentation(challenge))

@@ -34,7 +34,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from zkattest import IssuerPublicKey, Presentation, VerifiedPresentation, verify
+from zkattest import Presentation, TrustedIssuer, VerifiedPresentation, verify
 from zkattest.errors import VerificationError, ZkAttestError
 from zkattest.schema import canonical_json
 from zkattest.service import wallet
@@ -142,7 +142,7 @@ def submit(
 
 def _prepare(
     state: ServiceState, challenge_id: str, digest: str
-) -> tuple[ChallengeRecord, dt.datetime, dict[str, IssuerPublicKey]] | Answer:
+) -> tuple[ChallengeRecord, dt.datetime, dict[str, TrustedIssuer]] | Answer:
     """Before verification: the challenge, the database's time, the trusted issuers;
     or the stored answer for a presentation submitted again."""
     record = state.store.get_challenge(challenge_id)
@@ -199,7 +199,8 @@ def _admit(
             now=now,
             admission=NewAdmission(
                 id=admission_id,
-                issuer_key_id=result.issuer_key_id,
+                issuer_key_id=result.issuer_key_ids[0],
+                issuer_key_ids=result.issuer_key_ids,
                 proof_digest=digest,
                 expires_at=expires_at,
                 pseudonym=result.pseudonym,
@@ -307,6 +308,7 @@ def _refused(
         )
 
 
-def trusted_issuers(state: ServiceState) -> dict[str, IssuerPublicKey]:
-    """The trusted issuer keys, re-read from the database at most every few seconds."""
+def trusted_issuers(state: ServiceState) -> dict[str, TrustedIssuer]:
+    """The trusted issuer keys with their grants, re-read from the database at most
+    every few seconds."""
     return state.trusted_issuers(lambda: issuer_keys(state.store.list_issuers()))

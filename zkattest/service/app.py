@@ -16,7 +16,6 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
@@ -59,16 +58,23 @@ RFC 9457 `application/problem+json`.
 """
 
 
-def _load_trusted_issuers(store: Store, paths: list[Path]) -> None:
-    """Make the configured issuers the trusted ones from the configuration:
-    those no longer listed are disabled and their live admissions revoked."""
-    configured: dict[str, tuple[str, str]] = {}
-    for path in paths:
+def _load_trusted_issuers(store: Store, settings: Settings) -> None:
+    """Make the configured issuers, with their grants, the trusted ones from the
+    configuration: those no longer listed are disabled and their live
+    admissions revoked."""
+    configured: dict[str, tuple[str, str, list[str], list[str]]] = {}
+    for path in settings.trusted_issuers:
         try:
             key = read_issuer_key(path)
         except ValueError as exc:  # changed since the settings were checked
             raise ConfigError(f"ZKATTEST_TRUSTED_ISSUERS: {exc}") from None
-        configured[key.key_id] = (key.suite.name, key.public_key.hex())
+        grant = settings.issuer_grant(key.key_id)
+        configured[key.key_id] = (
+            key.suite.name,
+            key.public_key.hex(),
+            list(grant.schemas),
+            list(grant.roles),
+        )
     try:
         warnings = store.sync_config_issuers(configured, store.clock())
     except IssuerExists as exc:
@@ -188,7 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store(settings.database_url)
         store.migrate()
-        _load_trusted_issuers(store, settings.trusted_issuers)
+        _load_trusted_issuers(store, settings)
         keys = ReceiptKeys.load_or_create(settings.receipt_key_path)
         _bind_receipt_key(store, keys)
         if settings.eip712_verifying_contract is None:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from zkattest import Challenge, IssuerPublicKey
+from zkattest import Challenge, IssuerPublicKey, TrustedIssuer
 from zkattest.codec import utc_text
 from zkattest.hazmat.bbs import SUITES
 from zkattest.service.schemas import AdmissionPublic
@@ -85,13 +85,19 @@ def issuer_public(record: IssuerRecord) -> dict[str, Any]:
         "suite": record.suite,
         "public_key": record.public_key,
         "source": record.source,
+        "schemas": list(record.schemas),
+        "roles": list(record.roles),
         "disabled_at": None if record.disabled_at is None else utc_text(record.disabled_at),
     }
 
 
-def issuer_keys(records: Iterable[IssuerRecord]) -> dict[str, IssuerPublicKey]:
-    """Stored issuers as the library's keys, by key id."""
+def issuer_keys(records: Iterable[IssuerRecord]) -> dict[str, TrustedIssuer]:
+    """Stored issuers as the library's grants (key, schemas, roles), by key id."""
     return {
-        issuer.key_id: IssuerPublicKey(SUITES[issuer.suite], bytes.fromhex(issuer.public_key))
+        issuer.key_id: TrustedIssuer(
+            IssuerPublicKey(SUITES[issuer.suite], bytes.fromhex(issuer.public_key)),
+            issuer.schemas,
+            issuer.roles,
+        )
         for issuer in records
     }

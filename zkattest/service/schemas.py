@@ -213,7 +213,10 @@ class RevokedPublic(BaseModel):
 class CircuitPublic(BaseModel):
     id: str
     version: int
-    schema_id: str
+    schema_id: str = Field(description="the schema of its (first) credential")
+    credentials: list[dict[str, Any]] = Field(
+        description="each credential it reads, in order: name, schema_id and issuer_roles"
+    )
     circuit_hash: str
     description: str
     definition: dict[str, Any]
@@ -224,6 +227,8 @@ class IssuerPublic(BaseModel):
     suite: str
     public_key: str
     source: str
+    schemas: list[str] = Field(description="the credential schemas it is trusted to sign")
+    roles: list[str] = Field(description="the roles it is trusted in (circuits may name them)")
     disabled_at: str | None = Field(
         default=None, description="when it stopped being trusted; null while trusted"
     )
@@ -236,8 +241,15 @@ class IssuerDisabled(BaseModel):
     revoked_admissions: int
 
 
+#: A schema id (``investor/v1``) or an issuer role (``kyc_provider``).
+SchemaId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}/v[1-9][0-9]{0,5}$")]
+RoleName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
 class IssuerCreate(_Strict):
-    """An issuer public key, as ``zkattest issuer keygen --public-out`` writes it."""
+    """An issuer public key, as ``zkattest issuer keygen --public-out`` writes it,
+    and what the platform trusts it for: ``schemas`` (default ``["investor/v1"]``)
+    and ``roles`` (default none)."""
 
     type: Literal["zkattest/issuer-public-key"]
     version: Annotated[Literal[1], BeforeValidator(_json_integer)]
@@ -249,6 +261,17 @@ class IssuerCreate(_Strict):
     public_key: str = Field(
         pattern=r"^[0-9a-f]{192}$",
         description="the 96-byte compressed G2 point, lower-case hex; it must be a valid key",
+    )
+    schemas: list[SchemaId] = Field(
+        default=["investor/v1"],
+        min_length=1,
+        max_length=16,
+        description="the credential schemas the key is trusted to sign; each must be known",
+    )
+    roles: list[RoleName] = Field(
+        default=[],
+        max_length=16,
+        description="the roles the platform trusts it in (kyc_provider, accreditation_verifier)",
     )
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from zkattest import IssuerPublicKey
+from zkattest import TrustedIssuer
 from zkattest.circuits import CircuitRegistry
 from zkattest.service.core.config import Settings
 from zkattest.service.core.limits import RateLimiter, client_key
@@ -40,7 +40,7 @@ class ServiceState:
     verifier: BoundedPool
     #: The circuits this verifier challenges for (built-in and the platform's files).
     circuits: CircuitRegistry
-    _issuers: tuple[float, dict[str, IssuerPublicKey]] | None = None
+    _issuers: tuple[float, dict[str, TrustedIssuer]] | None = None
     _issuers_lock: threading.Lock = field(default_factory=threading.Lock)
     #: Failed admin attempts per client: past the budget, admin requests wait (429).
     admin_failures: RateLimiter = field(init=False)
@@ -49,9 +49,9 @@ class ServiceState:
         self.admin_failures = RateLimiter(self.settings.admin_failures_per_minute)
 
     def trusted_issuers(
-        self, load: Callable[[], dict[str, IssuerPublicKey]]
-    ) -> dict[str, IssuerPublicKey]:
-        """The cached issuer keys, reloaded with ``load`` when older than the TTL."""
+        self, load: Callable[[], dict[str, TrustedIssuer]]
+    ) -> dict[str, TrustedIssuer]:
+        """The cached issuer grants, reloaded with ``load`` when older than the TTL."""
         now = time.monotonic()
         with self._issuers_lock:
             cached = self._issuers

@@ -21,7 +21,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Final, TypeVar
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -82,6 +90,19 @@ class ConfigError(ZkAttestError):
     """The service's settings are unusable; the message says which and why."""
 
 
+class IssuerGrant(BaseModel):
+    """What a configured issuer key is trusted for: schema ids and roles."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schemas: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}/v[1-9][0-9]{0,5}$")]] = (
+        Field(default=["investor/v1"], min_length=1, max_length=16)
+    )
+    roles: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]] = Field(
+        default=[], max_length=16
+    )
+
+
 class Settings(BaseSettings):
     """Configuration of one verifier service process (bounds are checked)."""
 
@@ -92,6 +113,11 @@ class Settings(BaseSettings):
     #: Issuer public-key JSON files (as written by ``zkattest issuer keygen``),
     #: separated by the OS path separator or commas.
     trusted_issuers: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    #: What each configured issuer key is trusted for, as a JSON object by key
+    #: id: ``{"<key_id>": {"schemas": ["accreditation/v1"], "roles":
+    #: ["accreditation_verifier"]}}``. A configured key not named here is
+    #: trusted for investor/v1 only, in no role.
+    issuer_grants: Annotated[dict[str, IssuerGrant], NoDecode] = Field(default_factory=dict)
     #: The platform's own circuit TOML files, served beside the built-in ones
     #: (each ``<id>.toml`` with an id of its own), separated by the OS path
     #: separator or commas. Wallets need the same files to answer their challenges.
@@ -195,6 +221,40 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"{proxy!r} is not an IP address or network") from None
         return value
+
+    @field_validator("issuer_grants", mode="before")
+    @classmethod
+    def _grants_json(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise ValueError(
+                    'must be a JSON object such as {"<key_id>": {"schemas": ["investor/v1"],'
+                    ' "roles": ["kyc_provider"]}}'
+                ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _grants_name_configured_keys(self) -> Settings:
+        configured = {read_issuer_key(path).key_id for path in self.trusted_issuers}
+        if stray := sorted(set(self.issuer_grants) - configured):
+            raise ValueError(
+                f"ZKATTEST_ISSUER_GRANTS names key id(s) {', '.join(stray)} that"
+                " ZKATTEST_TRUSTED_ISSUERS does not list"
+            )
+        known = self.circuits().schemas.ids()
+        for key_id, grant in self.issuer_grants.items():
+            if unknown := sorted(set(grant.schemas) - set(known)):
+                raise ValueError(
+                    f"ZKATTEST_ISSUER_GRANTS: {key_id}: unknown schema(s) {', '.join(unknown)};"
+                    f" known: {', '.join(known)}"
+                )
+        return self
+
+    def issuer_grant(self, key_id: str) -> IssuerGrant:
+        """What the configured issuer key ``key_id`` is trusted for."""
+        return self.issuer_grants.get(key_id, IssuerGrant())
 
     @field_validator("trusted_issuers")
     @classmethod

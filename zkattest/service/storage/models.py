@@ -37,6 +37,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 __all__ = [
     "NAMING_CONVENTION",
     "Admission",
+    "AdmissionIssuer",
     "AuditEvent",
     "Base",
     "Challenge",
@@ -135,6 +136,18 @@ class Admission(Base):
     receipt_eip712: Mapped[str | None] = mapped_column(Text)
 
 
+class AdmissionIssuer(Base):
+    """An issuer key an admission relied on: one row per credential of its
+    presentation, so disabling any of them revokes the admission."""
+
+    __tablename__ = "admission_issuers"
+
+    admission_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("admissions.id"), primary_key=True
+    )
+    issuer_key_id: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)
+
+
 class AuditEvent(Base):
     """One line of the audit trail: what happened, when, and how it ended."""
 
@@ -159,6 +172,11 @@ class Issuer(Base):
     public_key: Mapped[str] = mapped_column(String(512))
     added_at: Mapped[datetime]
     source: Mapped[str] = mapped_column(String(16))
+    #: The schema ids it is trusted to sign, separated by spaces (a key stored
+    #: before schemas were named: investor/v1, the only schema it could sign).
+    schemas: Mapped[str] = mapped_column(String(1024), server_default="investor/v1")
+    #: The roles the platform trusts it in, separated by spaces (often none).
+    roles: Mapped[str] = mapped_column(String(1024), server_default="")
     #: When it stopped being trusted, and who stopped it: "admin" (for good) or
     #: "config" (dropped from the configuration; trusted again when listed again).
     disabled_at: Mapped[datetime | None]

@@ -6,6 +6,7 @@ addresses are lower-case.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,11 +26,15 @@ __all__ = [
 ]
 
 AuditEventName = Literal[
-    "challenge_issued", "admitted", "refused", "revoked", "issuer_added", "issuer_disabled"
+    "challenge_issued",
+    "admitted",
+    "refused",
+    "revoked",
+    "issuer_added",
+    "issuer_disabled",
+    "issuer_grants_changed",
 ]
-AUDIT_EVENTS: frozenset[str] = frozenset(
-    {"challenge_issued", "admitted", "refused", "revoked", "issuer_added", "issuer_disabled"}
-)
+AUDIT_EVENTS: frozenset[str] = frozenset(typing.get_args(AuditEventName))
 IssuerSource = Literal["config", "api"]
 ISSUER_SOURCES: frozenset[str] = frozenset({"config", "api"})
 
@@ -76,6 +81,9 @@ class NewAdmission:
     proof_digest: str
     expires_at: datetime
     pseudonym: str | None = None
+    #: Every issuer key the presentation relied on, one per credential (the
+    #: first is ``issuer_key_id``); empty means ``issuer_key_id`` alone.
+    issuer_key_ids: tuple[str, ...] = ()
     receipt_jws: str | None = None
     receipt_eip712: str | None = None
 
@@ -115,6 +123,10 @@ class IssuerRecord:
     disabled_at: datetime | None = None
     #: "admin" (for good) or "config" (until configured again); None while trusted.
     disabled_by: str | None = None
+    #: The schema ids it is trusted to sign, sorted.
+    schemas: tuple[str, ...] = ("investor/v1",)
+    #: The roles the platform trusts it in, sorted (often none).
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -51,7 +51,7 @@ import functools
 import hashlib
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any, Final
@@ -95,6 +95,7 @@ from zkattest.service.storage.errors import (
 )
 from zkattest.service.storage.models import (
     Admission,
+    AdmissionIssuer,
     AuditEvent,
     Challenge,
     Issuer,
@@ -275,17 +276,22 @@ class Store:
         if values["expires_at"] <= now:
             raise InvalidInputError("an admission must expire after it starts")
         _check_lengths(Admission, values)
+        relied_on = admission.issuer_key_ids or (admission.issuer_key_id,)
+        if relied_on[0] != admission.issuer_key_id or len(set(relied_on)) != len(relied_on):
+            # a key id listed twice (one issuer signing two credentials) counts once
+            relied_on = tuple(dict.fromkeys((admission.issuer_key_id, *relied_on)))
+        for key_id in relied_on:
+            _check_lengths(AdmissionIssuer, {"admission_id": values["id"], "issuer_key_id": key_id})
         if self._sqlite:
-            return self._sqlite_consume_and_admit(values, seats, release_wallet)
+            return self._sqlite_consume_and_admit(values, relied_on, seats, release_wallet)
         with self._transaction("admitting a wallet address", write=True) as conn:
             bound = conn.execute(_CONSUME, {"b_challenge_id": challenge_id, "b_now": now}).first()
             if bound is None:
                 raise _why_not_consumable(conn, challenge_id)
-            trusted = conn.execute(
-                _TRUSTED_ISSUER_FOR_SHARE, {"b_key_id": values["issuer_key_id"]}
-            ).first()
-            if trusted is None:
-                raise IssuerNotTrusted()
+            for key_id in relied_on:
+                trusted = conn.execute(_TRUSTED_ISSUER_FOR_SHARE, {"b_key_id": key_id}).first()
+                if trusted is None:
+                    raise IssuerNotTrusted()
             values.update(bound._mapping)
             if values["pseudonym"] is not None:
                 conn.execute(text(_PG_SEAT_LOCK), {"p": values["pseudonym"]})
@@ -295,6 +301,10 @@ class Store:
 
                 _claim_seat(run, values, now, seats, release_wallet)
             conn.execute(_INSERT_ADMISSION, values)
+            conn.execute(
+                insert(AdmissionIssuer),
+                [{"admission_id": values["id"], "issuer_key_id": key_id} for key_id in relied_on],
+            )
             _audit(
                 conn,
                 at=now,
@@ -307,7 +317,11 @@ class Store:
         return AdmissionRecord(**values)
 
     def _sqlite_consume_and_admit(
-        self, values: dict[str, Any], seats: int, release_wallet: str | None
+        self,
+        values: dict[str, Any],
+        relied_on: tuple[str, ...],
+        seats: int,
+        release_wallet: str | None,
     ) -> AdmissionRecord:
         """consume_and_admit on SQLite through the DBAPI connection (the hot path).
 
@@ -326,8 +340,9 @@ class Store:
                 if consumed is None:
                     raise ChallengeNotFound()
                 raise ChallengeAlreadyUsed() if consumed[0] is not None else ChallengeExpired()
-            if db.execute(_SQLITE_TRUSTED_ISSUER, (values["issuer_key_id"],)).fetchone() is None:
-                raise IssuerNotTrusted()
+            for key_id in relied_on:
+                if db.execute(_SQLITE_TRUSTED_ISSUER, (key_id,)).fetchone() is None:
+                    raise IssuerNotTrusted()
             values.update(
                 zip(
                     ("wallet_address", "chain_id", "circuit_id", "circuit_hash"), bound, strict=True
@@ -357,6 +372,10 @@ class Store:
                     values["receipt_jws"],
                     values["receipt_eip712"],
                 ),
+            )
+            db.executemany(
+                "INSERT INTO admission_issuers (admission_id, issuer_key_id) VALUES (?, ?)",
+                [(values["id"], key_id) for key_id in relied_on],
             )
             db.execute(
                 _SQLITE_INSERT_AUDIT,
@@ -618,13 +637,16 @@ class Store:
         source: IssuerSource,
         now: datetime | None = None,
         exist_ok: bool = False,
+        schemas: Sequence[str] = ("investor/v1",),
+        roles: Sequence[str] = (),
     ) -> IssuerRecord:
         """Trust an issuer key; write an ``issuer_added`` audit event; return the stored record.
 
         If the key id is stored already: with ``exist_ok`` and the same suite
         and public key, return the stored record (so several processes may
         load the same configured issuers at start-up); otherwise raise
-        :class:`IssuerExists`.
+        :class:`IssuerExists`. ``schemas``: the schema ids the key is trusted
+        to sign; ``roles``: the roles it is trusted in.
         """
         if source not in ISSUER_SOURCES:
             raise InvalidInputError("issuer source must be 'config' or 'api'")
@@ -634,6 +656,7 @@ class Store:
             "public_key": public_key,
             "source": source,
             "added_at": self._now(now),
+            **_grant_columns(schemas, roles),
         }
         _check_lengths(Issuer, values)
         try:
@@ -648,7 +671,7 @@ class Store:
             if stored is None or (stored.suite, stored.public_key) != (suite, public_key):
                 raise
             return stored
-        return IssuerRecord(**values)
+        return _issuer_record(values)
 
     def disable_issuer(self, key_id: str, now: datetime) -> tuple[IssuerRecord, int]:
         """An admin stops trusting an issuer, for good, and revokes its live
@@ -670,10 +693,12 @@ class Store:
                 .values(disabled_by="admin")
             )
             row = conn.execute(select(Issuer.__table__).where(Issuer.key_id == key_id)).one()
-        return IssuerRecord(**row._mapping), revoked
+        return _issuer_record(row), revoked
 
     def sync_config_issuers(
-        self, configured: Mapping[str, tuple[str, str]], now: datetime
+        self,
+        configured: Mapping[str, tuple[str, str, Sequence[str], Sequence[str]]],
+        now: datetime,
     ) -> list[str]:
         """Make the configured issuers the trusted ones of source ``"config"``, in
         one transaction (several processes may start at once):
@@ -687,7 +712,11 @@ class Store:
           for good (the returned warnings say so; remove it from the
           configuration).
 
-        ``configured`` maps key id to (suite name, public key hex). Raises
+        - a configured key's schemas and roles are the configured ones (an
+          ``issuer_grants_changed`` audit event when they change).
+
+        ``configured`` maps key id to (suite name, public key hex, schema ids,
+        roles). Raises
         :class:`IssuerExists` if a configured key id is stored with another
         suite or public key.
         """
@@ -698,11 +727,26 @@ class Store:
         ) as conn:
             _serialize_start_up(conn)
             stored = {
-                row.key_id: IssuerRecord(**row._mapping)
+                row.key_id: _issuer_record(row)
                 for row in conn.execute(select(Issuer.__table__)).all()
             }
-            for key_id, (suite, public_key) in sorted(configured.items()):
+            for key_id, (suite, public_key, schemas, roles) in sorted(configured.items()):
                 record = stored.get(key_id)
+                grants = _grant_columns(schemas, roles)
+                same_key = record is not None and (record.suite, record.public_key) == (
+                    suite,
+                    public_key,
+                )
+                if (
+                    same_key
+                    and record is not None
+                    and (
+                        (" ".join(record.schemas), " ".join(record.roles))
+                        != (grants["schemas"], grants["roles"])
+                    )
+                ):
+                    conn.execute(update(Issuer).where(Issuer.key_id == key_id).values(grants))
+                    _audit(conn, at=now, event="issuer_grants_changed", outcome="config")
                 if record is None:
                     values: dict[str, Any] = {
                         "key_id": key_id,
@@ -710,6 +754,7 @@ class Store:
                         "public_key": public_key,
                         "source": "config",
                         "added_at": now,
+                        **grants,
                     }
                     _check_lengths(Issuer, values)
                     conn.execute(insert(Issuer).values(values))
@@ -742,7 +787,7 @@ class Store:
         """The trusted issuer with this key id, or None."""
         with self._transaction("reading an issuer") as conn:
             row = conn.execute(select(Issuer.__table__).where(Issuer.key_id == key_id)).first()
-        return None if row is None else IssuerRecord(**row._mapping)
+        return None if row is None else _issuer_record(row)
 
     def list_issuers(self, *, include_disabled: bool = False) -> list[IssuerRecord]:
         """The trusted issuers (with ``include_disabled``, every one ever stored),
@@ -752,7 +797,7 @@ class Store:
             query = query.where(Issuer.disabled_at.is_(None))
         with self._transaction("listing issuers") as conn:
             rows = conn.execute(query).all()
-        return [IssuerRecord(**row._mapping) for row in rows]
+        return [_issuer_record(row) for row in rows]
 
     # -- receipt signer -------------------------------------------------------------
 
@@ -962,7 +1007,8 @@ def _disable_issuer(conn: Connection, key_id: str, now: datetime, by: str) -> in
             raise IssuerNotFound()
         return 0
     _audit(conn, at=now, event="issuer_disabled", outcome=by)
-    return _revoke_live(conn, now, "issuer_disabled", Admission.issuer_key_id == key_id)
+    relied_on = select(AdmissionIssuer.admission_id).where(AdmissionIssuer.issuer_key_id == key_id)
+    return _revoke_live(conn, now, "issuer_disabled", Admission.id.in_(relied_on))
 
 
 def _revoke_live(conn: Connection, now: datetime, outcome: str, *conditions: Any) -> int:
@@ -1068,3 +1114,26 @@ def _column_rules(model: type[DeclarativeBase]) -> dict[str, tuple[bool, bool, i
         )
         for column in model.__table__.columns
     }
+
+
+def _grant_columns(schemas: Sequence[str], roles: Sequence[str]) -> dict[str, str]:
+    """An issuer's schemas and roles as stored: sorted, distinct, space-separated."""
+    if isinstance(schemas, str) or isinstance(roles, str):
+        raise InvalidInputError("schemas and roles are lists of names")
+    if not schemas:
+        raise InvalidInputError("an issuer is trusted for at least one schema")
+    names = [*schemas, *roles]
+    if not all(isinstance(n, str) and _GRANT_NAME.fullmatch(n) for n in names):
+        raise InvalidInputError("schema ids and roles are names without spaces")
+    return {"schemas": " ".join(sorted(set(schemas))), "roles": " ".join(sorted(set(roles)))}
+
+
+_GRANT_NAME: Final = re.compile(r"[a-z][a-z0-9_/-]{0,127}")
+
+
+def _issuer_record(row: Any) -> IssuerRecord:
+    """A stored issuer row (or its values) as a record, its grants as tuples."""
+    values = dict(row if isinstance(row, dict) else row._mapping)
+    values["schemas"] = tuple(values.get("schemas", "investor/v1").split())
+    values["roles"] = tuple(values.get("roles", "").split())
+    return IssuerRecord(**values)

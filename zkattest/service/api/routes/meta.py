@@ -35,7 +35,11 @@ def list_circuits(state: StateDep) -> Any:
         {
             "id": c.id,
             "version": c.version,
-            "schema_id": c.schema.id,
+            "schema_id": c.credentials[0].schema.id,
+            "credentials": [
+                {"name": s.name, "schema_id": s.schema.id, "issuer_roles": list(s.issuer_roles)}
+                for s in c.credentials
+            ],
             "circuit_hash": c.circuit_hash.hex(),
             "description": c.description,
             "definition": c.definition(),
@@ -64,10 +68,12 @@ def list_issuers(state: StateDep) -> Any:
     tags=["issuers"],
     responses=problem_responses(
         {
-            400: "the body is not valid JSON, or not a valid issuer key "
-            "(not a G2 point, or a key_id that does not match the key)",
+            400: "the body is not valid JSON, not a valid issuer key "
+            "(not a G2 point, or a key_id that does not match the key), or names an unknown"
+            " schema",
             401: "admin token required",
-            409: "this key was disabled, or the key id is stored with another key",
+            409: "this key was disabled, the key id is stored with another key, or the key"
+            " is trusted already for other schemas or roles",
             429: "too many failed admin attempts from this client; see Retry-After",
             413: "the body is too large",
             422: "the body does not match the schema",
@@ -75,11 +81,21 @@ def list_issuers(state: StateDep) -> Any:
     ),
 )
 def add_issuer(body: IssuerCreate, state: StateDep, _: AdminDep) -> Any:
-    """Trust an issuer public key (admin)."""
+    """Trust an issuer public key for named schemas (default ``investor/v1``) and
+    roles (default none) (admin). A credential of another schema signed by it,
+    or one a circuit wants from an issuer in a role it does not hold, is refused
+    (``untrusted_issuer``). Adding a key again with the same grants changes
+    nothing; with other grants it is a conflict."""
     try:
-        key = IssuerPublicKey.from_json(json.dumps(body.model_dump()))
+        key = IssuerPublicKey.from_json(json.dumps(body.model_dump(exclude={"schemas", "roles"})))
     except ZkAttestError as exc:
         raise Problem("invalid-issuer-key", str(exc)) from None
+    known = state.circuits.schemas.ids()
+    if unknown := sorted(set(body.schemas) - set(known)):
+        raise Problem(
+            "invalid-input", f"unknown schema(s) {', '.join(unknown)}; known: {', '.join(known)}"
+        )
+    schemas, roles = tuple(sorted(set(body.schemas))), tuple(sorted(set(body.roles)))
     try:
         record = state.store.add_issuer(
             key_id=key.key_id,
@@ -87,11 +103,18 @@ def add_issuer(body: IssuerCreate, state: StateDep, _: AdminDep) -> Any:
             public_key=key.public_key.hex(),
             source="api",
             exist_ok=True,
+            schemas=schemas,
+            roles=roles,
         )
     except IssuerExists:
         raise Problem("issuer-conflict") from None
     if record.disabled_at is not None:
         raise Problem("issuer-disabled")
+    if (record.schemas, record.roles) != (schemas, roles):
+        raise Problem(
+            "issuer-conflict",
+            "this key is trusted already, for other schemas or roles; it keeps them",
+        )
     state.forget_issuers()
     log.info("issuer trusted key_id=%s", key.key_id)
     return issuer_public(record)
