@@ -65,6 +65,7 @@ from zkattest import (
     IssuerLedger,
     IssuerSecretKey,
     Presentation,
+    TrustedIssuer,
     accept_credential,
     issue_credential,
     prove,
@@ -80,6 +81,10 @@ BACKENDS = ("arkworks", "py-ecc")
 OPERATIONS = ("prove", "verify")
 SCHEMA_ID = "investor/v1"
 TARGET_CIRCUIT = "accredited_investor_506c"
+#: The circuit of two credentials (KYC provider and third-party verifier), compared
+#: with TARGET_CIRCUIT: verify and proof size at most TWO_TARGET times.
+TWO_CIRCUIT = "accredited_investor_506c_verified"
+TWO_TARGET = 2.0
 TARGET_MS = {"prove": 60.0, "verify": 15.0}
 TARGET_PROOF_BYTES = 2500
 TARGET_SPEEDUP = 10.0
@@ -121,14 +126,40 @@ def investor_attributes(circuit_id: str, today: dt.date) -> dict[str, object]:
     return attributes
 
 
+def letter_attributes(today: dt.date) -> dict[str, object]:
+    """An accreditation/v1 letter that satisfies TWO_CIRCUIT: verified 10 days
+    before ``today``, valid for 80 days after."""
+    return {
+        "holder_ref": "engagement-12",
+        "accreditation_basis": "income",
+        "verifier_kind": "cpa",
+        "verified_date": (today - dt.timedelta(days=10)).isoformat(),
+        "issuance_date": (today - dt.timedelta(days=9)).isoformat(),
+        "expiry_date": (today + dt.timedelta(days=80)).isoformat(),
+    }
+
+
 @dataclass(frozen=True)
 class Workload:
-    """One issuer and, per circuit, a credential that satisfies it."""
+    """A KYC issuer and a CPA, and per circuit the credentials that satisfy it
+    (one per credential the circuit reads)."""
 
     issuer: IssuerSecretKey
-    credentials: dict[str, Credential]
+    cpa: IssuerSecretKey
+    credentials: dict[str, tuple[Credential, ...]]
     #: The holder every credential is bound to.
     holder: HolderSecret
+
+    @property
+    def trusted(self) -> list[TrustedIssuer]:
+        """The verifier's grants: the KYC issuer for investor/v1, the CPA for
+        accreditation/v1, each in its role."""
+        return [
+            TrustedIssuer(self.issuer.public_key(), ("investor/v1",), ("kyc_provider",)),
+            TrustedIssuer(
+                self.cpa.public_key(), ("accreditation/v1",), ("accreditation_verifier",)
+            ),
+        ]
 
 
 @dataclass
@@ -161,13 +192,16 @@ def make_workload(circuit_ids: Sequence[str]) -> Workload:
     schema = get_schema(SCHEMA_ID)
     today = dt.datetime.now(dt.UTC).date()
     with use_backend("arkworks"):
-        issuer = IssuerSecretKey.generate()
+        issuer, cpa = IssuerSecretKey.generate(), IssuerSecretKey.generate()
         holder = HolderSecret.generate()
-        credentials = {
-            cid: bound_credential(issuer, holder, schema.id, investor_attributes(cid, today))
+        credentials: dict[str, tuple[Credential, ...]] = {
+            cid: (bound_credential(issuer, holder, schema.id, investor_attributes(cid, today)),)
             for cid in circuit_ids
         }
-    return Workload(issuer, credentials, holder)
+        if TWO_CIRCUIT in credentials:
+            letter = bound_credential(cpa, holder, "accreditation/v1", letter_attributes(today))
+            credentials[TWO_CIRCUIT] += (letter,)
+    return Workload(issuer, cpa, credentials, holder)
 
 
 def bound_credential(
@@ -202,7 +236,7 @@ def check_refuses_tampered(w: Workload, presentation: Presentation, challenge: C
     proof[-1] ^= 1
     tampered = replace(presentation, proof=bytes(proof))
     try:
-        verify(tampered, challenge, w.issuer.public_key())
+        verify(tampered, challenge, w.trusted)
     except VerificationError:
         return
     raise AssertionError(f"{challenge.circuit_id}: verify accepted a tampered proof")
@@ -210,7 +244,7 @@ def check_refuses_tampered(w: Workload, presentation: Presentation, challenge: C
 
 def bench_circuit(w: Workload, circuit_id: str, warmup: int, iterations: int) -> CircuitResult:
     """Medians of prove and verify for one circuit on the current backend."""
-    credential, public = w.credentials[circuit_id], w.issuer.public_key()
+    credential, public = list(w.credentials[circuit_id]), w.trusted
     challenge = make_challenge(circuit_id)
     presentation = prove(credential, challenge, holder=w.holder)
     verify(presentation, challenge, public)
@@ -252,7 +286,7 @@ def run_backends(
                 if name != "arkworks" and reference is not None:
                     # Proofs are randomised, so check interoperability instead of equal bytes.
                     for r in reference.values():
-                        verify(r.presentation, r.challenge, w.issuer.public_key())
+                        verify(r.presentation, r.challenge, w.trusted)
         except BackendError as exc:
             print(f"backend {name} skipped: {exc}")
             continue
@@ -309,7 +343,7 @@ def bench_binding(w: Workload, rounds: int, iterations: int, warmup: int) -> Bin
     today = dt.datetime.now(dt.UTC).date()
     attributes = investor_attributes(TARGET_CIRCUIT, today)
     unbound = issue_credential(w.issuer, get_schema(SCHEMA_ID), attributes)
-    bound = w.credentials[TARGET_CIRCUIT]
+    (bound,) = w.credentials[TARGET_CIRCUIT]
     public = w.issuer.public_key()
     challenge = make_challenge(TARGET_CIRCUIT)
     plain = prove(unbound, challenge)
@@ -392,6 +426,87 @@ def print_binding(result: BindingResult) -> None:
         )
 
 
+# -- two credentials against one ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TwoResult:
+    """Per operation, each round's ratio (TWO_CIRCUIT / TARGET_CIRCUIT) and
+    medians; the two proofs' sizes (binary and JSON)."""
+
+    rounds: dict[str, list[float]]
+    ratios: dict[str, list[float]]
+    one_bytes: tuple[int, int]
+    two_bytes: tuple[int, int]
+
+
+def bench_two(w: Workload, rounds: int, iterations: int, warmup: int) -> TwoResult:
+    """TWO_CIRCUIT (two credentials, two issuers, one holder) against
+    TARGET_CIRCUIT (one credential) on arkworks, timed call by call in
+    alternation, in ``rounds`` rounds."""
+    one_challenge, two_challenge = make_challenge(TARGET_CIRCUIT), make_challenge(TWO_CIRCUIT)
+    one_creds, two_creds = list(w.credentials[TARGET_CIRCUIT]), list(w.credentials[TWO_CIRCUIT])
+    with use_backend("arkworks"):
+        one = prove(one_creds, one_challenge, holder=w.holder)
+        two = prove(two_creds, two_challenge, holder=w.holder)
+        verify(one, one_challenge, w.trusted)
+        verify(two, two_challenge, w.trusted)
+        pairs: dict[str, tuple[Any, Any]] = {
+            "prove": (
+                lambda: prove(two_creds, two_challenge, holder=w.holder),
+                lambda: prove(one_creds, one_challenge, holder=w.holder),
+            ),
+            "verify": (
+                lambda: verify(two, two_challenge, w.trusted),
+                lambda: verify(one, one_challenge, w.trusted),
+            ),
+        }
+        for first, second in pairs.values():
+            for run in (first, second) * warmup:
+                run()
+        out: dict[str, list[float]] = {}
+        ratios: dict[str, list[float]] = {op: [] for op in pairs}
+        for _ in range(rounds):
+            for op, (first, second) in pairs.items():
+                t, o = _paired(first, second, iterations)
+                out.setdefault(f"{op} one credential", []).append(o)
+                out.setdefault(f"{op} two credentials", []).append(t)
+                ratios[op].append(t / o)
+    return TwoResult(
+        out,
+        ratios,
+        (len(one.proof), len(one.to_json().encode())),
+        (len(two.proof), len(two.to_json().encode())),
+    )
+
+
+def print_two(result: TwoResult) -> None:
+    rows = []
+    for op, values in result.rounds.items():
+        rows.append(
+            [
+                op,
+                fmt_ms(statistics.median(values)),
+                f"{fmt_ms(min(values))} - {fmt_ms(max(values))}",
+            ]
+        )
+    print_table(["operation", "median ms", "rounds' range"], rows)
+    verify_ratio = statistics.median(result.ratios["verify"])
+    prove_ratio = statistics.median(result.ratios["prove"])
+    v_low, v_high = min(result.ratios["verify"]), max(result.ratios["verify"])
+    p_low, p_high = min(result.ratios["prove"]), max(result.ratios["prove"])
+    size_ratio = result.two_bytes[0] / result.one_bytes[0]
+    print(
+        f"two credentials, {TWO_CIRCUIT} / {TARGET_CIRCUIT} (median of the rounds' ratios and"
+        f" their range): verify {verify_ratio:.2f}x ({v_low:.2f}-{v_high:.2f}; target <="
+        f" {TWO_TARGET:g}x: {'met' if verify_ratio <= TWO_TARGET else 'NOT met'}); prove"
+        f" {prove_ratio:.2f}x ({p_low:.2f}-{p_high:.2f}); proof {result.one_bytes[0]} ->"
+        f" {result.two_bytes[0]} bytes ({size_ratio:.2f}x; target <= {TWO_TARGET:g}x:"
+        f" {'met' if size_ratio <= TWO_TARGET else 'NOT met'}); JSON {result.one_bytes[1]} ->"
+        f" {result.two_bytes[1]} bytes"
+    )
+
+
 # -- peers ---------------------------------------------------------------------------------
 
 
@@ -457,13 +572,16 @@ def load_anoncreds_peer() -> ModuleType:
     return module
 
 
-def run_anoncreds(iterations: int, warmup: int) -> PeerResult:
-    """Run the AnonCreds peer in this process (three predicates, CL signatures)."""
+def run_anoncreds(iterations: int, warmup: int, *, two: bool = False) -> PeerResult:
+    """Run the AnonCreds peer in this process (CL signatures): three predicates
+    on one credential, or (``two``) TWO_CIRCUIT's workload on two credentials
+    from two issuers bound to one link secret."""
     name = "anoncreds"
     if importlib.util.find_spec("anoncreds") is None:
         return PeerResult(name, None, skipped="not installed: pip install -e '.[bench]'")
     try:
-        result = load_anoncreds_peer().run(iterations, warmup)
+        peer = load_anoncreds_peer()
+        result = (peer.run_two if two else peer.run)(iterations, warmup)
     except (ImportError, OSError) as exc:
         return PeerResult(name, None, skipped=f"cannot load it: {exc}")
     return PeerResult(
@@ -553,7 +671,7 @@ def print_target_check(check: dict[str, Any] | None) -> None:
 
 
 def print_peer(peer: PeerResult, ark: CircuitResult | None, targets: Sequence[str]) -> None:
-    """Peer vs our TARGET_CIRCUIT on arkworks; ``targets``: operations with a 10x target."""
+    """Peer vs our circuit on arkworks; ``targets``: operations with a 10x target."""
     if peer.median_ms is None:
         print(f"peer {peer.name} skipped: {peer.skipped}")
         return
@@ -637,6 +755,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=5,
         help="rounds of the holder-binding comparison (default 5)",
     )
+    p.add_argument(
+        "--two-rounds",
+        type=positive_int,
+        default=5,
+        help="rounds of the two-credential comparison (default 5)",
+    )
     p.add_argument("--warmup", type=non_negative_int, default=3, help="arkworks and peers")
     p.add_argument("--pyecc-iterations", type=positive_int, default=1)
     p.add_argument("--pyecc-warmup", type=non_negative_int, default=1)
@@ -684,10 +808,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     binding = bench_binding(workload, args.binding_rounds, args.iterations, args.warmup)
     print_binding(binding)
+    two = None
+    if TWO_CIRCUIT in circuit_ids:
+        print()
+        print(
+            f"two credentials: {TWO_CIRCUIT} (KYC provider + third-party verifier, one holder)"
+            f" against {TARGET_CIRCUIT} on arkworks, timed call by call in alternation,"
+            f" {args.two_rounds} rounds of {args.iterations} pairs",
+            flush=True,
+        )
+        two = bench_two(workload, args.two_rounds, args.iterations, args.warmup)
+        print_two(two)
 
     ark = results["arkworks"]
     ours = None if ark is None else ark.get(TARGET_CIRCUIT)
-    peers: dict[str, PeerResult | None] = {"dock": None, "anoncreds": None}
+    peers: dict[str, PeerResult | None] = {"dock": None, "anoncreds": None, "anoncreds_two": None}
     print()
     if args.no_peer or args.no_dock:
         print("peer Dock skipped: " + ("--no-peer" if args.no_peer else "--no-dock"))
@@ -716,6 +851,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "note: anoncreds' Presentation.verify accepted a request with stronger bounds "
                 "than the proof carries; the peer checks the proven bounds itself"
             )
+        if two is not None and ark is not None:
+            print()
+            print(
+                "peer: Hyperledger AnonCreds, the two-credential workload - a KYC credential"
+                " (kyc_level >= 2, expiry >= today, sanctions revealed and required clear) and"
+                " a CPA's letter (basis code >= 1, verified within 90 days, expiry >= today)"
+                f" from two issuers, one link secret, one presentation; vs {TWO_CIRCUIT}",
+                flush=True,
+            )
+            peers["anoncreds_two"] = pair = run_anoncreds(args.iterations, args.warmup, two=True)
+            print_peer(pair, ark[TWO_CIRCUIT], targets=("verify",))
+            if pair.median_ms is not None and anoncreds.median_ms is not None:
+                print(
+                    "two credentials / one, in the same run: AnonCreds verify"
+                    f" {pair.median_ms['verify'] / anoncreds.median_ms['verify']:.2f}x, size"
+                    f" {(pair.size_bytes or 0) / (anoncreds.size_bytes or 1):.2f}x; zkattest"
+                    f" verify {statistics.median(two.ratios['verify']):.2f}x, proof"
+                    f" {two.two_bytes[0] / two.one_bytes[0]:.2f}x"
+                )
     if args.json:
         write_json(args.json, args, results, check, peers)
     return 0

@@ -646,7 +646,7 @@ def test_concurrent_admissions_and_a_disable_leave_no_live_admission(store: Stor
 
 
 def test_the_configuration_is_the_source_of_truth_for_configured_issuers(store: Store) -> None:
-    key = ("BLS12381_SHA256", "ef" * 96)
+    key = ("BLS12381_SHA256", "ef" * 96, ["investor/v1"], [])
     # the fixture's issuer came from the configuration and is not in this one
     assert store.sync_config_issuers({"kyc-a": key, "kyc-b": key}, NOW) == []
     assert {i.key_id for i in store.list_issuers()} == {"kyc-a", "kyc-b"}
@@ -670,7 +670,16 @@ def test_the_configuration_is_the_source_of_truth_for_configured_issuers(store: 
     assert store.sync_config_issuers({"kyc-a": key}, NOW) != []
     assert {i.key_id for i in store.list_issuers()} == {"kyc-api"}
     with pytest.raises(IssuerExists):
-        store.sync_config_issuers({"kyc-a": (key[0], "00" * 96)}, NOW)
+        store.sync_config_issuers({"kyc-a": (key[0], "00" * 96, key[2], key[3])}, NOW)
+    # a configured key's grants follow the configuration
+    wider = (key[0], key[1], ["accreditation/v1", "investor/v1"], ["kyc_provider"])
+    store.sync_config_issuers({"kyc-b": wider}, NOW)
+    (record,) = [i for i in store.list_issuers(include_disabled=True) if i.key_id == "kyc-b"]
+    assert (record.schemas, record.roles) == (
+        ("accreditation/v1", "investor/v1"),
+        ("kyc_provider",),
+    )
+    assert "issuer_grants_changed" in [e.event for e in store.audit_events()]
 
 
 def test_an_admission_keeps_its_receipts(store: Store) -> None:
@@ -728,7 +737,7 @@ def test_processes_starting_together_agree_on_issuers_and_receipt_key(
     first = Store(database_url)
     first.migrate()
     first.dispose()
-    key = ("BLS12381_SHA256", "ab" * 96)
+    key = ("BLS12381_SHA256", "ab" * 96, ["investor/v1"], [])
     barrier = threading.Barrier(8)
     errors: list[BaseException] = []
 
@@ -756,3 +765,31 @@ def test_processes_starting_together_agree_on_issuers_and_receipt_key(
         assert len(added) == 1
     finally:
         store.dispose()
+
+
+def test_an_admission_on_several_issuers_ends_with_any_of_them(store: Store) -> None:
+    store.add_issuer(
+        key_id="cpa-1",
+        suite="BLS12381_SHA256",
+        public_key="cd" * 96,
+        source="api",
+        schemas=("accreditation/v1",),
+        roles=("accreditation_verifier",),
+    )
+    (cpa,) = [i for i in store.list_issuers() if i.key_id == "cpa-1"]
+    assert (cpa.schemas, cpa.roles) == (("accreditation/v1",), ("accreditation_verifier",))
+    both = replace(make_admission(1), issuer_key_ids=(ISSUER, "cpa-1"))
+    kyc_only = make_admission(2)
+    for admission, wallet in ((both, WALLET), (kyc_only, OTHER_WALLET)):
+        challenge = store.create_challenge(make_challenge(wallet=wallet))
+        store.consume_and_admit(challenge.challenge_id, now=NOW, admission=admission)
+    # an untrusted issuer among them: nothing is written
+    unknown = replace(make_admission(3), issuer_key_ids=(ISSUER, "nobody"))
+    challenge = store.create_challenge(make_challenge())
+    with pytest.raises(IssuerNotTrusted):
+        store.consume_and_admit(challenge.challenge_id, now=NOW, admission=unknown)
+    assert reloaded(store, challenge.challenge_id).consumed_at is None
+    # disabling the CPA revokes the admission that relied on it, and only that one
+    assert store.disable_issuer("cpa-1", NOW)[1] == 1
+    assert store.live_admissions(WALLET, NOW) == []
+    assert len(store.live_admissions(OTHER_WALLET, NOW)) == 1
