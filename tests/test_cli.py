@@ -29,7 +29,9 @@ WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 OTHER_WALLET = "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"
 
 
-@pytest.mark.parametrize("circuit", ["accredited_investor_506c", "kyc_adult"])
+@pytest.mark.parametrize(
+    "circuit", ["accredited_investor_506c", "kyc_adult", "accredited_investor_506c_verified"]
+)
 def test_demo_runs_the_whole_flow(circuit: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--circuit", circuit]) == 0
     out = capsys.readouterr().out
@@ -39,8 +41,11 @@ def test_demo_runs_the_whole_flow(circuit: str, capsys: pytest.CaptureFixture[st
     assert f"satisfies {circuit}" in out
     assert "another wallet: refused (context_mismatch)" in out
     verifier_view = out.split("== Verifier sees only")[1]
-    for secret in ("Ada Lovelace", "1990-12-10", "2400000", "GB", "net_worth"):
+    for secret in ("Ada Lovelace", "1990-12-10", "2400000", "GB", "net_worth", "engagement"):
         assert secret not in verifier_view
+    if circuit.endswith("_verified"):
+        assert "over 2 credentials carrying one hidden holder secret" in out
+        assert "trusted for investor/v1 only: refused (untrusted_issuer)" in out
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -689,44 +689,83 @@ def cmd_serve(args: argparse.Namespace) -> None:
     serve(args.host, args.port, args.workers)
 
 
+#: The demo's issuers by schema: who signs it, and the role a platform trusts it in.
+_DEMO_ISSUERS: Final = {
+    "investor/v1": ("Issuer (KYC provider)", "kyc_provider"),
+    "accreditation/v1": (
+        "Issuer (CPA, a third-party accreditation verifier)",
+        "accreditation_verifier",
+    ),
+}
+
+
+def _demo_letter() -> dict[str, object]:
+    """The demo's accreditation letter: verified a week ago, relied on for 90 days."""
+    today = dt.datetime.now(dt.UTC).date()
+    return {
+        "holder_ref": "engagement-2291",
+        "accreditation_basis": "net_worth",
+        "verifier_kind": "cpa",
+        "verified_date": (today - dt.timedelta(days=7)).isoformat(),
+        "issuance_date": (today - dt.timedelta(days=7)).isoformat(),
+        "expiry_date": (today + dt.timedelta(days=83)).isoformat(),
+    }
+
+
 def run_demo(circuit_id: str, out: TextIO) -> None:
     """The whole flow for one circuit, printing what each party sees."""
     circuit = get_circuit(circuit_id)
-    schema = get_schema("investor/v1")
-    print("== Holder (wallet): makes its holder secret once, and asks for a credential", file=out)
+    print("== Holder (wallet): makes its holder secret once", file=out)
     holder = HolderSecret.generate()
-    issuer = IssuerSecretKey.generate()
-    public = issuer.public_key()
-    pending = request_credential(holder, public, schema.id)
-    print(
-        f"   request: a {len(pending.request.commitment)}-byte blind commitment to the"
-        " holder secret and its nym secret (neither is revealed)",
-        file=out,
-    )
-    print("== Issuer (KYC provider): checks the investor offline, signs investor/v1", file=out)
-    attributes = _demo_attributes()
-    ledger = IssuerLedger(":memory:")
-    issued = issue_credential(
-        issuer, schema, attributes, request=pending.request, customer="CUST-0001", ledger=ledger
-    )
-    print(
-        f"   issuer key {public.key_id}; {len(attributes)} attributes signed with the hidden"
-        " commitment; one live credential per customer",
-        file=out,
-    )
-    try:
-        again = request_credential(holder, public, schema.id)
-        issue_credential(
-            issuer, schema, attributes, request=again.request, customer="CUST-0001", ledger=ledger
+    credentials: list[Credential] = []
+    trusted: list[TrustedIssuer] = []
+    for spec in circuit.credentials:
+        schema = spec.schema
+        who, role = _DEMO_ISSUERS[schema.id]
+        attributes = _demo_attributes() if schema.id == "investor/v1" else _demo_letter()
+        issuer = IssuerSecretKey.generate()
+        public = issuer.public_key()
+        pending = request_credential(holder, public, schema.id)
+        print(f"== Holder: asks for a credential of {schema.id}", file=out)
+        print(
+            f"   request: a {len(pending.request.commitment)}-byte blind commitment to the"
+            " holder secret and its nym secret (neither is revealed)",
+            file=out,
         )
-    except IssuanceError:
-        print("   a second request for CUST-0001 while this one is live: refused", file=out)
-
-    print("== Holder: checks the credential against its own secrets, and stores it", file=out)
-    credential = accept_credential(issued.to_json(), public, holder=holder, pending=pending)
-    print("   signature valid over its attributes and its holder secret", file=out)
-
+        print(f"== {who}: checks the investor offline, signs {schema.id}", file=out)
+        ledger = IssuerLedger(":memory:")
+        issued = issue_credential(
+            issuer, schema, attributes, request=pending.request, customer="CUST-0001", ledger=ledger
+        )
+        print(
+            f"   issuer key {public.key_id}; {len(attributes)} attributes signed with the hidden"
+            " commitment; one live credential per customer",
+            file=out,
+        )
+        try:
+            again = request_credential(holder, public, schema.id)
+            issue_credential(
+                issuer, schema, attributes, request=again.request, customer="CUST-0001",
+                ledger=ledger,
+            )  # fmt: skip
+        except IssuanceError:
+            print("   a second request for CUST-0001 while this one is live: refused", file=out)
+        print("== Holder: checks the credential against its own secrets, and stores it", file=out)
+        credentials.append(
+            accept_credential(issued.to_json(), public, holder=holder, pending=pending)
+        )
+        print("   signature valid over its attributes and its holder secret", file=out)
+        trusted.append(TrustedIssuer(public, (schema.id,), (role,)))
+    several = len(credentials) > 1
+    grants = [(t, spec.schema.id, _DEMO_ISSUERS[spec.schema.id][1])
+              for t, spec in zip(trusted, circuit.credentials, strict=True)]  # fmt: skip
     print(f"== Verifier (platform): challenge for {circuit.id}", file=out)
+    if several:
+        print(
+            "   it trusts each issuer key for its schema and role only: "
+            + "; ".join(f"{t.key_id[:8]}… {schema} as {role}" for t, schema, role in grants),
+            file=out,
+        )
     challenge = Challenge.create(
         circuit, verifier_domain="exchange.example", wallet_address=DEMO_WALLET, chain_id=1
     )
@@ -737,24 +776,28 @@ def run_demo(circuit_id: str, out: TextIO) -> None:
     )
 
     print("== Holder: proves the circuit, bound to the challenge and wallet", file=out)
-    presentation = prove(credential, challenge, holder=holder)
-    print(f"   presentation: {len(presentation.proof)} bytes of proof", file=out)
+    chosen = select_credentials(credentials, challenge, holder=holder)
+    presentation = prove(chosen, challenge, holder=holder)
+    shown = f"{len(presentation.proof)} bytes of proof"
+    if several:
+        shown += f" over {len(chosen)} credentials carrying one hidden holder secret"
+    print(f"   presentation: {shown}", file=out)
 
     print("== Verifier sees only", file=out)
     doc = json.loads(presentation.to_json())
     doc["proof"] = f"<{len(presentation.proof)} bytes>"
     print("   " + json.dumps(doc, sort_keys=True), file=out)
-    result = verify(presentation, challenge, public)
+    result = verify(presentation, challenge, trusted)
     print(
         f"   accepted: {result.wallet_address} satisfies {result.circuit_id}; "
-        f"credential valid through at least {result.valid_through}",
+        f"credentials valid through at least {result.valid_through}",
         file=out,
     )
     print(f"   holder pseudonym on exchange.example: {str(result.pseudonym)[:24]}…", file=out)
     elsewhere = Challenge.create(
         circuit, verifier_domain="venue.example", wallet_address=DEMO_WALLET, chain_id=1
     )
-    other_result = verify(prove(credential, elsewhere, holder=holder), elsewhere, public)
+    other_result = verify(prove(chosen, elsewhere, holder=holder), elsewhere, trusted)
     print(
         f"   the same holder on venue.example: {str(other_result.pseudonym)[:24]}… (unlinkable)",
         file=out,
@@ -766,9 +809,20 @@ def run_demo(circuit_id: str, out: TextIO) -> None:
         chain_id=1,
     )
     try:
-        verify(presentation, other, public)
+        verify(presentation, other, trusted)
     except VerificationError as exc:
         print(f"   the same presentation for another wallet: refused ({exc.reason})", file=out)
+    if several:
+        # a key trusted for KYC only signing the letter too
+        kyc_only = [trusted[0], TrustedIssuer(trusted[1].key, (circuit.schemas[0].id,))]
+        try:
+            verify(presentation, challenge, kyc_only)
+        except VerificationError as exc:
+            print(
+                f"   the letter's key trusted for {circuit.schemas[0].id} only: refused"
+                f" ({exc.reason})",
+                file=out,
+            )
 
 
 def _command(
