@@ -284,8 +284,29 @@ def _check_credentials(value: object) -> tuple[PresentedCredential, ...]:
     return tuple(value)
 
 
+class _PerCredential:
+    """What a presentation, or its verified result, says per credential slot."""
+
+    credentials: tuple[PresentedCredential, ...]
+
+    @property
+    def issuer_key_id(self) -> str:
+        """The issuer key id of a one-credential presentation."""
+        return _one(self.credentials, "issuer").issuer_key_id
+
+    @property
+    def disclosed(self) -> Mapping[str, Any]:
+        """The disclosed values of a one-credential presentation."""
+        return _one(self.credentials, "disclosure").disclosed
+
+    @property
+    def issuer_key_ids(self) -> tuple[str, ...]:
+        """Every credential's issuer key id, in slot order."""
+        return tuple(c.issuer_key_id for c in self.credentials)
+
+
 @dataclass(frozen=True)
-class Presentation:
+class Presentation(_PerCredential):
     """What the wallet sends: public metadata and the proof bytes.
 
     ``credentials``: one :class:`PresentedCredential` per credential slot of
@@ -309,16 +330,6 @@ class Presentation:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "credentials", _check_credentials(self.credentials))
-
-    @property
-    def issuer_key_id(self) -> str:
-        """The issuer key id of a one-credential presentation."""
-        return _one(self.credentials, "issuer").issuer_key_id
-
-    @property
-    def disclosed(self) -> Mapping[str, Any]:
-        """The disclosed values of a one-credential presentation."""
-        return _one(self.credentials, "disclosure").disclosed
 
     def to_json(self) -> str:
         body: dict[str, Any] = {"pseudonym": self.pseudonym.hex()} if self.pseudonym else {}
@@ -403,7 +414,7 @@ class Presentation:
 
 
 @dataclass(frozen=True)
-class VerifiedPresentation:
+class VerifiedPresentation(_PerCredential):
     """What a verifier learns from a presentation that verified."""
 
     circuit_id: str
@@ -422,18 +433,3 @@ class VerifiedPresentation:
     #: the same for one holder's presentations to this domain, unrelated across
     #: domains. A per-platform identifier, never an attribute.
     pseudonym: str | None = None
-
-    @property
-    def issuer_key_id(self) -> str:
-        """The issuer key id of a one-credential presentation."""
-        return _one(self.credentials, "issuer").issuer_key_id
-
-    @property
-    def disclosed(self) -> Mapping[str, Any]:
-        """The disclosed values of a one-credential presentation."""
-        return _one(self.credentials, "disclosure").disclosed
-
-    @property
-    def issuer_key_ids(self) -> tuple[str, ...]:
-        """Every credential's issuer key id, in slot order."""
-        return tuple(c.issuer_key_id for c in self.credentials)

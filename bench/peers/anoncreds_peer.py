@@ -124,6 +124,31 @@ def _proven(presentation: Any) -> list[tuple[str, str, int]]:
     ]
 
 
+def _timed(
+    prove: Callable[[], Any],
+    verify: Callable[[], None],
+    presentation: Any,
+    setup_s: float,
+    library_checks_bounds: bool,
+    workload: dict[str, Any],
+    iterations: int,
+    warmup: int,
+) -> AnonCredsResult:
+    """The medians of ``prove`` and ``verify``, with the presentation's size."""
+    return AnonCredsResult(
+        peer=PEER,
+        version=importlib.metadata.version("anoncreds"),
+        median_ms={
+            "prove": median_ms(prove, warmup, iterations),
+            "verify": median_ms(verify, warmup, iterations),
+        },
+        presentation_bytes=len(presentation.to_json().encode()),
+        setup_s=setup_s,
+        library_checks_bounds=library_checks_bounds,
+        workload=workload,
+    )
+
+
 def run(iterations: int = 20, warmup: int = 3) -> AnonCredsResult:
     """Issue one credential, then time presentation creation and verification.
 
@@ -179,24 +204,21 @@ def run(iterations: int = 20, warmup: int = 3) -> AnonCredsResult:
     )
     library_checks_bounds = not _accepts(ac, presentation, stronger_req, schemas, cred_defs)
 
-    timings = {
-        "prove": median_ms(prove, warmup, iterations),
-        "verify": median_ms(verify, warmup, iterations),
-    }
-    return AnonCredsResult(
-        peer=PEER,
-        version=importlib.metadata.version("anoncreds"),
-        median_ms=timings,
-        presentation_bytes=len(presentation.to_json().encode()),
-        setup_s=setup_s,
-        library_checks_bounds=library_checks_bounds,
-        workload={
+    return _timed(
+        prove,
+        verify,
+        presentation,
+        setup_s,
+        library_checks_bounds,
+        {
             "attributes": len(ATTRIBUTES),
             "predicates": [f"{name} >= {bound}" for name, bound in PREDICATES],
             "revealed": 0,
             "iterations": iterations,
             "warmup": warmup,
         },
+        iterations,
+        warmup,
     )
 
 
@@ -317,18 +339,13 @@ def run_two(iterations: int = 20, warmup: int = 3) -> AnonCredsResult:
     proven = sorted(_proven(presentation))
     if proven != sorted((n, "GE", b) for n, b in (*kyc_predicates, *letter_predicates)):
         raise AssertionError(f"the presentation proves other predicates: {proven}")
-    timings = {
-        "prove": median_ms(prove, warmup, iterations),
-        "verify": median_ms(verify, warmup, iterations),
-    }
-    return AnonCredsResult(
-        peer=PEER,
-        version=importlib.metadata.version("anoncreds"),
-        median_ms=timings,
-        presentation_bytes=len(presentation.to_json().encode()),
-        setup_s=setup_s,
-        library_checks_bounds=False,  # as run() finds; checked here instead
-        workload={
+    return _timed(
+        prove,
+        verify,
+        presentation,
+        setup_s,
+        False,  # as run() finds; the proven bounds are checked here instead
+        {
             "credentials": 2,
             "attributes": [len(KYC), len(LETTER)],
             "predicates": [f"{n} >= {b}" for n, b in (*kyc_predicates, *letter_predicates)],
@@ -336,6 +353,8 @@ def run_two(iterations: int = 20, warmup: int = 3) -> AnonCredsResult:
             "iterations": iterations,
             "warmup": warmup,
         },
+        iterations,
+        warmup,
     )
 
 
