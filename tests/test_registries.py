@@ -449,3 +449,8 @@ def test_the_packages_export_what_the_modules_did_and_the_registries() -> None:
     for package in (zkattest.circuits, zkattest.schema):
         for name in package.__all__:
             assert hasattr(package, name), f"{package.__name__}.{name}"
+
+
+def test_parameters_must_be_a_mapping() -> None:
+    with pytest.raises(InvalidInputError, match="mapping of name to integer"):
+        DEFAULT_CIRCUITS.get("kyc_adult", params="x")  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ from zkattest.composite import engine
 from zkattest.composite.engine import PresentationProof, prove_statement
 from zkattest.composite.gadgets import MessageRef
 from zkattest.composite.statement import compile_circuit
-from zkattest.errors import InvalidInputError, PolicyError, VerificationError
+from zkattest.errors import DecodeError, InvalidInputError, PolicyError, VerificationError
 from zkattest.hazmat.bbs import pseudonym
 from zkattest.hazmat.curve import R
 
@@ -176,6 +176,30 @@ def test_trusted_issuer_grants_are_validated(parties: Parties) -> None:
         TrustedIssuer(key, ("investor/v1",), ("KYC provider",))
     with pytest.raises(InvalidInputError, match="not the key id of its key"):
         verify(None, None, {"0" * 32: key})  # type: ignore[arg-type]
+    # one key listed twice (one grant per schema) is refused, not half-applied
+    split = [TrustedIssuer(key, ("investor/v1",)), TrustedIssuer(key, ("accreditation/v1",))]
+    with pytest.raises(InvalidInputError, match="listed twice"):
+        verify(None, None, split)  # type: ignore[arg-type]
+
+
+def test_one_credential_has_one_spelling(parties: Parties, alice: HolderSecret) -> None:
+    single = get_circuit("accredited_investor_506c")
+    asked = Challenge.create(
+        single, verifier_domain="exchange.example", wallet_address=WALLET, chain_id=1, now=NOW
+    )
+    kyc, _ = parties.credentials(alice)
+    presentation = prove(kyc, asked, holder=alice, now=NOW)
+    wire = json.loads(presentation.to_json())
+    assert "credentials" not in wire
+    respelled = {k: v for k, v in wire.items() if k not in ("issuer_key_id", "disclosed")}
+    respelled["credentials"] = [
+        {"name": "credential", "issuer_key_id": wire["issuer_key_id"], "disclosed": {}}
+    ]
+    with pytest.raises(DecodeError, match="gives issuer_key_id and disclosed"):
+        Presentation.from_json(json.dumps(respelled))
+    both = wire | {"credentials": respelled["credentials"]}
+    with pytest.raises(DecodeError):
+        Presentation.from_json(json.dumps(both))
 
 
 # ---------------------------------------------------------------------------

@@ -379,6 +379,9 @@ class Presentation(_PerCredential):
             if not isinstance(listed, list) or not 0 < len(listed) <= MAX_CREDENTIALS:
                 raise DecodeError(f"credentials must be a list of 1 to {MAX_CREDENTIALS} objects")
             credentials = tuple(PresentedCredential.from_dict(c) for c in listed)
+            if len(credentials) == 1 and credentials[0].name == SINGLE_CREDENTIAL:
+                # one spelling per presentation: that one is issuer_key_id and disclosed
+                raise DecodeError("a one-credential presentation gives issuer_key_id and disclosed")
         else:
             if not isinstance(obj["issuer_key_id"], str):
                 raise DecodeError("issuer_key_id must be a string")

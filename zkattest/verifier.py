@@ -129,6 +129,11 @@ def trusted_by_key_id(trusted_issuers: TrustedIssuers) -> dict[str, TrustedIssue
             raise InvalidInputError("trusted issuers: give issuer keys or TrustedIssuer grants")
         if key_id is not None and key_id != entry.key_id:
             raise InvalidInputError(f"trusted issuers: {key_id!r} is not the key id of its key")
+        if entry.key_id in out:
+            raise InvalidInputError(
+                f"trusted issuers: key {entry.key_id} is listed twice; give it once, with"
+                " every schema and role it is trusted for"
+            )
         out[entry.key_id] = entry
     return out
 

@@ -180,3 +180,55 @@ def test_changed_grants_apply_at_the_next_start(tmp_path: Path) -> None:
     with TestClient(create_app(make_settings(tmp_path, kyc, issuer_grants=json.dumps(wider)))) as c:
         (listed,) = c.get("/v1/issuers").json()
         assert listed["roles"] == ["kyc_provider"]
+
+
+def test_a_narrowed_grant_ends_the_admissions_that_relied_on_the_key(tmp_path: Path) -> None:
+    kyc, cpa = IssuerSecretKey.generate(), IssuerSecretKey.generate()
+    kyc_file, cpa_file = tmp_path / "issuer.json", tmp_path / "cpa.json"
+    kyc_file.write_text(kyc.public_key().to_json())
+    cpa_file.write_text(cpa.public_key().to_json())
+    holder = HolderSecret.generate()
+    credentials = (
+        bound_credential(kyc, holder, sample_attributes(), today=TODAY),
+        bound_credential(cpa, holder, letter(), today=TODAY, schema_id="accreditation/v1"),
+    )
+
+    def app(issuer_grants: dict[str, Any]) -> TestClient:
+        settings = make_settings(
+            tmp_path,
+            kyc,
+            trusted_issuers=[kyc_file, cpa_file],
+            issuer_grants=json.dumps(issuer_grants),
+        )
+        return TestClient(create_app(settings))
+
+    named = {"circuit_id": CIRCUIT}
+    with app(grants(kyc, cpa)) as client:
+        platform = Platform(client, kyc, cpa, holder, credentials)
+        assert platform.submit().status_code == 201
+    # wider grants leave it; a lost role or schema ends it
+    wider = grants(kyc, cpa)
+    wider[cpa.public_key().key_id]["roles"].append("cpa")
+    with app(wider) as client:
+        assert client.get(f"/v1/whitelist/{WALLET}", params=named).json()["admitted"]
+    narrower = grants(kyc, cpa)
+    narrower[cpa.public_key().key_id] = {"schemas": ["accreditation/v1"]}
+    with app(narrower) as client:
+        _problem(client.get(f"/v1/whitelist/{WALLET}", params=named), 404, "not-whitelisted")
+        body = _problem(
+            Platform(client, kyc, cpa, holder, credentials).submit(), 403, "presentation-refused"
+        )
+        assert body["reason"] == "untrusted_issuer"
+
+
+def test_grant_lists_are_bounded(tmp_path: Path, platform: Platform) -> None:
+    kyc = IssuerSecretKey.generate()
+    many = {
+        kyc.public_key().key_id: {"schemas": ["investor/v1"], "roles": [f"r{i}" for i in range(9)]}
+    }
+    with pytest.raises(ValidationError, match="at most 8"):
+        make_settings(tmp_path, kyc, issuer_grants=json.dumps(many))
+    key = json.loads(IssuerSecretKey.generate().public_key().to_json())
+    roles = ["r" * 64 + str(i) for i in range(9)]
+    post = platform.client.post("/v1/issuers", json=key | {"roles": roles}, headers=ADMIN)
+    _problem(post, 422, "invalid-request")

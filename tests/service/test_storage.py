@@ -793,3 +793,20 @@ def test_an_admission_on_several_issuers_ends_with_any_of_them(store: Store) -> 
     assert store.disable_issuer("cpa-1", NOW)[1] == 1
     assert store.live_admissions(WALLET, NOW) == []
     assert len(store.live_admissions(OTHER_WALLET, NOW)) == 1
+
+
+def test_a_key_added_through_the_api_keeps_its_grants_when_configured(store: Store) -> None:
+    key = ("BLS12381_SHA256", "ce" * 96)
+    store.add_issuer(
+        key_id="cpa-api",
+        suite=key[0],
+        public_key=key[1],
+        source="api",
+        schemas=("accreditation/v1",),
+        roles=("accreditation_verifier",),
+    )
+    warnings = store.sync_config_issuers({"cpa-api": (*key, ["investor/v1"], [])}, NOW)
+    assert len(warnings) == 1
+    assert "added through the API" in warnings[0]
+    (record,) = [i for i in store.list_issuers() if i.key_id == "cpa-api"]
+    assert (record.schemas, record.roles) == (("accreditation/v1",), ("accreditation_verifier",))

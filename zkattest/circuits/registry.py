@@ -137,6 +137,8 @@ class CircuitRegistry:
         """
         if not isinstance(circuit_id, str) or _IDENT.fullmatch(circuit_id) is None:
             raise InvalidInputError(f"bad circuit id {_short(circuit_id)}")
+        if params is not None and not isinstance(params, Mapping):
+            raise InvalidInputError("circuit parameters are a mapping of name to integer")
         source, version, read = self._find(circuit_id)
         overrides = dict(params or {})
         if not all(isinstance(k, str) and type(v) is int for k, v in overrides.items()):

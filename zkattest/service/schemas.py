@@ -265,12 +265,12 @@ class IssuerCreate(_Strict):
     schemas: list[SchemaId] = Field(
         default=["investor/v1"],
         min_length=1,
-        max_length=16,
+        max_length=8,
         description="the credential schemas the key is trusted to sign; each must be known",
     )
     roles: list[RoleName] = Field(
         default=[],
-        max_length=16,
+        max_length=8,
         description="the roles the platform trusts it in (kyc_provider, accreditation_verifier)",
     )
 

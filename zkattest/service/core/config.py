@@ -27,8 +27,8 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -96,10 +96,10 @@ class IssuerGrant(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     schemas: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}/v[1-9][0-9]{0,5}$")]] = (
-        Field(default=["investor/v1"], min_length=1, max_length=16)
+        Field(default=["investor/v1"], min_length=1, max_length=8)
     )
     roles: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]] = Field(
-        default=[], max_length=16
+        default=[], max_length=8
     )
 
 
@@ -113,15 +113,15 @@ class Settings(BaseSettings):
     #: Issuer public-key JSON files (as written by ``zkattest issuer keygen``),
     #: separated by the OS path separator or commas.
     trusted_issuers: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    #: The platform's own circuit TOML files, served beside the built-in ones
+    #: (each ``<id>.toml`` with an id of its own), separated by the OS path
+    #: separator or commas. Wallets need the same files to answer their challenges.
+    circuit_files: Annotated[list[Path], NoDecode] = Field(default_factory=list)
     #: What each configured issuer key is trusted for, as a JSON object by key
     #: id: ``{"<key_id>": {"schemas": ["accreditation/v1"], "roles":
     #: ["accreditation_verifier"]}}``. A configured key not named here is
     #: trusted for investor/v1 only, in no role.
     issuer_grants: Annotated[dict[str, IssuerGrant], NoDecode] = Field(default_factory=dict)
-    #: The platform's own circuit TOML files, served beside the built-in ones
-    #: (each ``<id>.toml`` with an id of its own), separated by the OS path
-    #: separator or commas. Wallets need the same files to answer their challenges.
-    circuit_files: Annotated[list[Path], NoDecode] = Field(default_factory=list)
     #: Bearer token for the admin endpoints (at least 32 characters, no
     #: whitespace); unset disables them.
     admin_token: SecretStr | None = None
@@ -235,22 +235,25 @@ class Settings(BaseSettings):
                 ) from None
         return value
 
-    @model_validator(mode="after")
-    def _grants_name_configured_keys(self) -> Settings:
-        configured = {read_issuer_key(path).key_id for path in self.trusted_issuers}
-        if stray := sorted(set(self.issuer_grants) - configured):
+    @field_validator("issuer_grants")
+    @classmethod
+    def _grants_name_configured_keys(
+        cls, value: dict[str, IssuerGrant], info: ValidationInfo
+    ) -> dict[str, IssuerGrant]:
+        if "trusted_issuers" not in info.data or "circuit_files" not in info.data:
+            return value  # those settings are refused already, with their own message
+        configured = {read_issuer_key(path).key_id for path in info.data["trusted_issuers"]}
+        if stray := sorted(set(value) - configured):
             raise ValueError(
-                f"ZKATTEST_ISSUER_GRANTS names key id(s) {', '.join(stray)} that"
-                " ZKATTEST_TRUSTED_ISSUERS does not list"
+                f"names key id(s) {', '.join(stray)} that ZKATTEST_TRUSTED_ISSUERS does not list"
             )
-        known = self.circuits().schemas.ids()
-        for key_id, grant in self.issuer_grants.items():
+        known = circuit_registry(info.data["circuit_files"]).schemas.ids()
+        for key_id, grant in value.items():
             if unknown := sorted(set(grant.schemas) - set(known)):
                 raise ValueError(
-                    f"ZKATTEST_ISSUER_GRANTS: {key_id}: unknown schema(s) {', '.join(unknown)};"
-                    f" known: {', '.join(known)}"
+                    f"{key_id}: unknown schema(s) {', '.join(unknown)}; known: {', '.join(known)}"
                 )
-        return self
+        return value
 
     def issuer_grant(self, key_id: str) -> IssuerGrant:
         """What the configured issuer key ``key_id`` is trusted for."""

@@ -733,20 +733,8 @@ class Store:
             for key_id, (suite, public_key, schemas, roles) in sorted(configured.items()):
                 record = stored.get(key_id)
                 grants = _grant_columns(schemas, roles)
-                same_key = record is not None and (record.suite, record.public_key) == (
-                    suite,
-                    public_key,
-                )
-                if (
-                    same_key
-                    and record is not None
-                    and (
-                        (" ".join(record.schemas), " ".join(record.roles))
-                        != (grants["schemas"], grants["roles"])
-                    )
-                ):
-                    conn.execute(update(Issuer).where(Issuer.key_id == key_id).values(grants))
-                    _audit(conn, at=now, event="issuer_grants_changed", outcome="config")
+                if record is not None and (record.suite, record.public_key) == (suite, public_key):
+                    _sync_grants(conn, record, grants, schemas, roles, now, warnings)
                 if record is None:
                     values: dict[str, Any] = {
                         "key_id": key_id,
@@ -1116,6 +1104,37 @@ def _column_rules(model: type[DeclarativeBase]) -> dict[str, tuple[bool, bool, i
     }
 
 
+def _sync_grants(
+    conn: Connection,
+    record: IssuerRecord,
+    grants: dict[str, str],
+    schemas: Sequence[str],
+    roles: Sequence[str],
+    now: datetime,
+    warnings: list[str],
+) -> None:
+    """A configured key's grants follow the configuration (source "config"); a
+    narrower grant revokes the live admissions that relied on the key, since
+    one of them may have used what it lost. A key added through the API keeps
+    the grants it was added with (a warning says so)."""
+    if (" ".join(record.schemas), " ".join(record.roles)) == (grants["schemas"], grants["roles"]):
+        return
+    if record.source != "config":
+        warnings.append(
+            f"issuer {record.key_id} was added through the API, trusted for"
+            f" {', '.join(record.schemas)} (roles: {', '.join(record.roles) or 'none'}); it keeps"
+            " those grants, not the configuration's (remove it from ZKATTEST_TRUSTED_ISSUERS)"
+        )
+        return
+    conn.execute(update(Issuer).where(Issuer.key_id == record.key_id).values(grants))
+    _audit(conn, at=now, event="issuer_grants_changed", outcome="config")
+    if set(record.schemas) - set(schemas) or set(record.roles) - set(roles):
+        relied_on = select(AdmissionIssuer.admission_id).where(
+            AdmissionIssuer.issuer_key_id == record.key_id
+        )
+        _revoke_live(conn, now, "issuer_grants_narrowed", Admission.id.in_(relied_on))
+
+
 def _grant_columns(schemas: Sequence[str], roles: Sequence[str]) -> dict[str, str]:
     """An issuer's schemas and roles as stored: sorted, distinct, space-separated."""
     if isinstance(schemas, str) or isinstance(roles, str):
@@ -1125,10 +1144,16 @@ def _grant_columns(schemas: Sequence[str], roles: Sequence[str]) -> dict[str, st
     names = [*schemas, *roles]
     if not all(isinstance(n, str) and _GRANT_NAME.fullmatch(n) for n in names):
         raise InvalidInputError("schema ids and roles are names without spaces")
-    return {"schemas": " ".join(sorted(set(schemas))), "roles": " ".join(sorted(set(roles)))}
+    columns = {"schemas": " ".join(sorted(set(schemas))), "roles": " ".join(sorted(set(roles)))}
+    if any(len(text) > _GRANT_COLUMN for text in columns.values()):
+        raise InvalidInputError(
+            f"an issuer's schemas or roles take at most {_GRANT_COLUMN} characters"
+        )
+    return columns
 
 
 _GRANT_NAME: Final = re.compile(r"[a-z][a-z0-9_/-]{0,127}")
+_GRANT_COLUMN: Final = 1024  # the length of issuers.schemas and issuers.roles
 
 
 def _issuer_record(row: Any) -> IssuerRecord:
