@@ -402,3 +402,16 @@ def test_prove_takes_one_credential_per_slot_in_order(
         prove(alices[0], asked, holder=alice, now=NOW)
     with pytest.raises(PolicyError, match="kyc: the circuit is for another credential schema"):
         prove(list(alices[::-1]), asked, holder=alice, now=NOW)
+
+
+@pytest.mark.slow
+def test_the_backends_interoperate_on_two_credentials(
+    parties: Parties, alice: HolderSecret, alices: tuple[Credential, Credential]
+) -> None:
+    from zkattest.hazmat.curve import use_backend
+
+    asked = challenge()
+    presentation = prove(list(alices), asked, holder=alice, now=NOW)
+    with use_backend("py-ecc"):
+        result = verify(presentation, asked, parties.trusted, now=NOW)
+    assert result.pseudonym == verify(presentation, asked, parties.trusted, now=NOW).pseudonym
