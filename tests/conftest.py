@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import random
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from zkattest.hazmat.curve import BACKEND_NAMES, Backend, use_backend
+from zkattest.hazmat.curve import BACKEND_NAMES, Backend, R, use_backend
 
 VECTORS = Path(__file__).parent / "vectors"
 
@@ -58,6 +59,27 @@ def sample_attributes(**overrides: object) -> dict[str, object]:
     }
     attributes.update(overrides)
     return attributes
+
+
+def sample_letter(**overrides: object) -> dict[str, object]:
+    """A complete accreditation/v1 letter: a CPA verified net worth on 2026-11-02,
+    relied on until 2027-01-31."""
+    letter: dict[str, object] = {
+        "holder_ref": "engagement-12",
+        "accreditation_basis": "net_worth",
+        "verifier_kind": "cpa",
+        "verified_date": "2026-11-02",
+        "issuance_date": "2026-11-03",
+        "expiry_date": "2027-01-31",
+    }
+    letter.update(overrides)
+    return letter
+
+
+def seeded(seed: int) -> Callable[[], int]:
+    """A prover's random scalars from ``seed``: fixed, for tests only."""
+    own = random.Random(seed)
+    return lambda: own.randrange(1, R)
 
 
 def pytest_configure(config: pytest.Config) -> None:

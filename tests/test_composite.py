@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import random
 from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import sample_attributes
+from tests.conftest import sample_attributes, seeded
 from zkattest import Credential, IssuerSecretKey, issue_credential
 from zkattest.composite.engine import PresentationProof, prove_statement, verify_statement
 from zkattest.composite.gadgets import MessageRef, NotEqual, RangeBound, SetMembership
@@ -39,11 +38,6 @@ CONTEXT = PresentationContext(
 )
 INVESTOR_TYPE = INDEX["investor_type"]
 US = 840
-
-
-def seeded(seed: int) -> Callable[[], int]:
-    own = random.Random(seed)
-    return lambda: own.randrange(1, R)
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import random
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.conftest import bound_credential, sample_attributes
+from tests.conftest import bound_credential, sample_attributes, sample_letter, seeded
 from zkattest import Credential, HolderSecret, IssuerSecretKey
 from zkattest.composite import engine
 from zkattest.composite.engine import PresentationProof, prove_statement, verify_statement
@@ -34,19 +32,6 @@ CONTEXT = PresentationContext(
     chain_id=1,
     today=TODAY,
 )
-LETTER_ATTRIBUTES = {
-    "holder_ref": "engagement-12",
-    "accreditation_basis": "net_worth",
-    "verifier_kind": "cpa",
-    "verified_date": "2026-11-02",
-    "issuance_date": "2026-11-03",
-    "expiry_date": "2027-01-31",
-}
-
-
-def seeded(seed: int) -> Callable[[], int]:
-    own = random.Random(seed)
-    return lambda: own.randrange(1, R)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +62,7 @@ def credentials(
     kyc, cpa = issuers
     return [
         bound_credential(kyc, holder, sample_attributes(), today=TODAY),
-        bound_credential(cpa, holder, dict(LETTER_ATTRIBUTES), today=TODAY,
+        bound_credential(cpa, holder, sample_letter(), today=TODAY,
                          schema_id="accreditation/v1"),
     ]  # fmt: skip
 

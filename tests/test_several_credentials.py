@@ -7,12 +7,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import random
 from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import bound_credential, sample_attributes
+from tests.conftest import bound_credential, sample_attributes, sample_letter, seeded
 from zkattest import (
     Challenge,
     Credential,
@@ -39,19 +38,6 @@ CIRCUIT = get_circuit("accredited_investor_506c_verified")
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
 WALLET = "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"
-LETTER = {
-    "holder_ref": "engagement-12",
-    "accreditation_basis": "income",
-    "verifier_kind": "cpa",
-    "verified_date": "2026-11-02",
-    "issuance_date": "2026-11-03",
-    "expiry_date": "2027-01-31",
-}
-
-
-def seeded(seed: int) -> Callable[[], int]:
-    own = random.Random(seed)
-    return lambda: own.randrange(1, R)
 
 
 class Parties:
@@ -68,7 +54,11 @@ class Parties:
     def credentials(self, holder: HolderSecret, **letter: str) -> tuple[Credential, Credential]:
         kyc = bound_credential(self.kyc, holder, sample_attributes(), today=TODAY)
         cpa = bound_credential(
-            self.cpa, holder, LETTER | letter, today=TODAY, schema_id="accreditation/v1"
+            self.cpa,
+            holder,
+            sample_letter(accreditation_basis="income", **letter),
+            today=TODAY,
+            schema_id="accreditation/v1",
         )
         return kyc, cpa
 
@@ -135,7 +125,7 @@ def test_a_key_trusted_only_for_kyc_cannot_sign_the_accreditation(
     kyc, _ = parties.credentials(alice)
     # the KYC provider signs the letter too
     forged_letter = bound_credential(
-        parties.kyc, alice, dict(LETTER), today=TODAY, schema_id="accreditation/v1",
+        parties.kyc, alice, sample_letter(), today=TODAY, schema_id="accreditation/v1",
         customer="c-2",
     )  # fmt: skip
     asked = challenge()
