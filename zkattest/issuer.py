@@ -170,7 +170,7 @@ class IssuerLedger:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         if self._memory is not None:
             with self._lock:
-                yield from self._transaction(self._memory)
+                yield from sqlite_transaction(self._memory, "the issuer ledger")
             return
         try:
             db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
@@ -179,29 +179,9 @@ class IssuerLedger:
                 f"the issuer ledger cannot be opened ({exc.__class__.__name__})"
             ) from None
         try:
-            yield from self._transaction(db)
+            yield from sqlite_transaction(db, "the issuer ledger")
         finally:
             db.close()
-
-    @staticmethod
-    def _transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise IssuanceError(
-                f"the issuer ledger is unavailable ({exc.__class__.__name__})"
-            ) from None
-        try:
-            yield db
-            db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            db.execute("ROLLBACK")
-            raise IssuanceError(
-                f"the issuer ledger failed ({exc.__class__.__name__}); nothing was recorded"
-            ) from None
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def entry(self, customer: str) -> tuple[dt.date, int] | None:
         """The recorded expiry and ``signer_nym_entropy`` of ``customer``, if any."""
@@ -241,6 +221,27 @@ class IssuerLedger:
                 " issued_on = excluded.issued_on",
                 (customer, expiry.isoformat(), f"{entropy:064x}", today.isoformat()),
             )
+
+
+def sqlite_transaction(db: sqlite3.Connection, what: str) -> Iterator[sqlite3.Connection]:
+    """One ``BEGIN IMMEDIATE`` transaction on ``db`` (the issuer's own SQLite
+    files): committed when the caller's block completes, rolled back if it
+    raises; SQLite errors become :class:`IssuanceError` naming ``what``."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise IssuanceError(f"{what} is unavailable ({exc.__class__.__name__})") from None
+    try:
+        yield db
+        db.execute("COMMIT")
+    except sqlite3.Error as exc:
+        db.execute("ROLLBACK")
+        raise IssuanceError(
+            f"{what} failed ({exc.__class__.__name__}); nothing was recorded"
+        ) from None
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 def _customer(customer: object) -> str:

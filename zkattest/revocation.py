@@ -1,0 +1,436 @@
+"""Revocation registries: the issuer's accumulator, its signed states, the holder's witness.
+
+An issuer that can withdraw credentials keeps a :class:`RevocationRegistry`: a
+positive accumulator (:mod:`zkattest.hazmat.accumulator`) holding one random
+handle per credential it may issue, made when the registry is created (its
+capacity), so that issuing never changes the accumulator and holders only
+ever follow removals. Each credential carries its handle hidden, signed as a
+BBS message; :meth:`RevocationRegistry.enroll` gives the next handle and its
+witness; :meth:`RevocationRegistry.revoke` removes a handle; and
+:meth:`RevocationRegistry.publish` closes an epoch: a :class:`RegistryState`
+with the issuer key id, the accumulator's public key, the epoch, the
+accumulator value, the time, and the removals since the previous epoch (their
+handles and the update points ``Ω``), signed with the issuer's own BBS key (a
+BBS signature over no messages, the state in its header), so anyone can relay
+it and anyone holding the issuer's public key can check it.
+
+A holder keeps a :class:`HeldWitness` and brings it forward with
+:meth:`HeldWitness.follow`, from the published states alone: nothing per
+credential is downloaded and the issuer is not asked (no tails file). A
+revoked holder's witness cannot be brought past the state that removed it.
+
+The registry stores, per handle, whom it was issued to (the issuer's customer
+reference) and whether it is revoked; the handles never leave the issuer
+except inside credentials, hidden, and in the removals of a published state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from zkattest._credential import IssuerPublicKey
+from zkattest.codec import FORMAT_VERSION, parse_json_object, parse_utc, require_fields, utc_text
+from zkattest.errors import (
+    DecodeError,
+    InvalidInputError,
+    IssuanceError,
+    VerificationError,
+    ZkAttestError,
+)
+from zkattest.hazmat import bbs
+from zkattest.hazmat.accumulator import (
+    AccumulatorPublicKey,
+    AccumulatorSecretKey,
+    RemovalUpdate,
+    update_witness,
+    verify_witness,
+)
+from zkattest.hazmat.curve import G1, G1_BYTES, R, get_backend
+from zkattest.issuer import IssuerSecretKey, sqlite_transaction
+from zkattest.schema import canonical_json
+
+__all__ = [
+    "MAX_CAPACITY",
+    "HeldWitness",
+    "RegistryState",
+    "RevocationRegistry",
+]
+
+_STATE_TYPE = "zkattest/registry-state"
+#: The most handles one registry holds.
+MAX_CAPACITY = 1_000_000
+# What a state's BBS signature signs, before the state's canonical JSON.
+_STATE_HEADER = b"zkattest/registry-state/v1\x00"
+
+
+def _point(text: object, what: str) -> G1:
+    if not isinstance(text, str) or len(text) != 2 * G1_BYTES:
+        raise DecodeError(f"{what} must be {G1_BYTES} bytes of hex")
+    try:
+        return get_backend().g1_from_bytes(bytes.fromhex(text))
+    except ValueError:
+        raise DecodeError(f"{what} must be hex") from None
+
+
+def _handle_hex(value: object, what: str) -> int:
+    if not isinstance(value, str) or len(value) != 64:
+        raise DecodeError(f"{what} must be 32 bytes of hex")
+    try:
+        scalar = int(value, 16)
+    except ValueError:
+        raise DecodeError(f"{what} must be hex") from None
+    if scalar >= R:
+        raise DecodeError(f"{what} must be a scalar below r")
+    return scalar
+
+
+@dataclass(frozen=True)
+class RegistryState:
+    """One epoch of an issuer's registry, signed by the issuer.
+
+    ``removals``: the update from the previous epoch (None for the first
+    epoch, or an epoch that removed nothing).
+    """
+
+    issuer_key_id: str
+    accumulator_key: AccumulatorPublicKey
+    epoch: int
+    value: G1
+    issued_at: dt.datetime
+    removals: RemovalUpdate | None
+    signature: bytes = field(default=b"", repr=False)
+
+    def body(self) -> dict[str, object]:
+        """Everything the signature covers, as JSON."""
+        return {
+            "type": _STATE_TYPE,
+            "version": FORMAT_VERSION,
+            "issuer_key_id": self.issuer_key_id,
+            "accumulator_key": self.accumulator_key.to_bytes().hex(),
+            "epoch": self.epoch,
+            "value": self.value.to_bytes().hex(),
+            "issued_at": utc_text(self.issued_at),
+            "removed": []
+            if self.removals is None
+            else [f"{y:064x}" for y in self.removals.removed],
+            "omega": []
+            if self.removals is None
+            else [p.to_bytes().hex() for p in self.removals.omega],
+        }
+
+    def to_json(self) -> str:
+        return canonical_json(self.body() | {"signature": self.signature.hex()}).decode()
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> RegistryState:
+        obj = parse_json_object(text, _STATE_TYPE)
+        require_fields(
+            obj,
+            {
+                "type",
+                "version",
+                "issuer_key_id",
+                "accumulator_key",
+                "epoch",
+                "value",
+                "issued_at",
+                "removed",
+                "omega",
+                "signature",
+            },
+            _STATE_TYPE,
+        )
+        if not isinstance(obj["issuer_key_id"], str) or len(obj["issuer_key_id"]) != 32:
+            raise DecodeError("issuer_key_id must be 32 hex digits")
+        epoch = obj["epoch"]
+        if type(epoch) is not int or not 0 <= epoch < 2**53:
+            raise DecodeError("epoch must be a non-negative integer")
+        removed, omega = obj["removed"], obj["omega"]
+        if not isinstance(removed, list) or not isinstance(omega, list):
+            raise DecodeError("removed and omega must be lists")
+        if len(removed) != len(omega) or len(removed) > MAX_CAPACITY:
+            raise DecodeError("one omega point per removed handle")
+        key_hex, signature = obj["accumulator_key"], obj["signature"]
+        if not isinstance(key_hex, str) or not isinstance(signature, str):
+            raise DecodeError("accumulator_key and signature must be hex")
+        try:
+            key = AccumulatorPublicKey.from_bytes(bytes.fromhex(key_hex))
+            signed = bytes.fromhex(signature)
+        except ValueError:
+            raise DecodeError("accumulator_key and signature must be hex") from None
+        removals = None
+        if removed:
+            removals = RemovalUpdate(
+                tuple(_handle_hex(y, "a removed handle") for y in removed),
+                tuple(_point(p, "an omega point") for p in omega),
+            )
+        return cls(
+            obj["issuer_key_id"],
+            key,
+            epoch,
+            _point(obj["value"], "value"),
+            parse_utc(obj["issued_at"], "issued_at"),
+            removals,
+            signed,
+        )
+
+    def verify(self, issuer: IssuerPublicKey) -> None:
+        """Check the issuer's signature; :class:`VerificationError` if it does not hold."""
+        if issuer.key_id != self.issuer_key_id:
+            raise VerificationError("registry state of another issuer")
+        try:
+            bbs.verify(issuer.public_key, self.signature, self._header(), [], suite=issuer.suite)
+        except ZkAttestError:
+            raise VerificationError("registry state signature invalid") from None
+
+    def _header(self) -> bytes:
+        return _STATE_HEADER + canonical_json(self.body())
+
+
+@dataclass(frozen=True)
+class HeldWitness:
+    """The holder's part: its handle, its witness, and the epoch it is current for."""
+
+    handle: int = field(repr=False)
+    witness: G1 = field(repr=False)
+    epoch: int
+
+    def __repr__(self) -> str:
+        return f"<HeldWitness epoch={self.epoch}>"
+
+    def follow(
+        self, states: Sequence[RegistryState], issuer: IssuerPublicKey
+    ) -> tuple[HeldWitness, RegistryState]:
+        """The witness brought forward through ``states`` (the issuer's signed
+        states after this witness's epoch, in epoch order, the last the one to
+        reach), checking each signature, that the epochs follow on, and that
+        the witness verifies at the end. :class:`PolicyError` if the handle was
+        removed; :class:`VerificationError` if a state does not check."""
+        if not states:
+            raise InvalidInputError("give the states after this witness's epoch")
+        witness, epoch = self.witness, self.epoch
+        for state in states:
+            state.verify(issuer)
+            if state.epoch != epoch + 1:
+                raise VerificationError(
+                    f"registry states must follow on: epoch {epoch + 1} expected,"
+                    f" {state.epoch} given"
+                )
+            if state.removals is not None:
+                witness = update_witness(witness, self.handle, state.removals)
+            epoch = state.epoch
+        last = states[-1]
+        if not verify_witness(last.accumulator_key, last.value, self.handle, witness):
+            raise VerificationError("the witness does not verify against the last state")
+        return HeldWitness(self.handle, witness, epoch), last
+
+
+class RevocationRegistry:
+    """An issuer's revocation registry (SQLite, in the file ``path``, created
+    with mode 0600 since it holds the accumulator's secret; ``":memory:"`` for
+    a throw-away one).
+
+    :meth:`create` makes a registry with ``capacity`` handles; :meth:`enroll`,
+    :meth:`revoke` and :meth:`publish` are atomic across processes sharing the
+    file.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], issuer: IssuerSecretKey) -> None:
+        self._path = os.fspath(path)
+        self._issuer = issuer
+        self._memory = (
+            sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            if self._path == ":memory:"
+            else None
+        )
+        self._lock = threading.Lock()
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        issuer: IssuerSecretKey,
+        *,
+        capacity: int,
+        now: dt.datetime | None = None,
+    ) -> RevocationRegistry:
+        """A new registry of ``capacity`` handles (1 to :data:`MAX_CAPACITY`),
+        its first state (epoch 0) published; refuses an existing file."""
+        if type(capacity) is not int or not 0 < capacity <= MAX_CAPACITY:
+            raise InvalidInputError(f"a registry holds 1 to {MAX_CAPACITY} handles")
+        target = os.fspath(path)
+        if target != ":memory:":
+            try:
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                raise InvalidInputError(f"{target}: exists; a registry is created once") from None
+            os.close(fd)
+        registry = cls(target, issuer)
+        secret = AccumulatorSecretKey.generate()
+        seed = secrets.token_bytes(32)
+        handles = [_derive_handle(seed, i) for i in range(capacity)]
+        product = 1
+        for y in handles:
+            product = product * ((y + secret.alpha) % R) % R
+        value = get_backend().g1_generator() * (1 + secrets.randbelow(R - 1)) * product
+        with registry._connect() as db:
+            for statement in _SCHEMA:
+                db.execute(statement)
+            db.execute(
+                "INSERT INTO meta VALUES (?, ?, ?, ?, ?)",
+                (f"{secret.alpha:064x}", value.to_bytes().hex(), -1, capacity,
+                 issuer.public_key().key_id),
+            )  # fmt: skip
+            db.executemany(
+                "INSERT INTO handles (position, handle) VALUES (?, ?)",
+                [(i, f"{y:064x}") for i, y in enumerate(handles)],
+            )
+        registry.publish(now=now)
+        return registry
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        if self._memory is not None:
+            with self._lock:
+                yield from sqlite_transaction(self._memory, "the registry")
+            return
+        try:
+            db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise IssuanceError(
+                f"the registry cannot be opened ({exc.__class__.__name__})"
+            ) from None
+        try:
+            yield from sqlite_transaction(db, "the registry")
+        finally:
+            db.close()
+
+    def _meta(self, db: sqlite3.Connection) -> tuple[AccumulatorSecretKey, G1, int]:
+        row = db.execute("SELECT alpha, value, epoch, issuer_key_id FROM meta").fetchone()
+        if row is None:
+            raise IssuanceError("not a revocation registry (create it first)")
+        if row[3] != self._issuer.public_key().key_id:
+            raise IssuanceError("this registry belongs to another issuer key")
+        value = get_backend().g1_from_bytes(bytes.fromhex(row[1]))
+        return AccumulatorSecretKey(int(row[0], 16)), value, int(row[2])
+
+    def enroll(self, customer: str) -> tuple[int, HeldWitness]:
+        """The next unused handle, for ``customer``'s new credential, and its
+        witness at the latest published epoch. :class:`IssuanceError` when
+        the registry is full."""
+        with self._connect() as db:
+            secret, _, epoch = self._meta(db)
+            row = db.execute(
+                "SELECT position, handle FROM handles WHERE customer IS NULL ORDER BY position"
+                " LIMIT 1"
+            ).fetchone()
+            if row is None:
+                raise IssuanceError("the revocation registry is full; create a new one")
+            db.execute("UPDATE handles SET customer = ? WHERE position = ?", (customer, row[0]))
+            published = self._state(db, epoch)
+        handle = int(row[1], 16)
+        return handle, HeldWitness(handle, secret.witness(published.value, handle), epoch)
+
+    def revoke(self, handle: int, *, now: dt.datetime | None = None) -> None:
+        """Mark ``handle`` revoked; it leaves the accumulator at the next :meth:`publish`."""
+        when = utc_text(now or dt.datetime.now(dt.UTC))
+        with self._connect() as db:
+            self._meta(db)
+            changed = db.execute(
+                "UPDATE handles SET revoked_at = ? WHERE handle = ? AND customer IS NOT NULL"
+                " AND revoked_at IS NULL",
+                (when, f"{handle:064x}"),
+            ).rowcount
+            if changed != 1:
+                raise InvalidInputError("no live issued credential has this handle")
+
+    def revoke_customer(self, customer: str, *, now: dt.datetime | None = None) -> int:
+        """Revoke every live handle issued to ``customer``; how many."""
+        when = utc_text(now or dt.datetime.now(dt.UTC))
+        with self._connect() as db:
+            self._meta(db)
+            return db.execute(
+                "UPDATE handles SET revoked_at = ? WHERE customer = ? AND revoked_at IS NULL",
+                (when, customer),
+            ).rowcount
+
+    def publish(self, *, now: dt.datetime | None = None) -> RegistryState:
+        """Close an epoch: remove the handles revoked since the last one and
+        sign the new state."""
+        issued_at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+        with self._connect() as db:
+            secret, value, epoch = self._meta(db)
+            rows = db.execute(
+                "SELECT position, handle FROM handles WHERE revoked_at IS NOT NULL"
+                " AND published = 0 ORDER BY position"
+            ).fetchall()
+            removals = None
+            if rows:
+                value, removals = secret.remove_batch(value, [int(h, 16) for _, h in rows])
+                db.executemany(
+                    "UPDATE handles SET published = 1 WHERE position = ?",
+                    [(position,) for position, _ in rows],
+                )
+            state = RegistryState(
+                self._issuer.public_key().key_id,
+                secret.public_key(),
+                epoch + 1,
+                value,
+                issued_at,
+                removals,
+            )
+            signed = _sign(state, self._issuer)
+            db.execute("UPDATE meta SET value = ?, epoch = ?", (value.to_bytes().hex(), epoch + 1))
+            db.execute("INSERT INTO states VALUES (?, ?)", (epoch + 1, signed.to_json()))
+        return signed
+
+    def state(self, epoch: int | None = None) -> RegistryState:
+        """A published state (default: the latest)."""
+        with self._connect() as db:
+            _, _, latest = self._meta(db)
+            return self._state(db, latest if epoch is None else epoch)
+
+    @staticmethod
+    def _state(db: sqlite3.Connection, epoch: int) -> RegistryState:
+        row = db.execute("SELECT body FROM states WHERE epoch = ?", (epoch,)).fetchone()
+        if row is None:
+            raise InvalidInputError(f"no published state for epoch {epoch}")
+        return RegistryState.from_json(row[0])
+
+
+_SCHEMA = (
+    "CREATE TABLE meta (alpha TEXT NOT NULL, value TEXT NOT NULL, epoch INTEGER NOT NULL,"
+    " capacity INTEGER NOT NULL, issuer_key_id TEXT NOT NULL)",
+    "CREATE TABLE handles (position INTEGER PRIMARY KEY, handle TEXT NOT NULL UNIQUE,"
+    " customer TEXT, revoked_at TEXT, published INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE states (epoch INTEGER PRIMARY KEY, body TEXT NOT NULL)",
+)
+
+
+def _derive_handle(seed: bytes, position: int) -> int:
+    """Handle ``position`` of a registry: SHA-512 of the registry's secret seed
+    and the position, reduced mod r (statistically uniform)."""
+    digest = hashlib.sha512(seed + position.to_bytes(8, "big")).digest()
+    return int.from_bytes(digest, "big") % R
+
+
+def _sign(state: RegistryState, issuer: IssuerSecretKey) -> RegistryState:
+    public = issuer.public_key()
+    signature = bbs.sign(issuer._secret, public.public_key, state._header(), [], suite=issuer.suite)
+    return RegistryState(
+        state.issuer_key_id,
+        state.accumulator_key,
+        state.epoch,
+        state.value,
+        state.issued_at,
+        state.removals,
+        signature,
+    )
