@@ -315,9 +315,6 @@ class BindingResult:
     def median(self, op: str) -> float:
         return statistics.median(self.rounds[op])
 
-    def spread(self, op: str) -> tuple[float, float]:
-        return min(self.rounds[op]), max(self.rounds[op])
-
 
 def _paired(bound: Any, unbound: Any, iterations: int) -> tuple[float, float]:
     """Medians (ms) of ``bound`` and ``unbound`` timed in alternation, one call
@@ -400,16 +397,24 @@ def _siwe_check(challenge: Challenge) -> Any:
     return lambda: wallet.check(wallet_challenge, message, signature, now=now)
 
 
-def print_binding(result: BindingResult) -> None:
-    rows = []
-    for op in result.rounds:
-        low, high = result.spread(op)
-        rows.append([op, fmt_ms(result.median(op)), f"{fmt_ms(low)} - {fmt_ms(high)}"])
+def print_rounds(rounds: Mapping[str, list[float]]) -> None:
+    """Per operation, the median of the rounds' medians and their range."""
+    rows = [
+        [op, fmt_ms(statistics.median(values)), f"{fmt_ms(min(values))} - {fmt_ms(max(values))}"]
+        for op, values in rounds.items()
+    ]
     print_table(["operation", "median ms", "rounds' range"], rows)
-    verify_ratio = statistics.median(result.ratios["verify"])
-    prove_ratio = statistics.median(result.ratios["prove"])
-    v_low, v_high = min(result.ratios["verify"]), max(result.ratios["verify"])
-    p_low, p_high = min(result.ratios["prove"]), max(result.ratios["prove"])
+
+
+def ratio_spread(ratios: Sequence[float]) -> tuple[float, float, float]:
+    """The median of the rounds' ratios, and their least and greatest."""
+    return statistics.median(ratios), min(ratios), max(ratios)
+
+
+def print_binding(result: BindingResult) -> None:
+    print_rounds(result.rounds)
+    verify_ratio, v_low, v_high = ratio_spread(result.ratios["verify"])
+    prove_ratio, p_low, p_high = ratio_spread(result.ratios["prove"])
     extra = result.bound_bytes - result.unbound_bytes
     print(
         f"holder binding, {TARGET_CIRCUIT} (bound / unbound, median of the rounds' ratios and"
@@ -481,20 +486,9 @@ def bench_two(w: Workload, rounds: int, iterations: int, warmup: int) -> TwoResu
 
 
 def print_two(result: TwoResult) -> None:
-    rows = []
-    for op, values in result.rounds.items():
-        rows.append(
-            [
-                op,
-                fmt_ms(statistics.median(values)),
-                f"{fmt_ms(min(values))} - {fmt_ms(max(values))}",
-            ]
-        )
-    print_table(["operation", "median ms", "rounds' range"], rows)
-    verify_ratio = statistics.median(result.ratios["verify"])
-    prove_ratio = statistics.median(result.ratios["prove"])
-    v_low, v_high = min(result.ratios["verify"]), max(result.ratios["verify"])
-    p_low, p_high = min(result.ratios["prove"]), max(result.ratios["prove"])
+    print_rounds(result.rounds)
+    verify_ratio, v_low, v_high = ratio_spread(result.ratios["verify"])
+    prove_ratio, p_low, p_high = ratio_spread(result.ratios["prove"])
     size_ratio = result.two_bytes[0] / result.one_bytes[0]
     print(
         f"two credentials, {TWO_CIRCUIT} / {TARGET_CIRCUIT} (median of the rounds' ratios and"
