@@ -150,14 +150,8 @@ class IssuerLedger:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self._path = os.fspath(path)
-        self._memory = (
-            sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-            if self._path == ":memory:"
-            else None
-        )
-        self._lock = threading.Lock()  # the in-memory connection: one user at a time
-        with self._connect() as db:
+        self._file = SqliteFile(path, "the issuer ledger")
+        with self._file.transaction() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS bound_credentials ("
                 " customer TEXT PRIMARY KEY,"
@@ -166,27 +160,10 @@ class IssuerLedger:
                 " issued_on TEXT NOT NULL)"
             )
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        if self._memory is not None:
-            with self._lock:
-                yield from sqlite_transaction(self._memory, "the issuer ledger")
-            return
-        try:
-            db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise IssuanceError(
-                f"the issuer ledger cannot be opened ({exc.__class__.__name__})"
-            ) from None
-        try:
-            yield from sqlite_transaction(db, "the issuer ledger")
-        finally:
-            db.close()
-
     def entry(self, customer: str) -> tuple[dt.date, int] | None:
         """The recorded expiry and ``signer_nym_entropy`` of ``customer``, if any."""
         customer = _customer(customer)
-        with self._connect() as db:
+        with self._file.transaction() as db:
             row = db.execute(
                 "SELECT expiry_date, signer_nym_entropy FROM bound_credentials WHERE customer = ?",
                 (customer,),
@@ -203,7 +180,7 @@ class IssuerLedger:
         on ``today``; a customer whose credential has expired gets its recorded
         entropy again (a re-issue), a new one fresh entropy."""
         customer = _customer(customer)
-        with self._connect() as db:
+        with self._file.transaction() as db:
             row = db.execute(
                 "SELECT expiry_date, signer_nym_entropy FROM bound_credentials WHERE customer = ?",
                 (customer,),
@@ -221,6 +198,39 @@ class IssuerLedger:
                 " issued_on = excluded.issued_on",
                 (customer, expiry.isoformat(), f"{entropy:064x}", today.isoformat()),
             )
+
+
+class SqliteFile:
+    """One of the issuer's SQLite files (``":memory:"``: a throw-away database,
+    one user at a time), opened per transaction; ``what`` names it in errors."""
+
+    def __init__(self, path: str | os.PathLike[str], what: str) -> None:
+        self.path = os.fspath(path)
+        self._what = what
+        self._memory = (
+            sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            if self.path == ":memory:"
+            else None
+        )
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A ``BEGIN IMMEDIATE`` transaction (see :func:`sqlite_transaction`)."""
+        if self._memory is not None:
+            with self._lock:
+                yield from sqlite_transaction(self._memory, self._what)
+            return
+        try:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise IssuanceError(
+                f"{self._what} cannot be opened ({exc.__class__.__name__})"
+            ) from None
+        try:
+            yield from sqlite_transaction(db, self._what)
+        finally:
+            db.close()
 
 
 def sqlite_transaction(db: sqlite3.Connection, what: str) -> Iterator[sqlite3.Connection]:

@@ -31,9 +31,7 @@ import hashlib
 import os
 import secrets
 import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from zkattest._credential import IssuerPublicKey
@@ -54,7 +52,7 @@ from zkattest.hazmat.accumulator import (
     verify_witness,
 )
 from zkattest.hazmat.curve import G1, G1_BYTES, R, get_backend
-from zkattest.issuer import IssuerSecretKey, sqlite_transaction
+from zkattest.issuer import IssuerSecretKey, SqliteFile
 from zkattest.schema import canonical_json
 
 __all__ = [
@@ -244,14 +242,8 @@ class RevocationRegistry:
     """
 
     def __init__(self, path: str | os.PathLike[str], issuer: IssuerSecretKey) -> None:
-        self._path = os.fspath(path)
+        self._file = SqliteFile(path, "the registry")
         self._issuer = issuer
-        self._memory = (
-            sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-            if self._path == ":memory:"
-            else None
-        )
-        self._lock = threading.Lock()
 
     @classmethod
     def create(
@@ -281,7 +273,7 @@ class RevocationRegistry:
         for y in handles:
             product = product * ((y + secret.alpha) % R) % R
         value = get_backend().g1_generator() * (1 + secrets.randbelow(R - 1)) * product
-        with registry._connect() as db:
+        with registry._file.transaction() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
             db.execute(
@@ -296,23 +288,6 @@ class RevocationRegistry:
         registry.publish(now=now)
         return registry
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        if self._memory is not None:
-            with self._lock:
-                yield from sqlite_transaction(self._memory, "the registry")
-            return
-        try:
-            db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise IssuanceError(
-                f"the registry cannot be opened ({exc.__class__.__name__})"
-            ) from None
-        try:
-            yield from sqlite_transaction(db, "the registry")
-        finally:
-            db.close()
-
     def _meta(self, db: sqlite3.Connection) -> tuple[AccumulatorSecretKey, G1, int]:
         row = db.execute("SELECT alpha, value, epoch, issuer_key_id FROM meta").fetchone()
         if row is None:
@@ -326,7 +301,7 @@ class RevocationRegistry:
         """The next unused handle, for ``customer``'s new credential, and its
         witness at the latest published epoch. :class:`IssuanceError` when
         the registry is full."""
-        with self._connect() as db:
+        with self._file.transaction() as db:
             secret, _, epoch = self._meta(db)
             row = db.execute(
                 "SELECT position, handle FROM handles WHERE customer IS NULL ORDER BY position"
@@ -342,7 +317,7 @@ class RevocationRegistry:
     def revoke(self, handle: int, *, now: dt.datetime | None = None) -> None:
         """Mark ``handle`` revoked; it leaves the accumulator at the next :meth:`publish`."""
         when = utc_text(now or dt.datetime.now(dt.UTC))
-        with self._connect() as db:
+        with self._file.transaction() as db:
             self._meta(db)
             changed = db.execute(
                 "UPDATE handles SET revoked_at = ? WHERE handle = ? AND customer IS NOT NULL"
@@ -355,7 +330,7 @@ class RevocationRegistry:
     def revoke_customer(self, customer: str, *, now: dt.datetime | None = None) -> int:
         """Revoke every live handle issued to ``customer``; how many."""
         when = utc_text(now or dt.datetime.now(dt.UTC))
-        with self._connect() as db:
+        with self._file.transaction() as db:
             self._meta(db)
             return db.execute(
                 "UPDATE handles SET revoked_at = ? WHERE customer = ? AND revoked_at IS NULL",
@@ -366,7 +341,7 @@ class RevocationRegistry:
         """Close an epoch: remove the handles revoked since the last one and
         sign the new state."""
         issued_at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-        with self._connect() as db:
+        with self._file.transaction() as db:
             secret, value, epoch = self._meta(db)
             rows = db.execute(
                 "SELECT position, handle FROM handles WHERE revoked_at IS NOT NULL"
@@ -394,7 +369,7 @@ class RevocationRegistry:
 
     def state(self, epoch: int | None = None) -> RegistryState:
         """A published state (default: the latest)."""
-        with self._connect() as db:
+        with self._file.transaction() as db:
             _, _, latest = self._meta(db)
             return self._state(db, latest if epoch is None else epoch)
 
