@@ -125,6 +125,7 @@ def bound_credential(
     customer: str = "c-1",
     ledger: Any = None,
     schema_id: str = "investor/v1",
+    registry: Any = None,
 ) -> Any:
     """A credential bound to ``holder``: requested, issued (on ``today``,
     default: its issuance date) and accepted, as the parties do it."""
@@ -147,5 +148,6 @@ def bound_credential(
         request=pending.request,
         customer=customer,
         ledger=ledger or IssuerLedger(":memory:"),
+        registry=registry,
     )
     return accept_credential(issued.to_json(), issuer.public_key(), holder=holder, pending=pending)

@@ -53,15 +53,17 @@ def test_enroll_revoke_publish_follow(tmp_path: Path, issuer: IssuerSecretKey) -
     relayed = RegistryState.from_json(second.to_json())
     assert relayed == second
     for name in ("alice", "carol"):
-        moved, at = held[name][1].follow([relayed], issuer.public_key())
-        assert (moved.epoch, at.epoch) == (1, 1)
+        moved = held[name][1].follow([relayed], issuer.public_key())
+        assert moved.epoch == 1
+        assert moved.value == relayed.value
+        assert moved.holds()
     with pytest.raises(PolicyError, match="removed"):
         held["bob"][1].follow([relayed], issuer.public_key())
     # an epoch with no revocation changes nothing but the epoch
     third = registry.publish(now=NOW + dt.timedelta(hours=2))
     assert third.removals is None
     assert third.value == second.value
-    moved, _ = held["alice"][1].follow([second, third], issuer.public_key())
+    moved = held["alice"][1].follow([second, third], issuer.public_key())
     assert moved.epoch == 2
     # a new credential's witness is for the latest epoch
     _, dave = registry.enroll("dave")
@@ -129,5 +131,16 @@ def test_registry_limits(tmp_path: Path, issuer: IssuerSecretKey) -> None:
 def test_held_witness_is_not_printable() -> None:
     from zkattest.hazmat.curve import get_backend
 
-    held = HeldWitness(123456789, get_backend().g1_generator(), 0)
-    assert "123456789" not in repr(held)
+    registry = RevocationRegistry.create(":memory:", IssuerSecretKey.generate(), capacity=1)
+    handle, held = registry.enroll("alice")
+    assert str(handle) not in repr(held)
+    assert f"{handle:064x}" not in repr(held)
+    assert HeldWitness.from_dict(held.to_dict()) == held
+    assert held.holds()
+    bad = held.to_dict() | {"epoch": -1}
+    with pytest.raises(DecodeError):
+        HeldWitness.from_dict(bad)
+    with pytest.raises(DecodeError):
+        HeldWitness.from_dict(held.to_dict() | {"extra": 1})
+    wrong = dataclasses.replace(held, witness=get_backend().g1_generator())
+    assert not wrong.holds()

@@ -29,7 +29,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -60,6 +60,7 @@ from zkattest.schema import (
 
 if TYPE_CHECKING:
     from zkattest.holder import HolderSecret
+    from zkattest.revocation import HeldWitness, RegistryState
 
 __all__ = [
     "BOUND_MESSAGES",
@@ -116,18 +117,29 @@ class BbsParameters(NamedTuple):
     header: bytes
 
 
-def bbs_parameters(schema: Schema, suite: bbs.Ciphersuite, *, bound: bool) -> BbsParameters:
-    """The BBS parameters of a credential of ``schema`` (bound to a holder or not)."""
-    L = len(schema.attributes)
-    if not bound:
-        api_id = typed_api_id(suite)
-        return BbsParameters(
-            core.create_generators(L + 1, api_id, suite=suite), api_id, schema.header
-        )
-    api_id = pseudonym.api_id(suite)
-    generators = core.create_generators(L + 1, api_id, suite=suite)
-    generators += blind.blind_generators(BOUND_MESSAGES, suite, api_id)
-    return BbsParameters(generators, api_id, schema.header + (1).to_bytes(8, "big"))
+#: The header flags (the last 8 bytes of a credential's BBS header, when any is
+#: set): bound to a holder, and carrying a revocation handle.
+BOUND_FLAG = 1
+REVOCABLE_FLAG = 2
+
+
+def bbs_parameters(
+    schema: Schema, suite: bbs.Ciphersuite, *, bound: bool, revocable: bool = False
+) -> BbsParameters:
+    """The BBS parameters of a credential of ``schema``, bound to a holder or
+    not, revocable or not. The issuer's messages are the attributes and, for
+    a revocable credential, its revocation handle after them; a bound
+    credential's committed messages follow. The header is ``schema.header``,
+    then, if a flag is set, ``I2OSP(flags, 8)`` (:data:`BOUND_FLAG`,
+    :data:`REVOCABLE_FLAG`)."""
+    signer = len(schema.attributes) + (1 if revocable else 0)
+    flags = (BOUND_FLAG if bound else 0) | (REVOCABLE_FLAG if revocable else 0)
+    header = schema.header + (flags.to_bytes(8, "big") if flags else b"")
+    api_id = pseudonym.api_id(suite) if bound else typed_api_id(suite)
+    generators = core.create_generators(signer + 1, api_id, suite=suite)
+    if bound:
+        generators += blind.blind_generators(BOUND_MESSAGES, suite, api_id)
+    return BbsParameters(generators, api_id, header)
 
 
 def _scalar_hex(value: object, what: str, *, nonzero: bool = True) -> int:
@@ -270,6 +282,11 @@ class Credential:
     """A signed investor credential: schema, issuer key, attribute values,
     signature, and (bound to its holder) the :class:`HolderBinding`.
 
+    A *revocable* credential also signs, hidden, a revocation handle after its
+    attributes, and carries the holder's :class:`~zkattest.revocation.HeldWitness`
+    of it in the issuer's registry (:attr:`revocation`), brought forward with
+    :meth:`follow`.
+
     Held by the wallet only. ``repr`` hides the attribute values.
     """
 
@@ -278,9 +295,12 @@ class Credential:
     attributes: Mapping[str, JsonValue]
     signature: bytes
     binding: HolderBinding | None = None
+    revocation: HeldWitness | None = None
 
     def __repr__(self) -> str:
         bound = ", bound" if self.binding is not None else ""
+        if self.revocation is not None:
+            bound += f", revocable (epoch {self.revocation.epoch})"
         return (
             f"Credential(schema={self.schema.id}, issuer={self.issuer.key_id}{bound}, <attributes>)"
         )
@@ -289,6 +309,19 @@ class Credential:
     def bound(self) -> bool:
         """Whether the credential is bound to a holder secret."""
         return self.binding is not None
+
+    @property
+    def revocable(self) -> bool:
+        """Whether the credential carries a revocation handle."""
+        return self.revocation is not None
+
+    def follow(self, states: Sequence[RegistryState]) -> Credential:
+        """The credential with its witness brought forward through the issuer's
+        published ``states`` (:meth:`~zkattest.revocation.HeldWitness.follow`):
+        :class:`PolicyError` if it was revoked."""
+        if self.revocation is None:
+            raise InvalidInputError("the credential is not revocable")
+        return dataclasses.replace(self, revocation=self.revocation.follow(states, self.issuer))
 
     @property
     def valid_from(self) -> dt.date | None:
@@ -305,9 +338,12 @@ class Credential:
         return self.schema.encode(self.attributes, self.issuer.suite)
 
     def signed_scalars(self, holder: HolderSecret | None = None) -> list[int]:
-        """Every signed message: the attributes and, bound, ``secret_prover_blind``,
-        ``holder_secret`` and ``nym_secret`` (which need ``holder``)."""
+        """Every signed message: the attributes, the revocation handle (revocable),
+        and, bound, ``secret_prover_blind``, ``holder_secret`` and ``nym_secret``
+        (which need ``holder``)."""
         messages = self.message_scalars()
+        if self.revocation is not None:
+            messages.append(self.revocation.handle)
         if self.binding is None:
             return messages
         if holder is None:
@@ -327,7 +363,9 @@ class Credential:
         return self.signed_scalars(holder)[-1]
 
     def bbs_parameters(self) -> BbsParameters:
-        return bbs_parameters(self.schema, self.issuer.suite, bound=self.bound)
+        return bbs_parameters(
+            self.schema, self.issuer.suite, bound=self.bound, revocable=self.revocable
+        )
 
     def verify(self, holder: HolderSecret | None = None) -> None:
         """Check the issuer's signature over the attributes (and, bound, over
@@ -362,6 +400,8 @@ class Credential:
         }
         if self.binding is not None:
             body["binding"] = self.binding.to_dict()
+        if self.revocation is not None:
+            body["revocation"] = self.revocation.to_dict()
         return canonical_json(body).decode()
 
     @classmethod
@@ -370,7 +410,7 @@ class Credential:
         the built-in ones); see :func:`~zkattest.accept_credential`."""
         obj = parse_json_object(text, _CREDENTIAL_TYPE)
         fields = {"type", "version", "schema", "issuer", "attributes", "signature"}
-        require_fields(obj, fields | ({"binding"} & set(obj)), _CREDENTIAL_TYPE)
+        require_fields(obj, fields | ({"binding", "revocation"} & set(obj)), _CREDENTIAL_TYPE)
         if not isinstance(obj["schema"], str):
             raise DecodeError("credential schema must be a string")
         try:
@@ -385,6 +425,16 @@ class Credential:
         except ZkAttestError as exc:
             raise DecodeError(f"credential attributes: {exc}") from None
         binding = HolderBinding.from_dict(obj["binding"]) if "binding" in obj else None
+        revocation = None
+        if "revocation" in obj:
+            from zkattest.revocation import HeldWitness  # (a cycle: it imports this module)
+
+            revocation = HeldWitness.from_dict(obj["revocation"])
         return cls(
-            schema, issuer, attributes, hex_bytes(obj["signature"], "signature", 80), binding
+            schema,
+            issuer,
+            attributes,
+            hex_bytes(obj["signature"], "signature", 80),
+            binding,
+            revocation,
         )

@@ -290,6 +290,9 @@ def accept_credential(
     needs ``holder`` and the ``pending`` request: the signature must hold over
     the holder's own secrets, for the schema and issuer requested; the
     credential returned carries ``secret_prover_blind``, ready to prove with.
+    A revocable credential's witness must show its handle in the state it
+    names (the holder checks that state's signature when it follows the
+    registry: :meth:`Credential.follow`).
     """
     credential = Credential.from_json(text, schemas=schemas)
     if isinstance(trusted_issuers, IssuerPublicKey):
@@ -299,6 +302,8 @@ def accept_credential(
         raise VerificationError(
             "credential is not from a trusted issuer", reason="untrusted_issuer"
         )
+    if credential.revocation is not None and not credential.revocation.holds():
+        raise VerificationError("the credential's revocation witness does not verify")
     if credential.binding is None:
         if holder is not None or pending is not None:
             raise VerificationError("the issuer returned a credential not bound to this holder")

@@ -36,6 +36,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from zkattest._credential import (
     ISSUANCE_ATTRIBUTE,
@@ -66,8 +67,10 @@ from zkattest.schema import (
     JsonValue,
     Schema,
     canonical_json,
-    typed_api_id,
 )
+
+if TYPE_CHECKING:
+    from zkattest.revocation import HeldWitness, RevocationRegistry
 
 __all__ = [
     "IssuerLedger",
@@ -173,19 +176,22 @@ class IssuerLedger:
         return dt.date.fromisoformat(row[0]), int(row[1], 16)
 
     @contextmanager
-    def reserve(self, customer: str, expiry: dt.date, today: dt.date) -> Iterator[int]:
+    def reserve(
+        self, customer: str, expiry: dt.date, today: dt.date, *, replace: bool = False
+    ) -> Iterator[int]:
         """The ``signer_nym_entropy`` for a new credential of ``customer`` valid
         through ``expiry``, recorded when the block completes (and not if it
         raises). :class:`IssuanceError` if the customer holds a credential live
-        on ``today``; a customer whose credential has expired gets its recorded
-        entropy again (a re-issue), a new one fresh entropy."""
+        on ``today``, unless ``replace`` (the live one has been revoked); a
+        customer with a recorded credential gets its recorded entropy again (a
+        re-issue), a new one fresh entropy."""
         customer = _customer(customer)
         with self._file.transaction() as db:
             row = db.execute(
                 "SELECT expiry_date, signer_nym_entropy FROM bound_credentials WHERE customer = ?",
                 (customer,),
             ).fetchone()
-            if row is not None and dt.date.fromisoformat(row[0]) >= today:
+            if row is not None and dt.date.fromisoformat(row[0]) >= today and not replace:
                 raise IssuanceError(
                     f"customer {customer} holds a live bound credential (through {row[0]});"
                     " one live credential per customer"
@@ -272,8 +278,18 @@ def issue_credential(
     request: CredentialRequest | None = None,
     customer: str | None = None,
     ledger: IssuerLedger | None = None,
+    registry: RevocationRegistry | None = None,
 ) -> Credential:
     """Validate the attributes against ``schema`` and sign them (the issuer's recipe).
+
+    With ``registry`` (the issuer's :class:`~zkattest.revocation.RevocationRegistry`,
+    for this key) the credential is revocable: it signs, hidden, the next
+    handle of the registry, enrolled for ``customer`` (then required), and
+    carries the holder's witness for the latest published state. Issuing to a
+    customer who holds revocable credentials of this registry first revokes
+    them and publishes a state that removes them: a re-issue replaces the
+    live credential (the one-live-credential rule then needs no wait; a bound
+    re-issue keeps the recorded ``signer_nym_entropy``).
 
     With ``request`` (a holder's :class:`~zkattest.CredentialRequest`), the
     credential is bound to the holder: ``customer`` and ``ledger`` are then
@@ -300,22 +316,45 @@ def issue_credential(
     _require_valid_on(schema, normalized, today)
     messages = schema.encode(normalized, suite)
     public = secret_key.public_key()
-    if request is not None or customer is not None or ledger is not None:
+    if request is not None or ledger is not None:
         return _issue_bound(
-            secret_key, schema, normalized, messages, request, customer, ledger, today
+            secret_key, schema, normalized, messages, request, customer, ledger, today, registry
         )
-    api_id = typed_api_id(suite)
-    generators = core.create_generators(len(messages) + 1, api_id, suite=suite)
+    if customer is not None and registry is None:
+        raise IssuanceError("customer is for a bound or revocable credential")
+    revocation = _enroll(secret_key, registry, customer)
+    if revocation is not None:
+        messages.append(revocation.handle)
+    params = bbs_parameters(schema, suite, bound=False, revocable=revocation is not None)
     signature = core.core_sign(
         secret_key._scalar(),
         public.public_key,
-        generators,
-        schema.header,
+        params.generators,
+        params.header,
         messages,
-        api_id,
+        params.api_id,
         suite=suite,
     )
-    return Credential(schema, public, normalized, signature)
+    return Credential(schema, public, normalized, signature, None, revocation)
+
+
+def _enroll(
+    secret_key: IssuerSecretKey, registry: RevocationRegistry | None, customer: str | None
+) -> HeldWitness | None:
+    """A new handle of ``registry`` for ``customer`` and its witness (None without
+    a registry), after revoking and publishing away the customer's live ones."""
+    if registry is None:
+        return None
+    from zkattest.revocation import RevocationRegistry  # (a cycle: it imports this module)
+
+    if not isinstance(registry, RevocationRegistry):
+        raise IssuanceError("registry must be a RevocationRegistry")
+    if registry.issuer_key_id != secret_key.public_key().key_id:
+        raise IssuanceError("the revocation registry belongs to another issuer key")
+    customer = _customer(customer)
+    if registry.revoke_customer(customer):
+        registry.publish()
+    return registry.enroll(customer)[1]
 
 
 def _issue_bound(
@@ -327,6 +366,7 @@ def _issue_bound(
     customer: str | None,
     ledger: IssuerLedger | None,
     today: dt.date,
+    registry: RevocationRegistry | None,
 ) -> Credential:
     if not isinstance(request, CredentialRequest):
         raise IssuanceError("a bound credential needs the holder's CredentialRequest")
@@ -342,8 +382,8 @@ def _issue_bound(
     expiry = date_attribute(schema, normalized, EXPIRY_ATTRIBUTE)
     if expiry is None:
         raise IssuanceError(f"a bound credential's schema needs an {EXPIRY_ATTRIBUTE}")
-    params = bbs_parameters(schema, suite, bound=True)
-    L = len(messages)
+    params = bbs_parameters(schema, suite, bound=True, revocable=registry is not None)
+    L = len(messages) + (1 if registry is not None else 0)
     blind_gens = params.generators[L + 1 :]
     J_nym = blind_gens[-1]
     try:
@@ -352,7 +392,10 @@ def _issue_bound(
         )
     except ZkAttestError:
         raise IssuanceError("the credential request's commitment proof does not verify") from None
-    with ledger.reserve(customer, expiry, today) as entropy:
+    with ledger.reserve(customer, expiry, today, replace=registry is not None) as entropy:
+        revocation = _enroll(secret_key, registry, customer)
+        if revocation is not None:
+            messages = [*messages, revocation.handle]
         signature = blind.finalize_blind_sign(
             secret_key._scalar(),
             public.public_key,
@@ -364,7 +407,7 @@ def _issue_bound(
             params.api_id,
             suite,
         )
-    return Credential(schema, public, normalized, signature, HolderBinding(entropy))
+    return Credential(schema, public, normalized, signature, HolderBinding(entropy), revocation)
 
 
 def _require_valid_on(schema: Schema, attributes: Mapping[str, JsonValue], today: dt.date) -> None:

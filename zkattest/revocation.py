@@ -195,23 +195,43 @@ class RegistryState:
 
 @dataclass(frozen=True)
 class HeldWitness:
-    """The holder's part: its handle, its witness, and the epoch it is current for."""
+    """The holder's part of a revocable credential: its handle, its witness, and
+    the state the witness is current for (epoch, accumulator value and key, and
+    when the issuer published it). The repr shows the epoch only."""
 
     handle: int = field(repr=False)
     witness: G1 = field(repr=False)
     epoch: int
+    value: G1 = field(repr=False)
+    accumulator_key: AccumulatorPublicKey = field(repr=False)
+    issued_at: dt.datetime
 
     def __repr__(self) -> str:
         return f"<HeldWitness epoch={self.epoch}>"
 
-    def follow(
-        self, states: Sequence[RegistryState], issuer: IssuerPublicKey
-    ) -> tuple[HeldWitness, RegistryState]:
+    def __post_init__(self) -> None:
+        if type(self.handle) is not int or not 0 <= self.handle < R:
+            raise DecodeError("a revocation handle is a scalar below r")
+        if type(self.epoch) is not int or not 0 <= self.epoch < 2**53:
+            raise DecodeError("epoch must be a non-negative integer")
+
+    @classmethod
+    def at(cls, handle: int, witness: G1, state: RegistryState) -> HeldWitness:
+        """``handle``'s ``witness`` for ``state``."""
+        return cls(handle, witness, state.epoch, state.value, state.accumulator_key,
+                   state.issued_at)  # fmt: skip
+
+    def holds(self) -> bool:
+        """Whether the witness shows the handle in the value (one pairing check)."""
+        return verify_witness(self.accumulator_key, self.value, self.handle, self.witness)
+
+    def follow(self, states: Sequence[RegistryState], issuer: IssuerPublicKey) -> HeldWitness:
         """The witness brought forward through ``states`` (the issuer's signed
         states after this witness's epoch, in epoch order, the last the one to
-        reach), checking each signature, that the epochs follow on, and that
-        the witness verifies at the end. :class:`PolicyError` if the handle was
-        removed; :class:`VerificationError` if a state does not check."""
+        reach), checking each signature, that the epochs follow on, that the
+        accumulator key stays the same, and that the witness verifies at the
+        end. :class:`PolicyError` if the handle was removed;
+        :class:`VerificationError` if a state does not check."""
         if not states:
             raise InvalidInputError("give the states after this witness's epoch")
         witness, epoch = self.witness, self.epoch
@@ -222,13 +242,46 @@ class HeldWitness:
                     f"registry states must follow on: epoch {epoch + 1} expected,"
                     f" {state.epoch} given"
                 )
+            if state.accumulator_key != self.accumulator_key:
+                raise VerificationError("a registry state of another accumulator")
             if state.removals is not None:
                 witness = update_witness(witness, self.handle, state.removals)
             epoch = state.epoch
-        last = states[-1]
-        if not verify_witness(last.accumulator_key, last.value, self.handle, witness):
+        moved = HeldWitness.at(self.handle, witness, states[-1])
+        if not moved.holds():
             raise VerificationError("the witness does not verify against the last state")
-        return HeldWitness(self.handle, witness, epoch), last
+        return moved
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "handle": f"{self.handle:064x}",
+            "witness": self.witness.to_bytes().hex(),
+            "epoch": self.epoch,
+            "value": self.value.to_bytes().hex(),
+            "accumulator_key": self.accumulator_key.to_bytes().hex(),
+            "issued_at": utc_text(self.issued_at),
+        }
+
+    @classmethod
+    def from_dict(cls, obj: object) -> HeldWitness:
+        fields = {"handle", "witness", "epoch", "value", "accumulator_key", "issued_at"}
+        if not isinstance(obj, dict) or set(obj) != fields:
+            raise DecodeError(f"a credential's revocation part has the fields {sorted(fields)}")
+        key_hex = obj["accumulator_key"]
+        if not isinstance(key_hex, str):
+            raise DecodeError("accumulator_key must be hex")
+        try:
+            key = AccumulatorPublicKey.from_bytes(bytes.fromhex(key_hex))
+        except ValueError:
+            raise DecodeError("accumulator_key must be hex") from None
+        return cls(
+            _handle_hex(obj["handle"], "the revocation handle"),
+            _point(obj["witness"], "the witness"),
+            obj["epoch"],
+            _point(obj["value"], "the accumulator value"),
+            key,
+            parse_utc(obj["issued_at"], "issued_at"),
+        )
 
 
 class RevocationRegistry:
@@ -244,6 +297,11 @@ class RevocationRegistry:
     def __init__(self, path: str | os.PathLike[str], issuer: IssuerSecretKey) -> None:
         self._file = SqliteFile(path, "the registry")
         self._issuer = issuer
+
+    @property
+    def issuer_key_id(self) -> str:
+        """The key id of the issuer whose registry this is."""
+        return self._issuer.public_key().key_id
 
     @classmethod
     def create(
@@ -312,7 +370,7 @@ class RevocationRegistry:
             db.execute("UPDATE handles SET customer = ? WHERE position = ?", (customer, row[0]))
             published = self._state(db, epoch)
         handle = int(row[1], 16)
-        return handle, HeldWitness(handle, secret.witness(published.value, handle), epoch)
+        return handle, HeldWitness.at(handle, secret.witness(published.value, handle), published)
 
     def revoke(self, handle: int, *, now: dt.datetime | None = None) -> None:
         """Mark ``handle`` revoked; it leaves the accumulator at the next :meth:`publish`."""

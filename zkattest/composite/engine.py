@@ -25,6 +25,13 @@ what the prover wrote):
    With two or more bound slots, their hidden ``holder_secret`` messages share
    one ``m~``, and the verifier requires their responses ``m^`` equal: one
    holder behind every credential (equal responses to one challenge);
+   each revocable slot (one whose credential signs a hidden revocation handle
+   ``y``) shows ``y`` in the issuer's registry state
+   (:mod:`zkattest.hazmat.accumulator`, ``MembershipProof``): the state's
+   epoch, accumulator key and value, then ``Ā``, ``B̄`` and ``T = ρ~·V − y~·Ā``
+   are absorbed, ``y~`` the BBS proof's blinding of ``y``; the verifier
+   checks ``e(Ā, Q~) = e(B̄, P~)`` and recomputes ``T = ρ^·V − y^·Ā − c·B̄``
+   from the BBS proof's ``c`` and ``y^``, as for the pseudonym;
 6. the transcript's digest is slot 1's BBS ``presentation_header``, and slot 1's
    BBS challenge ``c`` (draft-irtf-cfrg-bbs-signatures-09 §3.7.4) is the one
    challenge every BBS proof, the linear relations and every gadget answer;
@@ -37,6 +44,7 @@ argues soundness for several. Proof bytes, written only by
 
     0x01 || bbs_proof per slot || per phase (COMMIT, SUBPROOF, FIRST, RESPONSE):
             per gadget, in order: its fields of that phase
+         || per revocable slot, in order: Ā || B̄ || ρ^
 """
 
 from __future__ import annotations
@@ -49,7 +57,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from zkattest._credential import Credential, bbs_parameters
 from zkattest.composite.gadgets import Bases, Field, Gadget, MessageRef, Part, Phase, Var, Witness
-from zkattest.composite.statement import CredentialSlot, Statement
+from zkattest.composite.statement import CredentialSlot, RegistryEpoch, Statement
 from zkattest.context import PresentationContext
 from zkattest.errors import (
     DecodeError,
@@ -59,6 +67,7 @@ from zkattest.errors import (
     ZkAttestError,
 )
 from zkattest.hazmat import labels
+from zkattest.hazmat.accumulator import MEMBERSHIP_PROOF_BYTES, MembershipProof, MembershipProver
 from zkattest.hazmat.bbs import Ciphersuite, core, pseudonym
 from zkattest.hazmat.curve import (
     G1,
@@ -107,6 +116,8 @@ class PresentationProof:
     #: The holder's pseudonym for the verifier's domain (a bound statement):
     #: a public output, carried beside the proof bytes.
     pseudonym: bytes | None = None
+    #: One membership proof per revocable slot, in slot order.
+    memberships: tuple[MembershipProof, ...] = ()
 
     @staticmethod
     def layout(statement: Statement) -> list[_Slot]:
@@ -132,7 +143,8 @@ class PresentationProof:
     @classmethod
     def size(cls, statement: Statement) -> int:
         """The exact length of the proof bytes for ``statement``."""
-        return 1 + sum(s.field.n * _WIDTH.get(s.field.codec, 1) for s in cls.layout(statement))
+        gadgets = sum(s.field.n * _WIDTH.get(s.field.codec, 1) for s in cls.layout(statement))
+        return 1 + gadgets + sum(slot.extra_proof_size for slot in statement.credentials)
 
     def to_bytes(self) -> bytes:
         """The proof bytes, in :meth:`layout`'s order."""
@@ -147,6 +159,9 @@ class PresentationProof:
             if len(value) != s.field.n:
                 raise InvalidInputError("a proof part has the wrong count")
             out += [x.to_bytes() if s.field.codec == "point" else scalar_to_bytes(x) for x in value]
+        if len(self.memberships) != len(_revocable(self.statement)):
+            raise InvalidInputError("one membership proof per revocable slot")
+        out += [m.to_bytes() for m in self.memberships]
         return b"".join(out)
 
     @classmethod
@@ -179,8 +194,36 @@ class PresentationProof:
                 bbs.append(item)
             else:
                 parts[s.gadget].append(item)
+        memberships = []
+        for _ in _revocable(statement):
+            memberships.append(
+                MembershipProof.from_bytes(data[offset : offset + MEMBERSHIP_PROOF_BYTES])
+            )
+            offset += MEMBERSHIP_PROOF_BYTES
         # a gadget's fields are declared in phase order, so each list is in field order
-        return cls(statement, tuple(bbs), tuple(tuple(p) for p in parts))
+        return cls(
+            statement, tuple(bbs), tuple(tuple(p) for p in parts), memberships=tuple(memberships)
+        )
+
+
+def _revocable(statement: Statement) -> list[tuple[int, MessageRef, RegistryEpoch]]:
+    """Each revocable slot, its handle, and the registry state it is proven against."""
+    return [
+        (i, MessageRef(i, slot.handle), slot.revocation)
+        for i, slot in enumerate(statement.credentials)
+        if slot.revocation is not None and slot.handle is not None
+    ]
+
+
+def _absorb_membership(
+    transcript: Transcript, registry: RegistryEpoch, a_bar: G1, b_bar: G1, t: G1
+) -> None:
+    transcript.append_u64(labels.REGISTRY_EPOCH, registry.epoch)
+    transcript.append_message(labels.ACCUMULATOR_KEY, registry.accumulator_key.to_bytes())
+    transcript.append_point(labels.ACCUMULATOR_VALUE, registry.value)
+    transcript.append_point(labels.MEMBERSHIP_A_BAR, a_bar)
+    transcript.append_point(labels.MEMBERSHIP_B_BAR, b_bar)
+    transcript.append_point(labels.MEMBERSHIP_COMMITMENT, t)
 
 
 def _scalar(chunk: bytes) -> int:
@@ -218,7 +261,9 @@ class _Bbs(NamedTuple):
 
 
 def _bbs(slot: CredentialSlot) -> _Bbs:
-    params = bbs_parameters(slot.schema, slot.issuer.suite, bound=slot.bound)
+    params = bbs_parameters(
+        slot.schema, slot.issuer.suite, bound=slot.bound, revocable=slot.revocation is not None
+    )
     disclosed = sorted(slot.disclosed)
     undisclosed = [j for j in range(slot.L) if j not in slot.disclosed]
     return _Bbs(params.generators, params.api_id, params.header, disclosed, undisclosed)
@@ -281,7 +326,8 @@ def prove_statement(
     blindings ``γ_k``, then the ``m~_k`` shared with the BBS proofs, then each
     range gadget's, the linear relations' (by witness name as text), each
     other gadget's, the ``m~`` shared by the holder secrets of two or more
-    bound slots, the pseudonym's ``m~`` (a bound statement), and each slot's
+    bound slots, the pseudonym's ``m~`` (a bound statement), per revocable
+    slot ``y~``, ``ρ`` and ``ρ~`` of its membership proof, and each slot's
     BBS scalars (r1, r2, e~, r1~, r3~, m~_j).
     ``rng`` must return integers in [1, r), and never the same ones for two
     proofs: two proofs with the same blindings give away every hidden message
@@ -298,6 +344,22 @@ def prove_statement(
             raise InvalidInputError("a credential is not of its slot's schema")
         if credential.bound != slot.bound:
             raise InvalidInputError("a credential's holder binding is not its slot's")
+        held, registry = credential.revocation, slot.revocation
+        if (held is None) != (registry is None):
+            raise InvalidInputError("a credential's revocability is not its slot's")
+        if (
+            held is not None
+            and registry is not None
+            and (
+                held.epoch != registry.epoch
+                or held.value != registry.value
+                or held.accumulator_key != registry.accumulator_key
+            )
+        ):
+            raise PolicyError(
+                f"the credential's revocation witness is for epoch {held.epoch}, not the"
+                f" statement's {registry.epoch}: follow the issuer's registry first"
+            )
     messages = [credential.signed_scalars(holder) for credential in credentials]
     for slot, signed in zip(statement.credentials, messages, strict=True):
         try:
@@ -350,6 +412,16 @@ def prove_statement(
         m_tilde[ref] = rng()
         shown = OP * messages[ref.credential][ref.message]
         _absorb_pseudonym(transcript, shown, OP * m_tilde[ref])
+    members: list[tuple[MembershipProver, G1, G1]] = []
+    for i, ref, registry in _revocable(statement):
+        m_tilde[ref] = rng()
+        held = credentials[i].revocation
+        assert held is not None  # noqa: S101 - checked above
+        prover = MembershipProver(registry.value, held.witness, held.handle, rng(), rng(),
+                                  m_tilde[ref])  # fmt: skip
+        a_bar, b_bar, t = prover.start()
+        _absorb_membership(transcript, registry, a_bar, b_bar, t)
+        members.append((prover, a_bar, b_bar))
 
     inits: list[tuple[core.ProofInitResult, int, _Bbs, list[int]]] = []
     for i, (credential, slot) in enumerate(zip(credentials, statement.credentials, strict=True)):
@@ -380,7 +452,11 @@ def prove_statement(
     for g, gadget in enumerate(gadgets):  # RESPONSE
         parts[g] += gadget.respond(c, responses, states[g])
     return PresentationProof(
-        statement, bbs, tuple(tuple(p) for p in parts), None if shown is None else shown.to_bytes()
+        statement,
+        bbs,
+        tuple(tuple(p) for p in parts),
+        None if shown is None else shown.to_bytes(),
+        tuple(prover.respond(c, a_bar, b_bar) for prover, a_bar, b_bar in members),
     )
 
 
@@ -484,6 +560,10 @@ def _verify(
         nym_hat = parsed[i].m_hat[params[i].undisclosed.index(ref.message)]
         Tp = get_backend().g1_msm([OP, shown], [nym_hat, -parsed[i].c % R])
         _absorb_pseudonym(transcript, shown, Tp)
+    for (i, ref, registry), member in zip(_revocable(statement), proof.memberships, strict=True):
+        y_hat = parsed[i].m_hat[params[i].undisclosed.index(ref.message)]
+        t = member.commitment(registry.accumulator_key, registry.value, y_hat, parsed[i].c)
+        _absorb_membership(transcript, registry, member.a_bar, member.b_bar, t)
     for i, other in others.items():
         slot, b = statement.credentials[i], params[i]
         messages = [disclosed[i][j] for j in b.disclosed]

@@ -26,6 +26,7 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
 from zkattest._credential import BOUND_MESSAGES, IssuerPublicKey
 from zkattest.circuits import Circuit, ResolvedPredicate
@@ -41,16 +42,27 @@ from zkattest.composite.gadgets import (
     holds,
 )
 from zkattest.errors import InvalidInputError
-from zkattest.hazmat.curve import G1_BYTES, SCALAR_BYTES, R
+from zkattest.hazmat.accumulator import MEMBERSHIP_PROOF_BYTES, AccumulatorPublicKey
+from zkattest.hazmat.curve import G1, G1_BYTES, SCALAR_BYTES, R
 from zkattest.schema import AttributeType, EnumType, Schema, canonical_json
 
 __all__ = [
     "OPERATORS",
     "CredentialSlot",
+    "RegistryEpoch",
     "Statement",
     "compile_circuit",
     "holds",
 ]
+
+
+class RegistryEpoch(NamedTuple):
+    """The registry state a revocable credential is proven against: its
+    accumulator's public key, the epoch and the accumulator value then."""
+
+    accumulator_key: AccumulatorPublicKey
+    epoch: int
+    value: G1
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,9 @@ class CredentialSlot:
     it signs three more hidden messages after the attributes
     (``secret_prover_blind``, ``holder_secret``, ``nym_secret``), through the
     pseudonym interface.
+    ``revocation``: the credential is revocable (it signs a hidden revocation
+    handle after its attributes), and the proof shows the handle in this
+    registry state (:mod:`zkattest.hazmat.accumulator`).
     """
 
     issuer: IssuerPublicKey
@@ -73,6 +88,7 @@ class CredentialSlot:
     committed: tuple[int, ...]
     clear: tuple[ResolvedPredicate, ...] = ()
     bound: bool = False
+    revocation: RegistryEpoch | None = None
 
     def __post_init__(self) -> None:
         # a private, read-only copy: statements are shared (compile_circuit memoizes)
@@ -89,6 +105,8 @@ class CredentialSlot:
             raise InvalidInputError("a message is both disclosed and committed to")
         if list(self.committed) != sorted(set(self.committed)):
             raise InvalidInputError("committed messages must be distinct and ascending")
+        if self.revocation is not None and not isinstance(self.revocation, RegistryEpoch):
+            raise InvalidInputError("a slot's revocation is a RegistryEpoch")
 
     @property
     def disclosure(self) -> Disclosure:
@@ -98,7 +116,13 @@ class CredentialSlot:
     @property
     def L(self) -> int:
         """The number of signed messages."""
-        return len(self.schema.attributes) + (BOUND_MESSAGES if self.bound else 0)
+        revocable = 0 if self.revocation is None else 1
+        return len(self.schema.attributes) + revocable + (BOUND_MESSAGES if self.bound else 0)
+
+    @property
+    def handle(self) -> int | None:
+        """The index of the signed revocation handle (a revocable slot), else None."""
+        return None if self.revocation is None else len(self.schema.attributes)
 
     @property
     def nym_secret(self) -> int | None:
@@ -114,6 +138,11 @@ class CredentialSlot:
     def bbs_proof_size(self) -> int:
         """The BBS proof's length: 3 points, e^, r1^, r3^, c and one m^ per hidden message."""
         return 3 * G1_BYTES + (4 + self.L - len(self.disclosed)) * SCALAR_BYTES
+
+    @property
+    def extra_proof_size(self) -> int:
+        """The bytes this slot adds after the gadgets: its membership proof, if revocable."""
+        return 0 if self.revocation is None else MEMBERSHIP_PROOF_BYTES
 
 
 @dataclass(frozen=True, eq=False)
@@ -207,10 +236,20 @@ def _plain(value: object) -> object:
     """A statement as plain JSON values: dataclasses and named tuples by field."""
     if isinstance(value, IssuerPublicKey):
         return value.public_key.hex()
+    if isinstance(value, RegistryEpoch):
+        return {
+            "accumulator_key": value.accumulator_key.to_bytes().hex(),
+            "epoch": value.epoch,
+            "value": value.value.to_bytes().hex(),
+        }
     if isinstance(value, Schema):
         return value.schema_hash.hex()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        fields = {
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not (f.name == "revocation" and getattr(value, f.name) is None)
+        }  # (a slot that is not revocable is written as before revocation existed)
         return {"kind": type(value).__name__, **fields}
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return {name: _plain(getattr(value, name)) for name in value._fields}
@@ -265,7 +304,16 @@ class _Compiled:
 
 _compiled: dict[tuple[str, bytes, dt.date, int], tuple[_Compiled, ...]] = {}
 _statements: dict[
-    tuple[str, bytes, dt.date, int, tuple[IssuerPublicKey, ...], bool], Statement
+    tuple[
+        str,
+        bytes,
+        dt.date,
+        int,
+        tuple[IssuerPublicKey, ...],
+        bool,
+        tuple[RegistryEpoch | None, ...],
+    ],
+    Statement,
 ] = {}
 
 
@@ -311,6 +359,7 @@ def compile_circuit(
     horizon_days: int = 0,
     *,
     bound: bool = False,
+    registries: Sequence[RegistryEpoch | None] | None = None,
 ) -> Statement:
     """The statement ``circuit`` asks on ``today``, of one credential per
     credential slot, signed by ``issuers`` (one key per slot, in slot order; a
@@ -318,8 +367,13 @@ def compile_circuit(
     resolved into each expiry bound (memoized: statements are immutable).
     ``bound``: of credentials bound to their holder, whose pseudonym the proof
     shows; a circuit of several credentials is always bound, since only the
-    hidden holder secret ties its credentials to one person."""
+    hidden holder secret ties its credentials to one person.
+    ``registries``: per slot, the registry state a revocable credential is
+    proven against, or None (default: no slot is revocable)."""
     keys = (issuers,) if isinstance(issuers, IssuerPublicKey) else tuple(issuers)
+    states = (None,) * len(keys) if registries is None else tuple(registries)
+    if len(states) != len(keys):
+        raise InvalidInputError("give one registry state (or None) per credential")
     if len(keys) != len(circuit.credentials) or not all(
         isinstance(k, IssuerPublicKey) for k in keys
     ):
@@ -331,13 +385,15 @@ def compile_circuit(
         raise InvalidInputError(
             f"circuit {circuit.id} reads several credentials: they must be bound to one holder"
         )
-    key = (circuit.id, circuit.circuit_hash, today, horizon_days, keys, bound)
+    key = (circuit.id, circuit.circuit_hash, today, horizon_days, keys, bound, states)
     statement = _statements.get(key)
     if statement is None:
         compiled = _compile(circuit, today, horizon_days)
         slots = tuple(
-            CredentialSlot(issuer, spec.schema, c.disclosed, c.committed, c.clear, bound)
-            for issuer, spec, c in zip(keys, circuit.credentials, compiled, strict=True)
+            CredentialSlot(issuer, spec.schema, c.disclosed, c.committed, c.clear, bound, state)
+            for issuer, spec, c, state in zip(
+                keys, circuit.credentials, compiled, states, strict=True
+            )
         )
         statement = Statement.build(slots, [part for c in compiled for part in c.parts])
         if len(_statements) >= 1024:

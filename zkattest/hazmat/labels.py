@@ -29,6 +29,8 @@ Groups:
 from __future__ import annotations
 
 __all__ = [
+    "ACCUMULATOR_KEY",
+    "ACCUMULATOR_VALUE",
     "ADMISSION_HORIZON",
     "BBS_PROOF_INIT",
     "CHAIN_ID",
@@ -41,6 +43,9 @@ __all__ = [
     "INNER_PRODUCT_R",
     "INNER_PRODUCT_U",
     "ISSUER_PUBLIC_KEY",
+    "MEMBERSHIP_A_BAR",
+    "MEMBERSHIP_B_BAR",
+    "MEMBERSHIP_COMMITMENT",
     "NONCE",
     "PRESENTATION_HEADER",
     "PROTOCOL",
@@ -63,6 +68,7 @@ __all__ = [
     "RANGE_PROOF_X",
     "RANGE_PROOF_Y",
     "RANGE_PROOF_Z",
+    "REGISTRY_EPOCH",
     "SCHEMA_HASH",
     "STATEMENT",
     "TRANSCRIPT_DOMAIN",
@@ -123,6 +129,15 @@ BBS_PROOF_INIT = b"bbs-proof-init"
 #: A holder's pseudonym for the verifier's domain, and its proof's first move.
 PSEUDONYM = b"pseudonym"
 PSEUDONYM_COMMITMENT = b"pseudonym-commitment"
+#: A revocable credential's registry state (epoch, accumulator key and value),
+#: and its membership proof's ``Ā``, ``B̄`` and first move ``T``
+#: (``zkattest.hazmat.accumulator``).
+REGISTRY_EPOCH = b"registry-epoch"
+ACCUMULATOR_KEY = b"accumulator-key"
+ACCUMULATOR_VALUE = b"accumulator-value"
+MEMBERSHIP_A_BAR = b"membership-a-bar"
+MEMBERSHIP_B_BAR = b"membership-b-bar"
+MEMBERSHIP_COMMITMENT = b"membership-commitment"
 
 
 # -- Bulletproofs range proof (zkattest.hazmat.bulletproofs) -------------------
