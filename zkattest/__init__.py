@@ -21,6 +21,13 @@ The recipes here fix every parameter::
     result = verify(presentation, challenge, key.public_key())                   # verifier
     result.pseudonym   # the holder on this verifier's domain (docs/notes/holder-binding.md)
 
+Revocation (``docs/notes/revocation.md``): the issuer keeps a
+:class:`RevocationRegistry` and passes it to ``issue_credential(registry=...)``;
+``registry.revoke(...)`` and ``registry.publish()`` produce signed
+:class:`RegistryState` s anyone relays; the wallet brings its credential
+forward with ``credential.follow(states)``; the verifier keeps the states in
+:class:`RegistryStates` and passes them to ``verify(..., registries=...)``.
+
 Each party's operations live in its own module: :mod:`zkattest.issuer`,
 :mod:`zkattest.holder`, :mod:`zkattest.verifier` (the wire types they exchange
 are re-exported here); :mod:`zkattest.composite` is the proof engine beneath
@@ -58,6 +65,7 @@ from zkattest.holder import (
     select_credentials,
 )
 from zkattest.issuer import IssuerLedger, IssuerSecretKey, issue_credential
+from zkattest.revocation import HeldWitness, RegistryState, RegistryStates, RevocationRegistry
 from zkattest.schema import Schema, get_schema
 from zkattest.verifier import TrustedIssuer, verify
 
@@ -70,6 +78,7 @@ __all__ = [
     "Credential",
     "CredentialRequest",
     "DecodeError",
+    "HeldWitness",
     "HolderSecret",
     "InvalidInputError",
     "IssuanceError",
@@ -80,6 +89,9 @@ __all__ = [
     "PolicyError",
     "Presentation",
     "PresentedCredential",
+    "RegistryState",
+    "RegistryStates",
+    "RevocationRegistry",
     "Schema",
     "TrustedIssuer",
     "UnfillableSlotError",

@@ -97,10 +97,17 @@ class Challenge:
     expires_at: dt.datetime
     circuit_params: Mapping[str, int] = field(default_factory=dict)
     horizon_days: int = 0
+    #: The oldest registry state a revocable credential may be proven against:
+    #: one the issuer published at or after this time (None: the verifier
+    #: sets no bound in the challenge; its own ``max_state_age`` applies).
+    registry_not_before: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.challenge_id, str) or not 0 < len(self.challenge_id) <= 64:
             raise InvalidInputError("challenge id must be 1 to 64 characters")
+        bound = self.registry_not_before
+        if bound is not None and (not isinstance(bound, dt.datetime) or bound.tzinfo is None):
+            raise InvalidInputError("registry_not_before must be a timezone-aware datetime")
         object.__setattr__(self, "wallet_address", normalize_wallet_address(self.wallet_address))
         if self.expires_at.tzinfo is None:
             raise InvalidInputError("expires_at must be timezone-aware")
@@ -117,10 +124,17 @@ class Challenge:
         lifetime: dt.timedelta = dt.timedelta(minutes=5),
         now: dt.datetime | None = None,
         horizon_days: int = 0,
+        max_state_age: dt.timedelta | None = None,
     ) -> Challenge:
         """A fresh challenge with a random 32-byte nonce, valid for ``lifetime``
         (1 second to 1 day), asking for a credential valid ``horizon_days``
-        (one of :data:`~zkattest.context.HORIZON_STEPS`) past today."""
+        (one of :data:`~zkattest.context.HORIZON_STEPS`) past today, and, with
+        ``max_state_age``, proven against registry states published no earlier
+        than ``now - max_state_age`` (:attr:`registry_not_before`)."""
+        if max_state_age is not None and (
+            not isinstance(max_state_age, dt.timedelta) or max_state_age <= dt.timedelta(0)
+        ):
+            raise InvalidInputError("max_state_age must be a positive timedelta")
         if not isinstance(lifetime, dt.timedelta) or not (
             _MIN_LIFETIME <= lifetime <= _MAX_LIFETIME
         ):
@@ -138,6 +152,9 @@ class Challenge:
             expires_at=(now + lifetime).replace(microsecond=0),
             circuit_params=dict(circuit.params),
             horizon_days=horizon_days,
+            registry_not_before=None
+            if max_state_age is None
+            else (now - max_state_age).replace(microsecond=0),
         )
 
     def context(self) -> PresentationContext:
@@ -163,8 +180,14 @@ class Challenge:
         return circuit
 
     def to_json(self) -> str:
+        extra = (
+            {}
+            if self.registry_not_before is None
+            else {"registry_not_before": utc_text(self.registry_not_before)}
+        )
         return canonical_json(
-            {
+            extra
+            | {
                 "type": _CHALLENGE_TYPE,
                 "version": FORMAT_VERSION,
                 "challenge_id": self.challenge_id,
@@ -200,7 +223,8 @@ class Challenge:
                 "today",
                 "horizon_days",
                 "expires_at",
-            },
+            }
+            | ({"registry_not_before"} & set(obj)),
             _CHALLENGE_TYPE,
         )
         params = obj["circuit_params"]
@@ -224,6 +248,9 @@ class Challenge:
                 expires_at=parse_utc(obj["expires_at"], "expires_at"),
                 circuit_params=params,
                 horizon_days=obj["horizon_days"],
+                registry_not_before=parse_utc(obj["registry_not_before"], "registry_not_before")
+                if "registry_not_before" in obj
+                else None,
             )
         except InvalidInputError as exc:
             if isinstance(exc, DecodeError):
@@ -234,11 +261,14 @@ class Challenge:
 @dataclass(frozen=True)
 class PresentedCredential:
     """One credential of a presentation: its slot's name in the circuit, the
-    key id of the issuer that signed it, and the attribute values it discloses."""
+    key id of the issuer that signed it, the attribute values it discloses,
+    and (a revocable credential) the epoch of the issuer's registry state its
+    membership is proven in."""
 
     name: str
     issuer_key_id: str
     disclosed: Mapping[str, Any]
+    registry_epoch: int | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or _SLOT_NAME.fullmatch(self.name) is None:
@@ -247,19 +277,31 @@ class PresentedCredential:
             raise DecodeError("issuer_key_id must be a string")
         if not isinstance(self.disclosed, Mapping):
             raise DecodeError("disclosed must be an object")
+        epoch = self.registry_epoch
+        if epoch is not None and (type(epoch) is not int or not 0 <= epoch < 2**53):
+            raise DecodeError("registry_epoch must be a non-negative integer")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "issuer_key_id": self.issuer_key_id,
             "disclosed": dict(self.disclosed),
         }
+        return out | self.epoch_field()
+
+    def epoch_field(self) -> dict[str, Any]:
+        """``{"registry_epoch": n}`` for a revocable credential, else nothing."""
+        return {} if self.registry_epoch is None else {"registry_epoch": self.registry_epoch}
 
     @classmethod
     def from_dict(cls, obj: object) -> PresentedCredential:
-        if not isinstance(obj, dict) or set(obj) != {"name", "issuer_key_id", "disclosed"}:
-            raise DecodeError("each of credentials is an object of name, issuer_key_id, disclosed")
-        return cls(obj["name"], obj["issuer_key_id"], obj["disclosed"])
+        fields = {"name", "issuer_key_id", "disclosed"}
+        if not isinstance(obj, dict) or not fields <= set(obj) <= fields | {"registry_epoch"}:
+            raise DecodeError(
+                "each of credentials is an object of name, issuer_key_id, disclosed"
+                " (and registry_epoch)"
+            )
+        return cls(obj["name"], obj["issuer_key_id"], obj["disclosed"], obj.get("registry_epoch"))
 
 
 def _one(credentials: tuple[PresentedCredential, ...], what: str) -> PresentedCredential:
@@ -336,6 +378,7 @@ class Presentation(_PerCredential):
         only = self.credentials[0]
         if len(self.credentials) == 1 and only.name == SINGLE_CREDENTIAL:
             body |= {"issuer_key_id": only.issuer_key_id, "disclosed": dict(only.disclosed)}
+            body |= only.epoch_field()
         else:
             body["credentials"] = [c.to_dict() for c in self.credentials]
         return canonical_json(
@@ -366,7 +409,8 @@ class Presentation(_PerCredential):
             {"type", "version", "challenge_id", "circuit_id", "circuit_hash"}
             | {"wallet_address", "chain_id", "proof"}
             | ({"credentials"} if several else {"issuer_key_id", "disclosed"})
-            | ({"pseudonym"} & set(obj)),
+            | ({"pseudonym"} & set(obj))
+            | (set() if several else {"registry_epoch"} & set(obj)),
             _PRESENTATION_TYPE,
         )
         for name in ("challenge_id", "circuit_id", "wallet_address", "proof"):
@@ -388,7 +432,12 @@ class Presentation(_PerCredential):
             if not isinstance(obj["disclosed"], dict):
                 raise DecodeError("disclosed must be an object")
             credentials = (
-                PresentedCredential(SINGLE_CREDENTIAL, obj["issuer_key_id"], obj["disclosed"]),
+                PresentedCredential(
+                    SINGLE_CREDENTIAL,
+                    obj["issuer_key_id"],
+                    obj["disclosed"],
+                    obj.get("registry_epoch"),
+                ),
             )
         if len(obj["proof"]) > 4 * MAX_PROOF_BYTES // 3 + 4:
             raise DecodeError("proof too large")

@@ -52,9 +52,12 @@ class VerificationError(ZkAttestError):
     Deliberately uninformative: the message says what failed to verify, never
     which check failed. ``reason`` is a coarse class a verifier may report:
     ``"invalid"`` (the default: the proof is false or malformed),
-    ``"untrusted_issuer"``, ``"expired"`` (the challenge), or
+    ``"untrusted_issuer"``, ``"expired"`` (the challenge),
     ``"context_mismatch"`` (the presentation names another challenge, circuit,
-    wallet or chain).
+    wallet or chain), ``"holder_binding"`` (not bound to its holder),
+    ``"revocation"`` (not revocable, from an issuer whose registry the
+    verifier follows) or ``"stale_registry_state"`` (proven against a registry
+    state the verifier does not know or holds too old).
     """
 
     def __init__(self, message: str = "verification failed", *, reason: str = "invalid") -> None:

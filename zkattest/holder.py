@@ -38,7 +38,7 @@ from zkattest.codec import (
     utc_text,
 )
 from zkattest.composite.engine import prove_statement
-from zkattest.composite.statement import compile_circuit, holds
+from zkattest.composite.statement import RegistryEpoch, compile_circuit, holds
 from zkattest.errors import (
     DecodeError,
     InvalidInputError,
@@ -451,12 +451,17 @@ def prove(
         raise PolicyError(
             f"circuit {circuit.id} reads several credentials: each must be bound to its holder"
         )
+    for spec, credential in zip(specs, held, strict=True):
+        stale = _stale(credential, challenge)
+        if stale is not None:
+            raise PolicyError(_in_slot(circuit, spec, stale))
     statement = compile_circuit(
         circuit,
         [c.issuer for c in held],
         challenge.today,
         challenge.horizon_days,
         bound=held[0].bound,
+        registries=[_registry_epoch(c) for c in held],
     )
     proof = prove_statement(statement, held, challenge.context(), rng=draw, holder=holder)
     return Presentation(
@@ -467,12 +472,34 @@ def prove(
         chain_id=challenge.chain_id,
         credentials=tuple(
             PresentedCredential(
-                spec.name, credential.issuer.key_id, slot.disclosure.reveal(credential.attributes)
+                spec.name,
+                credential.issuer.key_id,
+                slot.disclosure.reveal(credential.attributes),
+                None if credential.revocation is None else credential.revocation.epoch,
             )
             for spec, credential, slot in zip(specs, held, statement.credentials, strict=True)
         ),
         proof=proof.to_bytes(),
         pseudonym=proof.pseudonym,
+    )
+
+
+def _registry_epoch(credential: Credential) -> RegistryEpoch | None:
+    """The registry state a revocable credential's witness is current for."""
+    held = credential.revocation
+    return None if held is None else RegistryEpoch(held.accumulator_key, held.epoch, held.value)
+
+
+def _stale(credential: Credential, challenge: Challenge) -> str | None:
+    """Why a revocable credential cannot answer ``challenge`` yet: its witness
+    is for a registry state older than the challenge accepts."""
+    held, bound = credential.revocation, challenge.registry_not_before
+    if held is None or bound is None or held.issued_at >= bound:
+        return None
+    return (
+        f"the credential's registry state (epoch {held.epoch}, published"
+        f" {utc_text(held.issued_at)}) is older than the verifier accepts (not before"
+        f" {utc_text(bound)}): bring it forward with the issuer's newer states"
     )
 
 
@@ -564,7 +591,8 @@ def _unfit(
     for p in predicates:
         if not holds(p, messages[p.index]):
             return _unsatisfied(p, challenge), 3
-    return None
+    stale = _stale(credential, challenge)
+    return None if stale is None else (stale, 4)
 
 
 def _expiry(credential: Credential) -> int:

@@ -33,6 +33,7 @@ import secrets
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from zkattest._credential import IssuerPublicKey
 from zkattest.codec import FORMAT_VERSION, parse_json_object, parse_utc, require_fields, utc_text
@@ -58,7 +59,9 @@ from zkattest.schema import canonical_json
 __all__ = [
     "MAX_CAPACITY",
     "HeldWitness",
+    "RegistryLookup",
     "RegistryState",
+    "RegistryStates",
     "RevocationRegistry",
 ]
 
@@ -282,6 +285,60 @@ class HeldWitness:
             key,
             parse_utc(obj["issued_at"], "issued_at"),
         )
+
+
+class RegistryLookup(Protocol):
+    """What :func:`~zkattest.verify` asks of the registry states a verifier
+    keeps (:class:`RegistryStates`, or the service's database): the states it
+    holds have been checked against their issuer's key."""
+
+    def tracks(self, issuer_key_id: str) -> bool:
+        """Whether the verifier follows this issuer's registry (and so requires
+        its credentials to be revocable)."""
+        ...
+
+    def get(self, issuer_key_id: str, epoch: int) -> RegistryState | None:
+        """The issuer's state of ``epoch``, if known."""
+        ...
+
+
+class RegistryStates:
+    """The registry states a verifier has accepted, by issuer and epoch: each
+    checked against its issuer's key when added (:meth:`add`), so that one
+    relayed by anyone is as good as one from the issuer."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, dict[int, RegistryState]] = {}
+
+    def add(self, state: RegistryState, issuer: IssuerPublicKey) -> None:
+        """Check ``state`` (the issuer's signature; the same accumulator key as
+        the issuer's earlier states; no other state of that epoch) and keep it.
+        :class:`VerificationError` otherwise."""
+        state.verify(issuer)
+        known = self._states.setdefault(state.issuer_key_id, {})
+        same_epoch = known.get(state.epoch)
+        if same_epoch is not None and same_epoch != state:
+            raise VerificationError(f"another state of epoch {state.epoch} is known")
+        if any(s.accumulator_key != state.accumulator_key for s in known.values()):
+            raise VerificationError("a registry state of another accumulator for this issuer")
+        known[state.epoch] = state
+
+    def tracks(self, issuer_key_id: str) -> bool:
+        return bool(self._states.get(issuer_key_id))
+
+    def get(self, issuer_key_id: str, epoch: int) -> RegistryState | None:
+        return self._states.get(issuer_key_id, {}).get(epoch)
+
+    def latest(self, issuer_key_id: str) -> RegistryState | None:
+        """The issuer's latest known state."""
+        known = self._states.get(issuer_key_id)
+        return known[max(known)] if known else None
+
+    def since(self, issuer_key_id: str, epoch: int) -> list[RegistryState]:
+        """The issuer's known states after ``epoch``, in order (what a holder at
+        ``epoch`` follows)."""
+        known = self._states.get(issuer_key_id, {})
+        return [known[e] for e in sorted(known) if e > epoch]
 
 
 class RevocationRegistry:

@@ -27,22 +27,27 @@ from zkattest._presentation import (
 )
 from zkattest.circuits import Circuit, CircuitRegistry, CredentialSpec
 from zkattest.composite.engine import verify_statement
-from zkattest.composite.statement import compile_circuit
+from zkattest.composite.statement import RegistryEpoch, compile_circuit
 from zkattest.errors import (
     InvalidInputError,
     VerificationError,
     ZkAttestError,
 )
+from zkattest.revocation import RegistryLookup
 from zkattest.schema import (
     DATE_EPOCH,
     EXPIRY_ATTRIBUTE,
 )
 
 __all__ = [
+    "DEFAULT_MAX_STATE_AGE",
     "TrustedIssuer",
     "TrustedIssuers",
     "verify",
 ]
+
+#: How old a registry state :func:`verify` accepts when the challenge sets no bound.
+DEFAULT_MAX_STATE_AGE = dt.timedelta(days=1)
 
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _SCHEMA_ID = re.compile(r"[a-z][a-z0-9_-]{0,63}/v[1-9][0-9]{0,5}")  # as zkattest.schema reads ids
@@ -146,6 +151,8 @@ def verify(
     now: dt.datetime | None = None,
     circuits: CircuitRegistry | None = None,
     require_binding: bool = True,
+    registries: RegistryLookup | None = None,
+    max_state_age: dt.timedelta = DEFAULT_MAX_STATE_AGE,
 ) -> VerifiedPresentation:
     """The verifier's recipe: check ``presentation`` against its own ``challenge``,
     whose circuit is found in ``circuits`` (default: the built-in circuits).
@@ -161,13 +168,26 @@ def verify(
     not who holds them. A circuit of several credentials is always bound:
     its proof shows one hidden holder secret in every credential.
 
+    Revocation: for an issuer whose registry ``registries`` follows
+    (:class:`~zkattest.revocation.RegistryStates`), the credential must be
+    revocable (reason ``revocation``) and proven a member of a state
+    ``registries`` holds that was published no earlier than the challenge's
+    :attr:`~zkattest.Challenge.registry_not_before` or, if it sets none,
+    ``now - max_state_age`` (reason ``stale_registry_state``).
+
     Raises :class:`VerificationError` for anything that does not verify, from
     a mismatched field to a malformed or false proof, with no further detail;
     :class:`InvalidInputError` for ``trusted_issuers`` that are not issuer keys.
     """
     trusted = trusted_by_key_id(trusted_issuers)
+    if not isinstance(max_state_age, dt.timedelta) or max_state_age <= dt.timedelta(0):
+        raise InvalidInputError("max_state_age must be a positive timedelta")
+    now = now or dt.datetime.now(dt.UTC)
+    not_before = challenge.registry_not_before or now - max_state_age
     try:
-        return _verify(presentation, challenge, trusted, now, circuits, require_binding)
+        return _verify(
+            presentation, challenge, trusted, now, circuits, require_binding, registries, not_before
+        )
     except VerificationError:
         raise
     except ZkAttestError:
@@ -178,14 +198,16 @@ def _verify(
     presentation: Presentation,
     challenge: Challenge,
     trusted: Mapping[str, TrustedIssuer],
-    now: dt.datetime | None,
+    now: dt.datetime,
     circuits: CircuitRegistry | None,
     require_binding: bool,
+    registries: RegistryLookup | None,
+    not_before: dt.datetime,
 ) -> VerifiedPresentation:
     grants = [trusted.get(c.issuer_key_id) for c in presentation.credentials]
     if any(grant is None for grant in grants):
         raise VerificationError("presentation refused", reason="untrusted_issuer")
-    if (now or dt.datetime.now(dt.UTC)) > challenge.expires_at:
+    if now > challenge.expires_at:
         raise VerificationError("presentation refused", reason="expired")
     if (
         presentation.challenge_id != challenge.challenge_id
@@ -213,7 +235,12 @@ def _verify(
             reason="holder_binding",
         )
     statement = compile_circuit(
-        circuit, issuers, challenge.today, challenge.horizon_days, bound=bound
+        circuit,
+        issuers,
+        challenge.today,
+        challenge.horizon_days,
+        bound=bound,
+        registries=_registry_epochs(presentation.credentials, registries, not_before),
     )
     disclosed = [
         slot.disclosure.scalars(shown.disclosed, slot.issuer.suite)
@@ -228,12 +255,42 @@ def _verify(
         wallet_address=challenge.wallet_address,
         chain_id=challenge.chain_id,
         credentials=tuple(
-            PresentedCredential(c.name, c.issuer_key_id, dict(c.disclosed))
+            PresentedCredential(c.name, c.issuer_key_id, dict(c.disclosed), c.registry_epoch)
             for c in presentation.credentials
         ),
         valid_through=_expiry_bound(circuit, challenge.today, challenge.horizon_days),
         pseudonym=None if presentation.pseudonym is None else presentation.pseudonym.hex(),
     )
+
+
+def _registry_epochs(
+    presented: tuple[PresentedCredential, ...],
+    registries: RegistryLookup | None,
+    not_before: dt.datetime,
+) -> list[RegistryEpoch | None]:
+    """The registry state each credential is proven against (None: not revocable)."""
+    out: list[RegistryEpoch | None] = []
+    for credential in presented:
+        key_id, epoch = credential.issuer_key_id, credential.registry_epoch
+        tracked = registries is not None and registries.tracks(key_id)
+        if epoch is None:
+            if tracked:
+                raise VerificationError(
+                    "presentation refused: the issuer revokes credentials, and this one"
+                    " is not revocable",
+                    reason="revocation",
+                )
+            out.append(None)
+            continue
+        state = registries.get(key_id, epoch) if registries is not None and tracked else None
+        if state is None or state.issued_at < not_before:
+            raise VerificationError(
+                "presentation refused: the registry state it is proven against is unknown"
+                " or older than this verifier accepts",
+                reason="stale_registry_state",
+            )
+        out.append(RegistryEpoch(state.accumulator_key, state.epoch, state.value))
+    return out
 
 
 def _expiry_bound(circuit: Circuit, today: dt.date, horizon_days: int) -> dt.date:
