@@ -6,8 +6,14 @@
     zkattest holder init --out holder.secret.json
     zkattest holder request --secret holder.secret.json --issuer issuer.json \\
         --out request.json --pending pending.json
+    zkattest issuer registry --key issuer.secret.json --registry registry.sqlite \\
+        --capacity 10000 --out state-0.json
     zkattest issuer issue --key issuer.secret.json --attributes attrs.json \\
-        --request request.json --customer CUST-1 --ledger ledger.sqlite --out issued.json
+        --request request.json --customer CUST-1 --ledger ledger.sqlite \\
+        [--registry registry.sqlite] --out issued.json
+    zkattest issuer revoke --key issuer.secret.json --registry registry.sqlite --customer CUST-1
+    zkattest issuer publish --key issuer.secret.json --registry registry.sqlite --out state-1.json
+    zkattest holder update --credential credential.json --state state-1.json [--state ...]
     zkattest holder accept --credential issued.json --issuer issuer.json \\
         --secret holder.secret.json --pending pending.json --out credential.json
     zkattest holder check --credential credential.json --issuer issuer.json \\
@@ -16,7 +22,8 @@
         --wallet 0x... --chain-id 1 [--horizon-days 30] --out challenge.json
     zkattest holder prove --credential credential.json --secret holder.secret.json \\
         --challenge challenge.json --wallet 0x... [--yes] --out presentation.json
-    zkattest verify --presentation presentation.json --challenge challenge.json --issuer issuer.json
+    zkattest verify --presentation presentation.json --challenge challenge.json \\
+        --issuer issuer.json [--registry-state state-1.json ...]
     zkattest demo [--circuit accredited_investor_506c]
     zkattest serve [--host 127.0.0.1] [--port 8000] [--workers 1]
 
@@ -31,8 +38,10 @@ JSON is named with the line and column of the fault. The exit status::
          presentation; holder check finds the credential invalid, untrusted,
          expired or not yet valid; holder prove finds it untrusted or not
          satisfying the circuit, or refuses the challenge (expired, valid for
-         more than a day, or dated more than a day from the wallet's clock),
-         or is not confirmed at its prompt
+         more than a day, or dated more than a day from the wallet's clock,
+         or asking for a newer registry state), or is not confirmed at its
+         prompt; holder update finds the credential revoked; issuer revoke
+         finds no live revocable credential of the customer
       2  usage or input error: bad arguments; a file that cannot be read, is
          not valid JSON, is malformed or too large; an invalid attribute value;
          an issuance refused for its dates; an unknown circuit or schema; the
@@ -84,6 +93,7 @@ from zkattest.holder import (
     select_credentials,
 )
 from zkattest.issuer import IssuerLedger, IssuerSecretKey, issue_credential
+from zkattest.revocation import RegistryState, RegistryStates, RevocationRegistry
 from zkattest.schema import EXPIRY_ATTRIBUTE, JsonValue, get_schema
 from zkattest.signin import sign_in_message
 from zkattest.verifier import TrustedIssuer, verify
@@ -103,8 +113,10 @@ exit status:
      presentation; holder check finds the credential invalid, untrusted,
      expired or not yet valid; holder prove finds it untrusted or not
      satisfying the circuit, or refuses the challenge (expired, valid for
-     more than a day, or dated more than a day from the wallet's clock),
-     or is not confirmed at its prompt
+     more than a day, or dated more than a day from the wallet's clock,
+     or asking for a newer registry state), or is not confirmed at its
+     prompt; holder update finds the credential revoked; issuer revoke
+     finds no live revocable credential of the customer
   2  usage or input error: bad arguments; a file that cannot be read, is
      not valid JSON, is malformed or too large; an invalid attribute value;
      an issuance refused for its dates; an unknown circuit or schema; the
@@ -341,12 +353,83 @@ def cmd_issue(args: argparse.Namespace) -> None:
         request=request,
         customer=args.customer,
         ledger=IssuerLedger(args.ledger),
+        registry=None if args.registry is None else _registry(args.registry, key),
     )
     _write(args.out, credential.to_json(), secret=True, force=args.force)
+    revocable = (
+        ""
+        if credential.revocation is None
+        else f", revocable (registry epoch {credential.revocation.epoch})"
+    )
     print(
-        f"issued {credential.schema.id} bound to the requesting holder, customer {args.customer}",
+        f"issued {credential.schema.id} bound to the requesting holder, customer"
+        f" {args.customer}{revocable}",
         file=sys.stderr,
     )
+
+
+def _registry(path: str, key: IssuerSecretKey) -> RevocationRegistry:
+    """The issuer's existing registry file (refused if missing: it is created once)."""
+    if not Path(path).is_file():
+        raise InvalidInputError(f"{path}: no such registry; create it with issuer registry")
+    return RevocationRegistry(path, key)
+
+
+def cmd_registry(args: argparse.Namespace) -> None:
+    key = _load(args.key, IssuerSecretKey.from_json)
+    registry = RevocationRegistry.create(args.registry, key, capacity=args.capacity)
+    _write(args.out, registry.state().to_json(), force=args.force)
+    print(
+        f"registry of {args.capacity} credentials for issuer {key.public_key().key_id}"
+        f" in {args.registry} (mode 0600: it holds the accumulator's secret); epoch 0 published",
+        file=sys.stderr,
+    )
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    key = _load(args.key, IssuerSecretKey.from_json)
+    revoked = _registry(args.registry, key).revoke_customer(args.customer)
+    if not revoked:
+        print(f"refused: customer {args.customer} holds no live revocable credential")
+        return EXIT_REFUSED
+    print(
+        f"revoked {revoked} credential(s) of customer {args.customer}; they leave the"
+        " accumulator at the next issuer publish"
+    )
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> None:
+    key = _load(args.key, IssuerSecretKey.from_json)
+    state = _registry(args.registry, key).publish()
+    _write(args.out, state.to_json(), force=args.force)
+    removed = 0 if state.removals is None else len(state.removals.removed)
+    print(
+        f"registry state epoch {state.epoch} published ({removed} removed); relay it to"
+        " holders and verifiers",
+        file=sys.stderr,
+    )
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    credential = _load(args.credential, Credential.from_json)
+    if credential.revocation is None:
+        raise InvalidInputError(f"{args.credential}: the credential is not revocable")
+    states = sorted(
+        (_load(path, RegistryState.from_json) for path in args.state), key=lambda s: s.epoch
+    )
+    newer = [s for s in states if s.epoch > credential.revocation.epoch]
+    if not newer:
+        print(f"credential already at epoch {credential.revocation.epoch}", file=sys.stderr)
+        return EXIT_OK
+    try:
+        updated = credential.follow(newer)
+    except PolicyError:
+        print("refused: revoked: the issuer has revoked this credential")
+        return EXIT_REFUSED
+    _write(args.out or args.credential, updated.to_json(), secret=True, force=True)
+    print(f"credential brought forward to registry epoch {newer[-1].epoch}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_holder_init(args: argparse.Namespace) -> None:
@@ -444,8 +527,15 @@ def cmd_challenge(args: argparse.Namespace) -> None:
         chain_id=args.chain_id,
         lifetime=_lifetime(args.lifetime),
         horizon_days=args.horizon_days,
+        max_state_age=None if args.max_state_age is None else _age(args.max_state_age),
     )
     _write(args.out, challenge.to_json(), force=args.force)
+
+
+def _age(seconds: int) -> dt.timedelta:
+    if not 1 <= seconds <= 365 * 86_400:
+        raise InvalidInputError(f"--max-state-age must be 1 to 31536000 seconds, got {seconds}")
+    return dt.timedelta(seconds=seconds)
 
 
 def _lifetime(seconds: int) -> dt.timedelta:
@@ -644,8 +734,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
         trusted.append(TrustedIssuer(key, tuple(schemas.split(",")), tuple(named)))
     if not trusted:
         raise InvalidInputError("name the trusted issuers: --issuer FILE or --trust FILE S R")
+    keys = {t.key_id: t if isinstance(t, IssuerPublicKey) else t.key for t in trusted}
+    registries = RegistryStates()
+    for path in args.registry_state:
+        state = _load(path, RegistryState.from_json)
+        if state.issuer_key_id not in keys:
+            raise InvalidInputError(f"{path}: a registry state of an issuer not trusted here")
+        try:
+            registries.add(state, keys[state.issuer_key_id])
+        except VerificationError:
+            raise InvalidInputError(f"{path}: the issuer's signature does not verify") from None
     try:
-        result = verify(presentation, challenge, trusted, circuits=args.circuits)
+        result = verify(
+            presentation,
+            challenge,
+            trusted,
+            circuits=args.circuits,
+            registries=registries,
+            max_state_age=_age(args.max_state_age),
+        )
     except VerificationError as exc:
         print(f"refused: {exc.reason}")
         return EXIT_REFUSED
@@ -919,10 +1026,46 @@ def _parser() -> argparse.ArgumentParser:
         help="credential schema the attributes follow (default: investor/v1)",
     )
     issue.add_argument(
+        "--registry",
+        metavar="FILE",
+        help="make the credential revocable in this registry (issuer registry); a customer's"
+        " earlier revocable credentials are revoked and published away first",
+    )
+    issue.add_argument(
         "--out", metavar="FILE", help="credential file, written 0600 (default: stdout)"
     )
     issue.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     issue.set_defaults(run=cmd_issue)
+    registry = _command(issuer, "registry", "create a revocation registry and publish epoch 0")
+    registry.add_argument("--key", required=True, metavar="FILE", help="issuer secret key file")
+    registry.add_argument(
+        "--registry", required=True, metavar="FILE", help="the registry (new SQLite file, 0600)"
+    )
+    registry.add_argument(
+        "--capacity",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="how many credentials it can hold, 1 to 1000000 (default: 10000)",
+    )
+    registry.add_argument("--out", metavar="FILE", help="the first state (default: stdout)")
+    registry.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    registry.set_defaults(run=cmd_registry)
+    revoke = _command(issuer, "revoke", "revoke a customer's revocable credentials")
+    revoke.add_argument("--key", required=True, metavar="FILE", help="issuer secret key file")
+    revoke.add_argument("--registry", required=True, metavar="FILE", help="the registry file")
+    revoke.add_argument(
+        "--customer", required=True, metavar="REF", help="your reference for the person"
+    )
+    revoke.set_defaults(run=cmd_revoke)
+    publish = _command(
+        issuer, "publish", "close an epoch: sign a registry state without the revoked ones"
+    )
+    publish.add_argument("--key", required=True, metavar="FILE", help="issuer secret key file")
+    publish.add_argument("--registry", required=True, metavar="FILE", help="the registry file")
+    publish.add_argument("--out", metavar="FILE", help="the signed state (default: stdout)")
+    publish.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    publish.set_defaults(run=cmd_publish)
 
     holder = _command(commands, "holder", "wallet commands").add_subparsers(
         dest="holder_command", required=True, metavar="COMMAND", help="a wallet command"
@@ -978,6 +1121,22 @@ def _parser() -> argparse.ArgumentParser:
         "--secret", metavar="FILE", help="holder secret file (for a bound credential)"
     )
     check.set_defaults(run=cmd_check)
+    update = _command(
+        holder, "update", "bring a revocable credential forward from published registry states"
+    )
+    update.add_argument("--credential", required=True, metavar="FILE", help="credential file")
+    update.add_argument(
+        "--state",
+        required=True,
+        action="append",
+        metavar="FILE",
+        help="a registry state the issuer published (repeatable; those after the"
+        " credential's epoch are followed, in order)",
+    )
+    update.add_argument(
+        "--out", metavar="FILE", help="the updated credential (default: in place, mode 0600)"
+    )
+    update.set_defaults(run=cmd_update)
     prove_cmd = _command(holder, "prove", "prove a challenge's circuit on a credential")
     prove_cmd.add_argument(
         "--credential",
@@ -1077,6 +1236,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="override a circuit parameter, e.g. majority_age=21 (repeatable)",
     )
+    challenge.add_argument(
+        "--max-state-age",
+        type=int,
+        metavar="SECONDS",
+        help="revocable credentials must be proven against a registry state published at"
+        " most this long before the challenge",
+    )
     challenge.add_argument("--out", metavar="FILE", help="challenge file (default: stdout)")
     challenge.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     challenge.set_defaults(run=cmd_challenge)
@@ -1124,6 +1290,21 @@ def _parser() -> argparse.ArgumentParser:
         help="trusted issuer public key file, for these schemas only (comma-separated:"
         " investor/v1,accreditation/v1) in these roles (comma-separated: kyc_provider;"
         " - for none) (repeatable)",
+    )
+    verify_cmd.add_argument(
+        "--registry-state",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a trusted issuer's published registry state (repeatable): that issuer's"
+        " credentials must then be revocable and proven in one of these states",
+    )
+    verify_cmd.add_argument(
+        "--max-state-age",
+        type=int,
+        default=86_400,
+        metavar="SECONDS",
+        help="the oldest registry state accepted when the challenge sets no bound (default: 86400)",
     )
     verify_cmd.set_defaults(run=cmd_verify)
     return parser
