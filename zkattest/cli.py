@@ -216,6 +216,26 @@ _SERVICE_SETTINGS: Final = (
         "JSON-RPC endpoints by chain id for contract wallets (EIP-1271), JSON:\n"
         '      {"1": "https://node.example"} (default: none; EOAs only)',
     ),
+    (
+        "ZKATTEST_MAX_REGISTRY_STATE_AGE_SECONDS",
+        "oldest registry state a revocable credential may be proven in, before its\n"
+        "      challenge, 60 to 2592000 (default 86400)",
+    ),
+    (
+        "ZKATTEST_REPROOF_INTERVAL_SECONDS",
+        "longest an admission lasts before the wallet proves again, 3600 to 31622400\n"
+        "      (default 604800)",
+    ),
+    (
+        "ZKATTEST_REPROOF_NOTICE_SECONDS",
+        "how long before an admission ends its re-proof is due, 0 to 2592000,\n"
+        "      below the interval (default 86400)",
+    ),
+    (
+        "ZKATTEST_REGISTRY_URLS",
+        "where the admin pull fetches issuers' registry states, JSON by key id:\n"
+        '      {"<key_id>": "https://issuer.example/registry"} (default: none)',
+    ),
     ("ZKATTEST_LOG_FORMAT", "text, or json with one object per line (default text)"),
     ("ZKATTEST_LOG_LEVEL", "debug, info, warning or error (default info)"),
 )

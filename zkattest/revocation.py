@@ -33,7 +33,7 @@ import secrets
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from zkattest._credential import IssuerPublicKey
 from zkattest.codec import FORMAT_VERSION, parse_json_object, parse_utc, require_fields, utc_text
@@ -63,6 +63,7 @@ __all__ = [
     "RegistryState",
     "RegistryStates",
     "RevocationRegistry",
+    "StateSummary",
 ]
 
 _STATE_TYPE = "zkattest/registry-state"
@@ -91,6 +92,16 @@ def _handle_hex(value: object, what: str) -> int:
     if scalar >= R:
         raise DecodeError(f"{what} must be a scalar below r")
     return scalar
+
+
+class StateSummary(NamedTuple):
+    """What a verifier needs of a registry state it has checked: the
+    accumulator's key, the epoch, the value, and when the issuer published it."""
+
+    accumulator_key: AccumulatorPublicKey
+    epoch: int
+    value: G1
+    issued_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -182,6 +193,9 @@ class RegistryState:
             removals,
             signed,
         )
+
+    def summary(self) -> StateSummary:
+        return StateSummary(self.accumulator_key, self.epoch, self.value, self.issued_at)
 
     def verify(self, issuer: IssuerPublicKey) -> None:
         """Check the issuer's signature; :class:`VerificationError` if it does not hold."""
@@ -297,7 +311,7 @@ class RegistryLookup(Protocol):
         its credentials to be revocable)."""
         ...
 
-    def get(self, issuer_key_id: str, epoch: int) -> RegistryState | None:
+    def get(self, issuer_key_id: str, epoch: int) -> StateSummary | None:
         """The issuer's state of ``epoch``, if known."""
         ...
 
@@ -326,8 +340,9 @@ class RegistryStates:
     def tracks(self, issuer_key_id: str) -> bool:
         return bool(self._states.get(issuer_key_id))
 
-    def get(self, issuer_key_id: str, epoch: int) -> RegistryState | None:
-        return self._states.get(issuer_key_id, {}).get(epoch)
+    def get(self, issuer_key_id: str, epoch: int) -> StateSummary | None:
+        state = self._states.get(issuer_key_id, {}).get(epoch)
+        return None if state is None else state.summary()
 
     def latest(self, issuer_key_id: str) -> RegistryState | None:
         """The issuer's latest known state."""

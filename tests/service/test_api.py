@@ -85,7 +85,14 @@ def test_admission_expires_no_later_than_the_proven_expiry(service: Service) -> 
     assert challenge["horizon_days"] == service.settings.admission_horizon_days == 30
     proven = dt.date.fromisoformat(challenge["today"]) + dt.timedelta(days=30)
     expires = dt.datetime.fromisoformat(body["admission"]["expires_at"])
-    assert expires == dt.datetime.combine(proven + dt.timedelta(days=1), dt.time(), dt.UTC)
+    admitted = dt.datetime.fromisoformat(body["admission"]["admitted_at"])
+    # and no longer than the re-proof interval (7 days by default: the sooner end)
+    interval = dt.timedelta(seconds=service.settings.reproof_interval_seconds)
+    credential_end = dt.datetime.combine(proven + dt.timedelta(days=1), dt.time(), dt.UTC)
+    assert expires == min(credential_end, admitted.replace(microsecond=0) + interval)
+    assert expires < credential_end
+    due = dt.datetime.fromisoformat(body["admission"]["reproof_due_at"])
+    assert expires - due == dt.timedelta(seconds=service.settings.reproof_notice_seconds)
 
 
 def test_replay_is_409_and_expired_is_410(service: Service) -> None:

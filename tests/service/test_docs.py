@@ -71,6 +71,8 @@ def test_openapi_declares_the_admin_bearer_scheme(service: Service) -> None:
         ("delete", "/v1/issuers/{key_id}"),
         ("delete", "/v1/whitelist/{wallet_address}"),
         ("delete", "/v1/pseudonyms/{pseudonym}"),
+        ("get", "/v1/admissions"),
+        ("post", "/v1/registry-states/{key_id}/pull"),
         *optional,
     }
     for path, operations in document["paths"].items():

@@ -9,10 +9,14 @@ nothing is committed before everything that can fail has succeeded:
    second admission), and refuses anything else (replayed, or burned);
 2. check the wallet's EIP-4361 sign-in message and signature for the challenge
    (:mod:`zkattest.service.wallet`), then verify the presentation, which must
-   come from a credential bound to its holder and show its pseudonym (either
+   come from a credential bound to its holder and show its pseudonym, and, from
+   an issuer whose registry states are stored, prove it unrevoked in a state no
+   older than the challenge allows (:mod:`zkattest.service.registries`) (either
    refusal counts toward burning the challenge);
 3. date the admission (the end of the last day the credential was proven valid,
-   at most :data:`MAX_ADMISSION_DAYS`), choose its id, sign both receipts;
+   at most :data:`MAX_ADMISSION_DAYS`, and at most ``ZKATTEST_REPROOF_INTERVAL_SECONDS``
+   from now: the wallet proves again to stay, so a revoked credential drops off
+   within it), choose its id, sign both receipts;
 4. in one transaction: consume the challenge (if unexpired by the database's
    clock), check the issuer is still trusted, release the seat of the wallet
    the holder names (if any) and check the person's seats
@@ -57,6 +61,7 @@ __all__ = [
     "Submission",
     "admission_end",
     "answer_body",
+    "notice",
     "submit",
 ]
 
@@ -131,7 +136,15 @@ def submit(
         raise Refused("wallet-signature-refused", str(exc), reason=exc.reason) from None
     started = time.perf_counter()
     try:
-        result = verify(presentation, challenge, trusted, now=now, circuits=state.circuits)
+        result = verify(
+            presentation,
+            challenge,
+            trusted,
+            now=now,
+            circuits=state.circuits,
+            registries=state.registries,
+            max_state_age=dt.timedelta(seconds=state.settings.max_registry_state_age_seconds),
+        )
     except VerificationError as exc:
         _refused(state, record, exc.reason, digest, burn=True)
         raise Refused("presentation-refused", reason=exc.reason) from None
@@ -170,7 +183,8 @@ def _admit(
     # Verification took time (and maybe a wait for a slot): the admission starts,
     # and the challenge's expiry is checked, at the database's time after it.
     now = state.store.clock()
-    expires_at = admission_end(result.valid_through, now)
+    reproof = now + dt.timedelta(seconds=state.settings.reproof_interval_seconds)
+    expires_at = min(admission_end(result.valid_through, now), reproof.replace(microsecond=0))
     if expires_at <= now:  # only with a horizon of 0 days, answered the day after
         _refused(state, record, "expired", digest)
         raise Refused("challenge-expired", "the admission would already have ended")
@@ -238,7 +252,7 @@ def _admit(
         admission.wallet_address,
         digest[:16],
     )
-    return Answer(answer_body(admission), created=True)
+    return Answer(answer_body(admission, notice(state)), created=True)
 
 
 def admission_end(valid_through: dt.date, now: dt.datetime) -> dt.datetime:
@@ -250,11 +264,17 @@ def admission_end(valid_through: dt.date, now: dt.datetime) -> dt.datetime:
     return min(proven_until, now + dt.timedelta(days=MAX_ADMISSION_DAYS)).replace(microsecond=0)
 
 
-def answer_body(admission: AdmissionRecord) -> dict[str, Any]:
-    """The answer to an admission: the admission and its receipts, as stored."""
+def notice(state: ServiceState) -> dt.timedelta:
+    """How long before an admission ends its re-proof is due."""
+    return dt.timedelta(seconds=state.settings.reproof_notice_seconds)
+
+
+def answer_body(admission: AdmissionRecord, due: dt.timedelta = dt.timedelta(0)) -> dict[str, Any]:
+    """The answer to an admission: the admission (its re-proof due ``due`` before
+    it ends) and its receipts, as stored."""
     eip712 = None if admission.receipt_eip712 is None else json.loads(admission.receipt_eip712)
     return {
-        "admission": admission_public(admission).model_dump(),
+        "admission": admission_public(admission, due).model_dump(),
         "receipt": {"jws": admission.receipt_jws, "eip712": eip712},
     }
 
@@ -271,7 +291,7 @@ def _answer_again(state: ServiceState, record: ChallengeRecord, digest: str) -> 
         if admission.expires_at <= state.store.clock():
             raise Refused("challenge-used", "its admission has expired")
         log.info("answered again circuit=%s digest=%s", admission.circuit_id, digest[:16])
-        return Answer(answer_body(admission), created=False)
+        return Answer(answer_body(admission, notice(state)), created=False)
     burned = admission is None
     _refused(state, record, "burned" if burned else "replayed", digest)
     raise Refused("challenge-burned" if burned else "challenge-used")

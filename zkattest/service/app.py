@@ -25,7 +25,14 @@ from sqlalchemy.engine import make_url
 from zkattest import __version__
 from zkattest.errors import ZkAttestError
 from zkattest.service.api.deps import ServiceState
-from zkattest.service.api.routes import admissions, challenges, meta, presentations, whitelist
+from zkattest.service.api.routes import (
+    admissions,
+    challenges,
+    meta,
+    presentations,
+    registries,
+    whitelist,
+)
 from zkattest.service.core.config import (
     ConfigError,
     Settings,
@@ -231,10 +238,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(DocsContentSecurityPolicy, paths=("/docs", "/redoc"))
     install_problem_handlers(app)
-    for module in (challenges, presentations, admissions, whitelist, meta):
+    for module in (challenges, presentations, admissions, whitelist, registries, meta):
         app.include_router(module.router)
+    app.include_router(registries.posting)
     limiter = RateLimiter(settings.rate_limit_per_minute)
-    app.add_middleware(RateLimit, limiter=limiter, paths=("/v1/challenges", "/v1/presentations"))
+    app.add_middleware(
+        RateLimit,
+        limiter=limiter,
+        paths=("/v1/challenges", "/v1/presentations", "/v1/registry-states"),
+    )
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

@@ -43,6 +43,7 @@ def challenge_record(challenge: Challenge, created_at: dt.datetime) -> Challenge
         horizon_days=challenge.horizon_days,
         created_at=created_at,
         expires_at=challenge.expires_at,
+        registry_not_before=challenge.registry_not_before,
     )
 
 
@@ -60,11 +61,14 @@ def challenge_from_record(record: ChallengeRecord) -> Challenge:
         horizon_days=record.horizon_days,
         expires_at=record.expires_at,
         circuit_params=json.loads(record.circuit_params),
+        registry_not_before=record.registry_not_before,
     )
 
 
-def admission_public(record: AdmissionRecord) -> AdmissionPublic:
-    """A stored admission as the API shows it."""
+def admission_public(
+    record: AdmissionRecord, notice: dt.timedelta = dt.timedelta(0)
+) -> AdmissionPublic:
+    """A stored admission as the API shows it (its re-proof due ``notice`` before it ends)."""
     return AdmissionPublic(
         admission_id=record.id,
         wallet_address=record.wallet_address,
@@ -74,6 +78,7 @@ def admission_public(record: AdmissionRecord) -> AdmissionPublic:
         issuer_key_id=record.issuer_key_id,
         admitted_at=utc_text(record.admitted_at),
         expires_at=utc_text(record.expires_at),
+        reproof_due_at=utc_text(record.expires_at - notice),
         pseudonym=record.pseudonym,
     )
 

@@ -75,6 +75,18 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "issuer-conflict": (409, "Another issuer key is stored under this key id"),
     "service-busy": (503, "Every verification slot is busy; try again shortly"),
     "invalid-input": (400, "The request holds a value the service cannot use"),
+    "invalid-registry-state": (
+        400,
+        "The registry state is malformed, or its issuer's signature does not verify",
+    ),
+    "registry-issuer-not-trusted": (404, "The registry state's issuer is not trusted here"),
+    "registry-state-conflict": (
+        409,
+        "Another state of this issuer's registry is stored for the epoch, or of another"
+        " accumulator",
+    ),
+    "registry-not-configured": (404, "No registry URL is configured for this issuer"),
+    "registry-unreachable": (502, "The issuer's registry URL did not answer with states"),
     "internal": (500, "Internal error"),
 }
 

@@ -148,6 +148,11 @@ class AdmissionPublic(BaseModel):
     issuer_key_id: str
     admitted_at: str
     expires_at: str
+    reproof_due_at: str = Field(
+        description="from then on the wallet should prove again to stay on the whitelist past"
+        " expires_at (the admission lasts at most ZKATTEST_REPROOF_INTERVAL_SECONDS, so a"
+        " revoked credential drops off within it)"
+    )
     pseudonym: str | None = Field(
         default=None,
         description="the holder's pseudonym on this platform (hex): one per person here,"
@@ -159,7 +164,7 @@ class AdmissionStatus(BaseModel):
     """Where an admission stands: what a receipt's holder may ask at any time."""
 
     admission_id: str
-    status: Literal["live", "expired", "revoked"]
+    status: Literal["live", "reproof_due", "expired", "revoked"]
     expires_at: str
 
 
@@ -244,6 +249,41 @@ class IssuerDisabled(BaseModel):
 #: A schema id (``investor/v1``) or an issuer role (``kyc_provider``).
 SchemaId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}/v[1-9][0-9]{0,5}$")]
 RoleName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class RegistryStateDocument(_Strict):
+    """An issuer's signed revocation registry state, as ``zkattest issuer publish``
+    writes it (:class:`zkattest.revocation.RegistryState`): anyone may relay it;
+    the service checks the issuer's signature."""
+
+    type: Literal["zkattest/registry-state"]
+    version: Annotated[Literal[1], BeforeValidator(_json_integer)]
+    issuer_key_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    accumulator_key: str = Field(pattern=r"^[0-9a-f]{192}$")
+    epoch: Annotated[int, BeforeValidator(_json_integer)] = Field(ge=0, le=2**53 - 1)
+    value: str = Field(pattern=r"^[0-9a-f]{96}$")
+    issued_at: str = Field(max_length=32)
+    removed: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = Field(max_length=100_000)
+    omega: list[Annotated[str, Field(pattern=r"^[0-9a-f]{96}$")]] = Field(max_length=100_000)
+    signature: str = Field(pattern=r"^[0-9a-f]{160}$")
+
+
+class RegistryStateStored(BaseModel):
+    """A registry state as the service keeps it."""
+
+    issuer_key_id: str
+    epoch: int
+    issued_at: str
+    received_at: str
+    created: bool = Field(description="false: the service had this state already")
+
+
+class RegistryPulled(BaseModel):
+    """What an admin pull stored."""
+
+    issuer_key_id: str
+    stored: int = Field(description="states new to the service")
+    latest_epoch: int
 
 
 class IssuerCreate(_Strict):

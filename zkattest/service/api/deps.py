@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -22,6 +22,9 @@ from zkattest.service.core.pool import BoundedPool
 from zkattest.service.problems import Problem
 from zkattest.service.receipts import ReceiptKeys
 from zkattest.service.storage.repository import Store
+
+if TYPE_CHECKING:
+    from zkattest.service.registries import StoredRegistries
 
 __all__ = ["AdminDep", "OptionalAdminDep", "ServiceState", "StateDep"]
 
@@ -40,6 +43,8 @@ class ServiceState:
     verifier: BoundedPool
     #: The circuits this verifier challenges for (built-in and the platform's files).
     circuits: CircuitRegistry
+    #: The stored registry states, as verification looks them up (set by the app).
+    registries: StoredRegistries = field(init=False)
     _issuers: tuple[float, dict[str, TrustedIssuer]] | None = None
     _issuers_lock: threading.Lock = field(default_factory=threading.Lock)
     #: Failed admin attempts per client: past the budget, admin requests wait (429).
@@ -47,6 +52,9 @@ class ServiceState:
 
     def __post_init__(self) -> None:
         self.admin_failures = RateLimiter(self.settings.admin_failures_per_minute)
+        from zkattest.service.registries import StoredRegistries  # (it imports this module)
+
+        self.registries = StoredRegistries(self)
 
     def trusted_issuers(
         self, load: Callable[[], dict[str, TrustedIssuer]]

@@ -17,6 +17,7 @@ import difflib
 import ipaddress
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Final, TypeVar
@@ -170,6 +171,17 @@ class Settings(BaseSettings):
     #: checks, as a JSON object: ``{"1": "https://node.example"}``. A chain with
     #: none admits externally owned accounts only.
     wallet_rpc_urls: Annotated[dict[int, str], NoDecode] = Field(default_factory=dict)
+    #: The oldest registry state a revocable credential may be proven in, in
+    #: seconds before its challenge (issuers whose registry this verifier follows).
+    max_registry_state_age_seconds: int = Field(default=86_400, ge=60, le=30 * 86_400)
+    #: The longest an admission lasts before the wallet proves again (so a
+    #: revoked person drops off the whitelist within it), in seconds.
+    reproof_interval_seconds: int = Field(default=7 * 86_400, ge=3600, le=366 * 86_400)
+    #: How long before an admission ends its re-proof is due (shown as such), in seconds.
+    reproof_notice_seconds: int = Field(default=86_400, ge=0, le=30 * 86_400)
+    #: Where the admin pull fetches each trusted issuer's registry states, as a
+    #: JSON object by key id: ``{"<key_id>": "https://issuer.example/registry"}``.
+    registry_urls: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     #: ``text`` or ``json`` (one object per line).
     log_format: LogFormat = "text"
     #: ``debug``, ``info``, ``warning`` or ``error``.
@@ -208,6 +220,36 @@ class Settings(BaseSettings):
                 raise ValueError(f"chain id {chain_id} is not 1 to 2^64-1")
             if not (url.startswith("http://") or url.startswith("https://")) or len(url) > 2048:
                 raise ValueError(f"the RPC endpoint for chain {chain_id} must be an http(s) URL")
+        return value
+
+    @field_validator("registry_urls", mode="before")
+    @classmethod
+    def _registry_urls_json(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise ValueError(
+                    'must be a JSON object such as {"<key_id>": "https://issuer.example/registry"}'
+                ) from None
+        return value
+
+    @field_validator("registry_urls")
+    @classmethod
+    def _registry_urls(cls, value: dict[str, str]) -> dict[str, str]:
+        for key_id, url in value.items():
+            if re.fullmatch(r"[0-9a-f]{32}", key_id) is None:
+                raise ValueError(f"{key_id!r} is not an issuer key id (32 lower-case hex digits)")
+            if not (url.startswith("http://") or url.startswith("https://")) or len(url) > 2048:
+                raise ValueError(f"the registry URL of {key_id} must be an http(s) URL")
+        return value
+
+    @field_validator("reproof_notice_seconds")
+    @classmethod
+    def _notice(cls, value: int, info: ValidationInfo) -> int:
+        interval = info.data.get("reproof_interval_seconds")
+        if interval is not None and value >= interval:
+            raise ValueError("must be shorter than ZKATTEST_REPROOF_INTERVAL_SECONDS")
         return value
 
     @field_validator("trusted_proxies")

@@ -46,6 +46,7 @@ __all__ = [
     "IssuerNotFound",
     "IssuerNotTrusted",
     "ReceiptSignerMismatch",
+    "RegistryStateConflict",
     "SeatLimitReached",
     "SeatNotHeld",
     "StorageError",
@@ -136,6 +137,14 @@ class IssuerNotFound(StorageError):  # noqa: N818 (names the condition, like its
     """No issuer with this key id was ever trusted."""
 
     def __init__(self, message: str = "unknown issuer key id") -> None:
+        super().__init__(message)
+
+
+class RegistryStateConflict(StorageError):  # noqa: N818 (names the condition, like its problem type)
+    """Another state of this issuer's registry is stored for the epoch, or the
+    issuer's stored states are of another accumulator."""
+
+    def __init__(self, message: str = "another registry state is stored for this epoch") -> None:
         super().__init__(message)
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "Issuer",
     "ReadinessProbe",
     "ReceiptSigner",
+    "RegistryStateRow",
     "UTCDateTime",
 ]
 
@@ -109,6 +110,8 @@ class Challenge(Base):
     refusals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: Days past ``today`` the credential must be proven valid; the admission lasts as long.
     horizon_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Revocable credentials must be proven in a registry state published no earlier.
+    registry_not_before: Mapped[datetime | None]
 
 
 class Admission(Base):
@@ -181,6 +184,24 @@ class Issuer(Base):
     #: "config" (dropped from the configuration; trusted again when listed again).
     disabled_at: Mapped[datetime | None]
     disabled_by: Mapped[str | None] = mapped_column(String(16))
+
+
+class RegistryStateRow(Base):
+    """A trusted issuer's published revocation registry state (signed by the
+    issuer, checked when stored): the accumulator's key and value at an epoch,
+    and the signed document itself, which wallets may fetch to catch up. It
+    names no credential and no person."""
+
+    __tablename__ = "registry_states"
+
+    issuer_key_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    epoch: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    accumulator_key: Mapped[str] = mapped_column(String(192))
+    value: Mapped[str] = mapped_column(String(96))
+    issued_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    #: The issuer's signed state (JSON), as it was received.
+    body: Mapped[str] = mapped_column(Text)
 
 
 class ReceiptSigner(Base):

@@ -22,6 +22,7 @@ __all__ = [
     "IssuerRecord",
     "IssuerSource",
     "NewAdmission",
+    "RegistryStateRecord",
     "StoreCounts",
 ]
 
@@ -64,6 +65,8 @@ class ChallengeRecord:
     refusals: int = 0
     #: Days past ``today`` the presentation proves the credential valid.
     horizon_days: int = 0
+    #: Revocable credentials must be proven in a registry state published no earlier.
+    registry_not_before: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,6 +130,21 @@ class IssuerRecord:
     schemas: tuple[str, ...] = ("investor/v1",)
     #: The roles the platform trusts it in, sorted (often none).
     roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegistryStateRecord:
+    """A trusted issuer's registry state as stored: the accumulator's key and
+    value at ``epoch`` (hex), when the issuer published it, and (``body``)
+    the signed document."""
+
+    issuer_key_id: str
+    epoch: int
+    accumulator_key: str
+    value: str
+    issued_at: datetime
+    received_at: datetime
+    body: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

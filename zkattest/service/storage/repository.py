@@ -53,7 +53,7 @@ import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 import psycopg
@@ -89,6 +89,7 @@ from zkattest.service.storage.errors import (
     IssuerNotFound,
     IssuerNotTrusted,
     ReceiptSignerMismatch,
+    RegistryStateConflict,
     SeatLimitReached,
     SeatNotHeld,
     StorageError,
@@ -101,6 +102,7 @@ from zkattest.service.storage.models import (
     Issuer,
     ReadinessProbe,
     ReceiptSigner,
+    RegistryStateRow,
 )
 from zkattest.service.storage.records import (
     AUDIT_EVENTS,
@@ -112,6 +114,7 @@ from zkattest.service.storage.records import (
     IssuerRecord,
     IssuerSource,
     NewAdmission,
+    RegistryStateRecord,
     StoreCounts,
 )
 
@@ -188,6 +191,9 @@ class Store:
             "created_at": _utc(record.created_at, "created_at"),
             "expires_at": _utc(record.expires_at, "expires_at"),
             "consumed_at": None,
+            "registry_not_before": None
+            if record.registry_not_before is None
+            else _utc(record.registry_not_before, "registry_not_before"),
         }
         if record.consumed_at is not None:
             raise InvalidInputError("a new challenge cannot be consumed already")
@@ -219,6 +225,7 @@ class Store:
                 consumed_at=None if raw[11] is None else _from_sqlite_time(raw[11]),
                 refusals=raw[12],
                 horizon_days=raw[13],
+                registry_not_before=None if raw[14] is None else _from_sqlite_time(raw[14]),
             )
         with self._transaction("reading a challenge") as conn:
             row = conn.execute(_GET_CHALLENGE, {"b_challenge_id": challenge_id}).first()
@@ -521,6 +528,121 @@ class Store:
             raise InvalidInputError("a pseudonym is 1 to 128 characters")
         with self._transaction("revoking a person's admissions", write=True) as conn:
             return _revoke_live(conn, now, "ok", Admission.pseudonym == pseudonym)
+
+    def due_admissions(
+        self, now: datetime, notice: timedelta, *, limit: int = 100
+    ) -> list[AdmissionRecord]:
+        """Live admissions ending within ``notice`` of ``now`` (their re-proof is
+        due), the soonest first."""
+        now = _utc(now, "now")
+        query = (
+            select(Admission.__table__)
+            .where(
+                Admission.revoked_at.is_(None),
+                Admission.expires_at > now,
+                Admission.expires_at <= now + notice,
+            )
+            .order_by(Admission.expires_at, Admission.id)
+            .limit(limit)
+        )
+        with self._transaction("reading admissions") as conn:
+            rows = conn.execute(query).all()
+        return [AdmissionRecord(**row._mapping) for row in rows]
+
+    # -- revocation registries ------------------------------------------------------
+
+    def add_registry_state(self, record: RegistryStateRecord) -> tuple[RegistryStateRecord, bool]:
+        """Store a trusted issuer's registry state (checked by the caller); the
+        record as stored and whether it is new. The same state again changes
+        nothing; :class:`RegistryStateConflict` for another state of that epoch,
+        or one of another accumulator than the issuer's stored states;
+        :class:`IssuerNotTrusted` if the issuer is not trusted now."""
+        values: dict[str, Any] = {
+            "issuer_key_id": record.issuer_key_id,
+            "epoch": record.epoch,
+            "accumulator_key": record.accumulator_key,
+            "value": record.value,
+            "issued_at": _utc(record.issued_at, "issued_at"),
+            "received_at": _utc(record.received_at, "received_at"),
+            "body": record.body,
+        }
+        if type(record.epoch) is not int or not 0 <= record.epoch < 2**53:
+            raise InvalidInputError("epoch must be a non-negative integer")
+        _check_lengths(RegistryStateRow, values)
+        with self._transaction(
+            "storing a registry state", write=True, conflict=RegistryStateConflict
+        ) as conn:
+            if (
+                conn.execute(_TRUSTED_ISSUER_FOR_SHARE, {"b_key_id": record.issuer_key_id}).first()
+                is None
+            ):
+                raise IssuerNotTrusted()
+            same = conn.execute(
+                select(RegistryStateRow.__table__).where(
+                    RegistryStateRow.issuer_key_id == record.issuer_key_id,
+                    RegistryStateRow.epoch == record.epoch,
+                )
+            ).first()
+            if same is not None:
+                stored = RegistryStateRecord(**same._mapping)
+                if (stored.accumulator_key, stored.value, stored.issued_at) != (
+                    values["accumulator_key"],
+                    values["value"],
+                    values["issued_at"],
+                ):
+                    raise RegistryStateConflict()
+                return stored, False
+            other = conn.execute(
+                select(RegistryStateRow.accumulator_key)
+                .where(
+                    RegistryStateRow.issuer_key_id == record.issuer_key_id,
+                    RegistryStateRow.accumulator_key != record.accumulator_key,
+                )
+                .limit(1)
+            ).first()
+            if other is not None:
+                raise RegistryStateConflict(
+                    "the issuer's stored registry states are of another accumulator"
+                )
+            conn.execute(insert(RegistryStateRow).values(values))
+        return RegistryStateRecord(**values), True
+
+    def registry_state(self, issuer_key_id: str, epoch: int) -> RegistryStateRecord | None:
+        """The issuer's stored state of ``epoch``, if any."""
+        with self._transaction("reading a registry state") as conn:
+            row = conn.execute(
+                select(RegistryStateRow.__table__).where(
+                    RegistryStateRow.issuer_key_id == issuer_key_id,
+                    RegistryStateRow.epoch == epoch,
+                )
+            ).first()
+        return None if row is None else RegistryStateRecord(**row._mapping)
+
+    def registry_states(
+        self, issuer_key_id: str, *, after: int | None = None, limit: int = 100
+    ) -> list[RegistryStateRecord]:
+        """The issuer's stored states after epoch ``after``, oldest first (at most
+        ``limit``); without ``after``, the latest one only."""
+        query = select(RegistryStateRow.__table__).where(
+            RegistryStateRow.issuer_key_id == issuer_key_id
+        )
+        if after is None:
+            query = query.order_by(RegistryStateRow.epoch.desc()).limit(1)
+        else:
+            query = (
+                query.where(RegistryStateRow.epoch > after)
+                .order_by(RegistryStateRow.epoch)
+                .limit(limit)
+            )
+        with self._transaction("reading registry states") as conn:
+            rows = conn.execute(query).all()
+        return [RegistryStateRecord(**row._mapping) for row in rows]
+
+    def registry_issuers(self) -> set[str]:
+        """The key ids of the issuers with a stored registry state."""
+        with self._transaction("reading registry states") as conn:
+            rows = conn.execute(select(RegistryStateRow.issuer_key_id).distinct()).all()
+        return {row[0] for row in rows}
 
     # -- audit ----------------------------------------------------------------------
 
@@ -896,7 +1018,7 @@ _SQLITE_CHALLENGE_COLUMNS = (
 _SQLITE_GET_CHALLENGE = (
     "SELECT challenge_id, nonce, verifier_domain, circuit_id, circuit_hash, wallet_address, "
     "chain_id, circuit_params, today, created_at, expires_at, consumed_at, refusals, "
-    "horizon_days "
+    "horizon_days, registry_not_before "
     "FROM challenges WHERE challenge_id = ?"
 )
 _SQLITE_CONSUME = (

@@ -28,7 +28,7 @@ __all__ = ["HEAD_REVISION", "MIGRATIONS_DIR", "alembic_config", "current_revisio
 
 MIGRATIONS_DIR: Final = Path(__file__).resolve().parent / "migrations"
 #: The newest migration; :func:`migrate` brings a database to it.
-HEAD_REVISION: Final = "0006"
+HEAD_REVISION: Final = "0007"
 
 # pg_advisory_xact_lock key: the first 8 bytes of SHA-256("zkattest.migrate"), signed.
 _LOCK_KEY: Final = int.from_bytes(

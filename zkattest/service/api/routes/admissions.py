@@ -4,14 +4,16 @@ DELETE /v1/pseudonyms/{pseudonym}: revoke one person's admissions (admin)."""
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from zkattest.codec import utc_text
+from zkattest.service.admission import notice
 from zkattest.service.api.deps import AdminDep, StateDep
+from zkattest.service.convert import admission_public
 from zkattest.service.problems import Problem, problem_responses
-from zkattest.service.schemas import AdmissionStatus, PseudonymRevoked
+from zkattest.service.schemas import AdmissionPublic, AdmissionStatus, PseudonymRevoked
 
 router = APIRouter(prefix="/v1", tags=["admissions"])
 log = logging.getLogger("zkattest.service")
@@ -33,15 +35,20 @@ AdmissionIdPath = Annotated[
     responses=problem_responses({404: "no such admission", 422: "the id is not a lower-case UUID"}),
 )
 def admission_status(admission_id: AdmissionIdPath, state: StateDep) -> Any:
-    """Is the admission of a receipt live, expired or revoked? Anyone holding
-    the receipt may ask; the answer names nothing but the admission."""
+    """Is the admission of a receipt live, live but due for re-proof
+    (``reproof_due``: the wallet should prove again before it ends, within
+    ``ZKATTEST_REPROOF_NOTICE_SECONDS``), expired or revoked? Anyone holding the
+    receipt may ask; the answer names nothing but the admission."""
     record = state.store.get_admission(admission_id)
     if record is None:
         raise Problem("admission-not-found")
+    now = state.store.clock()
     if record.revoked_at is not None:
         status_ = "revoked"
-    elif record.expires_at <= state.store.clock():
+    elif record.expires_at <= now:
         status_ = "expired"
+    elif record.expires_at - notice(state) <= now:
+        status_ = "reproof_due"
     else:
         status_ = "live"
     return {
@@ -49,6 +56,31 @@ def admission_status(admission_id: AdmissionIdPath, state: StateDep) -> Any:
         "status": status_,
         "expires_at": utc_text(record.expires_at),
     }
+
+
+@router.get(
+    "/admissions",
+    response_model=list[AdmissionPublic],
+    responses=problem_responses(
+        {
+            401: "admin token required",
+            422: "status is not reproof_due",
+            429: "too many failed admin attempts from this client; see Retry-After",
+        }
+    ),
+)
+def due_admissions(
+    state: StateDep,
+    _: AdminDep,
+    status: Annotated[Literal["reproof_due"], Query(description="the admissions to list")],
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Any:
+    """The live admissions whose re-proof is due (admin), the soonest ending
+    first: each ends within ``ZKATTEST_REPROOF_NOTICE_SECONDS`` unless its wallet
+    proves again (a revoked credential cannot)."""
+    due = notice(state)
+    records = state.store.due_admissions(state.store.clock(), due, limit=limit)
+    return [admission_public(r, due) for r in records]
 
 
 #: A holder's pseudonym on this platform, as admissions show it (a G1 point, hex).

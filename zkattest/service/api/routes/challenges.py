@@ -58,6 +58,7 @@ async def create_challenge(body: ChallengeCreate, state: StateDep) -> Any:
         lifetime=dt.timedelta(seconds=state.settings.challenge_lifetime_seconds),
         now=now,
         horizon_days=state.settings.admission_horizon_days,
+        max_state_age=dt.timedelta(seconds=state.settings.max_registry_state_age_seconds),
     )
     await run_in_threadpool(state.store.create_challenge, challenge_record(challenge, now))
     state.metrics.challenges.inc()

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 
 from zkattest.context import normalize_wallet_address
 from zkattest.errors import InvalidInputError
+from zkattest.service.admission import notice
 from zkattest.service.api.deps import AdminDep, OptionalAdminDep, StateDep
 from zkattest.service.convert import admission_public
 from zkattest.service.problems import Problem, problem_responses
@@ -99,7 +100,11 @@ def get_whitelist(
     if not admissions:
         raise Problem("not-whitelisted")
     if admin:
-        return {"wallet_address": wallet, "admissions": [admission_public(a) for a in admissions]}
+        due = notice(state)
+        return {
+            "wallet_address": wallet,
+            "admissions": [admission_public(a, due) for a in admissions],
+        }
     return {"wallet_address": wallet, "circuit_id": circuit_id, "admitted": True}
 
 
