@@ -6,7 +6,8 @@ import argparse
 import statistics
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 
 def median_ms(op: Callable[[], object], warmup: int, iterations: int) -> float:
@@ -73,3 +74,36 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError("must be >= 0")
     return value
+
+
+# -- paired timing: two operations in alternation, in rounds -----------------------------
+
+
+def paired_ms(bound: Any, unbound: Any, iterations: int) -> tuple[float, float]:
+    """Medians (ms) of ``bound`` and ``unbound`` timed in alternation, one call
+    of each in turn (which goes first alternating too), so that both see the
+    same machine: on a noisy one their ratio is steadier than either."""
+    samples: dict[Any, list[float]] = {bound: [], unbound: []}
+    for k in range(iterations):
+        for op in (bound, unbound) if k % 2 else (unbound, bound):
+            start = time.perf_counter()
+            op()
+            samples[op].append(time.perf_counter() - start)
+    return (
+        statistics.median(samples[bound]) * 1000.0,
+        statistics.median(samples[unbound]) * 1000.0,
+    )
+
+
+def print_rounds(rounds: Mapping[str, list[float]]) -> None:
+    """Per operation, the median of the rounds' medians and their range."""
+    rows = [
+        [op, fmt_ms(statistics.median(values)), f"{fmt_ms(min(values))} - {fmt_ms(max(values))}"]
+        for op, values in rounds.items()
+    ]
+    print_table(["operation", "median ms", "rounds' range"], rows)
+
+
+def ratio_spread(ratios: Sequence[float]) -> tuple[float, float, float]:
+    """The median of the rounds' ratios, and their least and greatest."""
+    return statistics.median(ratios), min(ratios), max(ratios)

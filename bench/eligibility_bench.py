@@ -54,8 +54,11 @@ from _common import (
     median_ms,
     node_version,
     non_negative_int,
+    paired_ms,
     positive_int,
+    print_rounds,
     print_table,
+    ratio_spread,
 )
 
 from zkattest import (
@@ -316,22 +319,6 @@ class BindingResult:
         return statistics.median(self.rounds[op])
 
 
-def _paired(bound: Any, unbound: Any, iterations: int) -> tuple[float, float]:
-    """Medians (ms) of ``bound`` and ``unbound`` timed in alternation, one call
-    of each in turn (which goes first alternating too), so that both see the
-    same machine: on a noisy one their ratio is steadier than either."""
-    samples: dict[Any, list[float]] = {bound: [], unbound: []}
-    for k in range(iterations):
-        for op in (bound, unbound) if k % 2 else (unbound, bound):
-            start = time.perf_counter()
-            op()
-            samples[op].append(time.perf_counter() - start)
-    return (
-        statistics.median(samples[bound]) * 1000.0,
-        statistics.median(samples[unbound]) * 1000.0,
-    )
-
-
 def bench_binding(w: Workload, rounds: int, iterations: int, warmup: int) -> BindingResult:
     """``TARGET_CIRCUIT`` on arkworks, bound (pseudonym, holder secret) and unbound
     (today's presentation before holder binding), timed in alternation in the
@@ -366,7 +353,7 @@ def bench_binding(w: Workload, rounds: int, iterations: int, warmup: int) -> Bin
                 run()
         for _ in range(rounds):
             for op, (with_binding, without) in pairs.items():
-                b, u = _paired(with_binding, without, iterations)
+                b, u = paired_ms(with_binding, without, iterations)
                 out.setdefault(f"{op} unbound", []).append(u)
                 out.setdefault(f"{op} bound", []).append(b)
                 ratios[op].append(b / u)
@@ -395,20 +382,6 @@ def _siwe_check(challenge: Challenge) -> Any:
     signed = Account.sign_message(encode_defunct(text=message), private_key=key)
     signature = "0x" + bytes(signed.signature).hex()
     return lambda: wallet.check(wallet_challenge, message, signature, now=now)
-
-
-def print_rounds(rounds: Mapping[str, list[float]]) -> None:
-    """Per operation, the median of the rounds' medians and their range."""
-    rows = [
-        [op, fmt_ms(statistics.median(values)), f"{fmt_ms(min(values))} - {fmt_ms(max(values))}"]
-        for op, values in rounds.items()
-    ]
-    print_table(["operation", "median ms", "rounds' range"], rows)
-
-
-def ratio_spread(ratios: Sequence[float]) -> tuple[float, float, float]:
-    """The median of the rounds' ratios, and their least and greatest."""
-    return statistics.median(ratios), min(ratios), max(ratios)
 
 
 def print_binding(result: BindingResult) -> None:
@@ -473,7 +446,7 @@ def bench_two(w: Workload, rounds: int, iterations: int, warmup: int) -> TwoResu
         ratios: dict[str, list[float]] = {op: [] for op in pairs}
         for _ in range(rounds):
             for op, (first, second) in pairs.items():
-                t, o = _paired(first, second, iterations)
+                t, o = paired_ms(first, second, iterations)
                 out.setdefault(f"{op} one credential", []).append(o)
                 out.setdefault(f"{op} two credentials", []).append(t)
                 ratios[op].append(t / o)

@@ -29,6 +29,7 @@ import argparse
 import datetime as dt
 import importlib.metadata
 import json
+import os
 import statistics
 import sys
 import time
@@ -355,6 +356,145 @@ def run_two(iterations: int = 20, warmup: int = 3) -> AnonCredsResult:
         },
         iterations,
         warmup,
+    )
+
+
+@dataclass(frozen=True)
+class RevocationResult:
+    """AnonCreds' CKS revocation for one registry size, in one run: what the
+    issuer and the holder pay, and what revocation adds to a presentation."""
+
+    size: int
+    #: The registry definition with its tails file (issuer, once per registry).
+    tails_generation_s: float
+    tails_bytes: int
+    #: The holder's first witness (its revocation state), from the tails file.
+    witness_ms: float
+    #: The issuer's status list update revoking ``revoked`` credentials.
+    revoke_ms: float
+    revoked: int
+    #: The holder's witness update over those revocations (tails file again).
+    witness_update_ms: float
+    #: The same presentation without and with a non-revocation proof.
+    verify_ms: tuple[float, float]
+    presentation_bytes: tuple[int, int]
+
+
+def run_revocation(
+    size: int, revoked: int, iterations: int = 20, warmup: int = 3
+) -> RevocationResult:
+    """One credential of a revocable credential definition in a registry of
+    ``size``, ``revoked`` others then revoked; the holder's witness made and
+    updated; one ``>=`` predicate presented with and without a non-revocation
+    proof against the latest status list (both must verify)."""
+    import tempfile
+
+    import anoncreds as ac
+
+    attributes = {"kyc_level": "3", "expiry_date": "20990115"}
+    cred_def_id = f"{ISSUER_ID}/cred-def/investor/revocable"
+    rev_reg_id = f"{ISSUER_ID}/rev-reg/investor/{size}"
+    schema = ac.Schema.create("investor", "1.0", ISSUER_ID, list(attributes))
+    cred_def, cred_def_private, key_proof = ac.CredentialDefinition.create(
+        SCHEMA_ID, schema, ISSUER_ID, "revocable", "CL", support_revocation=True
+    )
+    with tempfile.TemporaryDirectory() as tails_dir:
+        start = time.perf_counter()
+        reg_def, reg_private = ac.RevocationRegistryDefinition.create(
+            cred_def_id, cred_def, ISSUER_ID, "bench", "CL_ACCUM", size, tails_dir_path=tails_dir
+        )
+        tails_generation_s = time.perf_counter() - start
+        tails = reg_def.tails_location
+        tails_bytes = os.path.getsize(tails)
+        issued_at = int(time.time()) - 3600
+        status = ac.RevocationStatusList.create(
+            cred_def, rev_reg_id, reg_def, reg_private, ISSUER_ID, True, issued_at
+        )
+        link_secret = ac.create_link_secret()
+        offer = ac.CredentialOffer.create(SCHEMA_ID, cred_def_id, key_proof)
+        request, metadata = ac.CredentialRequest.create(
+            "holder-entropy", None, cred_def, link_secret, "default", offer
+        )
+        credential = ac.Credential.create(
+            cred_def,
+            cred_def_private,
+            offer,
+            request,
+            attributes,
+            None,
+            ac.CredentialRevocationConfig(reg_def, reg_private, status, 1),
+        ).process(metadata, link_secret, cred_def, reg_def)
+        witness_ms = median_ms(
+            lambda: ac.CredentialRevocationState.create(reg_def, status, 1, tails),
+            warmup,
+            iterations,
+        )
+        first = ac.CredentialRevocationState.create(reg_def, status, 1, tails)
+        indexes = list(range(2, 2 + min(revoked, size - 1)))
+        revoke_ms = median_ms(
+            lambda: status.update(cred_def, reg_def, reg_private, None, indexes, issued_at + 60),
+            0,
+            max(1, iterations // 4),
+        )
+        latest = status.update(cred_def, reg_def, reg_private, None, indexes, issued_at + 60)
+        witness_update_ms = median_ms(
+            lambda: ac.CredentialRevocationState.create(reg_def, latest, 1, tails, first, status),
+            warmup,
+            iterations,
+        )
+        state = ac.CredentialRevocationState.create(reg_def, latest, 1, tails, first, status)
+        nonce = ac.generate_nonce()
+        schemas, cred_defs = {SCHEMA_ID: schema}, {cred_def_id: cred_def}
+        results = []
+        for with_revocation in (False, True):
+            body: dict[str, Any] = {
+                "name": "eligibility",
+                "version": "1.0",
+                "nonce": nonce,
+                "requested_attributes": {},
+                "requested_predicates": {
+                    "kyc": {
+                        "name": "kyc_level",
+                        "p_type": ">=",
+                        "p_value": 2,
+                        "restrictions": [{"cred_def_id": cred_def_id}],
+                    }
+                },
+            }
+            present = ac.PresentCredentials()
+            if with_revocation:
+                body["non_revoked"] = {"from": issued_at + 60, "to": issued_at + 120}
+                present.add_predicates(credential, "kyc", timestamp=issued_at + 60, rev_state=state)
+            else:
+                present.add_predicates(credential, "kyc")
+            pres_req = ac.PresentationRequest.load(body)
+            presentation = ac.Presentation.create(
+                pres_req, present, {}, link_secret, schemas, cred_defs
+            )
+            revocation_args: tuple[Any, ...] = (
+                ({rev_reg_id: reg_def}, [latest]) if with_revocation else (None, None)
+            )
+
+            def verify(
+                presentation: Any = presentation,
+                pres_req: Any = pres_req,
+                revocation_args: tuple[Any, ...] = revocation_args,
+            ) -> None:
+                if not presentation.verify(pres_req, schemas, cred_defs, *revocation_args):
+                    raise AssertionError("an AnonCreds presentation did not verify")
+
+            verify()
+            results.append((median_ms(verify, warmup, iterations), len(presentation.to_json())))
+    return RevocationResult(
+        size=size,
+        tails_generation_s=tails_generation_s,
+        tails_bytes=tails_bytes,
+        witness_ms=witness_ms,
+        revoke_ms=revoke_ms,
+        revoked=len(indexes),
+        witness_update_ms=witness_update_ms,
+        verify_ms=(results[0][0], results[1][0]),
+        presentation_bytes=(results[0][1], results[1][1]),
     )
 
 

@@ -72,6 +72,7 @@ from zkattest.hazmat.bbs import Ciphersuite, core, pseudonym
 from zkattest.hazmat.curve import (
     G1,
     G1_BYTES,
+    G2,
     SCALAR_BYTES,
     Backend,
     R,
@@ -560,9 +561,13 @@ def _verify(
         nym_hat = parsed[i].m_hat[params[i].undisclosed.index(ref.message)]
         Tp = get_backend().g1_msm([OP, shown], [nym_hat, -parsed[i].c % R])
         _absorb_pseudonym(transcript, shown, Tp)
+    # each membership's pairing equation is checked with its slot's BBS one (one product)
+    batch: dict[int, list[tuple[G1, G2]]] = {}
     for (i, ref, registry), member in zip(_revocable(statement), proof.memberships, strict=True):
         y_hat = parsed[i].m_hat[params[i].undisclosed.index(ref.message)]
-        t = member.commitment(registry.accumulator_key, registry.value, y_hat, parsed[i].c)
+        key = registry.accumulator_key
+        t = member.commitment(key, registry.value, y_hat, parsed[i].c, pairing=False)
+        batch[i] = member.pairing(key)
         _absorb_membership(transcript, registry, member.a_bar, member.b_bar, t)
     for i, other in others.items():
         slot, b = statement.credentials[i], params[i]
@@ -591,6 +596,7 @@ def _verify(
         b0.disclosed,
         b0.api_id,
         suite=first.issuer.suite,
+        batch=batch.get(0, ()),
     )
     c = bbs.c
     m_hat = {MessageRef(0, j): v for j, v in bbs.m_hat.items()}
@@ -599,7 +605,7 @@ def _verify(
         slot, b = statement.credentials[i], params[i]
         if other.c != c:
             raise VerificationError("invalid proof")
-        core.proof_pairing_check(slot.issuer.public_key, other)
+        core.proof_pairing_check(slot.issuer.public_key, other, batch.get(i, ()))
         m_hat.update({MessageRef(i, j): v for j, v in zip(b.undisclosed, other.m_hat, strict=True)})
     if len({m_hat[ref] for ref in statement.same_holder}) > 1:
         raise VerificationError("invalid proof")  # the credentials have different holders

@@ -261,16 +261,23 @@ class MembershipProof:
         b_bar = backend.g1_from_bytes(data[G1_BYTES : 2 * G1_BYTES])
         return cls(a_bar, b_bar, scalar_from_bytes(data[2 * G1_BYTES :], allow_zero=True))
 
-    def commitment(self, public: AccumulatorPublicKey, value: G1, y_hat: int, c: int) -> G1:
+    def pairing(self, public: AccumulatorPublicKey) -> list[tuple[G1, G2]]:
+        """The pairing equation the verifier checks, as terms whose product must
+        be the identity: ``e(Ā, Q~) · e(−B̄, P~) = 1``, i.e. ``B̄ = α·Ā``."""
+        return [(self.a_bar, public.point), (-self.b_bar, get_backend().g2_generator())]
+
+    def commitment(
+        self, public: AccumulatorPublicKey, value: G1, y_hat: int, c: int, *, pairing: bool = True
+    ) -> G1:
         """The verifier's side: check ``Ā ≠ 1`` and ``e(Ā, Q~) = e(B̄, P~)``
         (:class:`VerificationError` otherwise) and return ``T = ρ^·V − y^·Ā − c·B̄``,
-        which the caller absorbs where the prover absorbed its ``T``."""
+        which the caller absorbs where the prover absorbed its ``T``. With
+        ``pairing=False`` the caller checks :meth:`pairing` itself (batched
+        with another pairing check)."""
         backend = get_backend()
         if self.a_bar.is_identity() or value.is_identity():
             raise VerificationError("invalid membership proof")
-        if not backend.pairing_product_is_one(
-            [(self.a_bar, public.point), (-self.b_bar, backend.g2_generator())]
-        ):
+        if pairing and not backend.pairing_product_is_one(self.pairing(public)):
             raise VerificationError("invalid membership proof")
         return backend.g1_msm(
             [value, self.a_bar, self.b_bar], [self.rho_hat, -_scalar(y_hat, "y^") % R, -c % R]

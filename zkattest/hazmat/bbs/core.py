@@ -565,13 +565,16 @@ def core_proof_verify(
     api_id: bytes,
     *,
     suite: Ciphersuite,
+    batch: Sequence[tuple[G1, G2]] = (),
 ) -> ProofResponses:
     """CoreProofVerify, draft §3.6.4; raises :class:`VerificationError` on INVALID.
 
     On success returns the challenge and the responses ``m^_j`` keyed by the
     undisclosed message index, for protocols composed with this proof.
     ``proof`` is its octets, or the :class:`Proof` :func:`octets_to_proof`
-    made of them (a caller that read it already).
+    made of them (a caller that read it already). ``batch``: the pairing
+    equation ``prod e(P_i, Q_i) = 1`` of a protocol composed with this proof,
+    checked with the proof's own as one product (see :func:`proof_pairing_check`).
     """
     backend = get_backend()
     _check_scalars(disclosed_messages, "disclosed message scalars")
@@ -595,30 +598,45 @@ def core_proof_verify(
         raise VerificationError("invalid proof") from None
     if challenge != parsed.c:
         raise VerificationError("invalid proof")
-    _pairing_check(backend, W, parsed)
+    _pairing_check(backend, W, parsed, batch)
     L = len(disclosed_indexes) + len(parsed.m_hat)
     disclosed_set = set(disclosed_indexes)
     undisclosed = [j for j in range(L) if j not in disclosed_set]
     return ProofResponses(parsed.c, dict(zip(undisclosed, parsed.m_hat, strict=True)))
 
 
-def proof_pairing_check(PK: bytes, proof: Proof) -> None:
+def proof_pairing_check(PK: bytes, proof: Proof, batch: Sequence[tuple[G1, G2]] = ()) -> None:
     """The last step of CoreProofVerify, draft §3.6.4: ``e(Abar, W) · e(Bbar, −BP2) = 1``.
 
     For a proof whose challenge was checked elsewhere (``zkattest.composite``);
-    raises :class:`VerificationError`.
+    raises :class:`VerificationError`. ``batch``: another equation
+    ``prod e(P_i, Q_i) = 1`` to check with this one, as the product of this
+    one and that one raised to a random 128-bit ``ρ`` the verifier draws
+    (one final exponentiation, and terms in the same G2 point merged: a
+    false equation passes with probability at most 2^-128, since GT has prime
+    order).
     """
     backend = get_backend()
     try:
         W = octets_to_pubkey(PK, backend)
     except ZkAttestError:
         raise VerificationError("invalid proof") from None
-    _pairing_check(backend, W, proof)
+    _pairing_check(backend, W, proof, batch)
 
 
-def _pairing_check(backend: Backend, W: G2, proof: Proof) -> None:
+def _pairing_check(
+    backend: Backend, W: G2, proof: Proof, batch: Sequence[tuple[G1, G2]] = ()
+) -> None:
     # e(Abar, W) · e(Bbar, −BP2) = 1, negating on the cheaper G1 side
-    if not backend.pairing_product_is_one(
-        [(proof.A_bar, W), (-proof.B_bar, backend.g2_generator())]
-    ):
+    terms = [(proof.A_bar, W), (-proof.B_bar, backend.g2_generator())]
+    if batch:
+        rho = 1 + secrets.randbelow(2**128 - 1)
+        for P, Q in batch:
+            scaled = P * rho
+            same = next((k for k, (_, other) in enumerate(terms) if other == Q), None)
+            if same is None:
+                terms.append((scaled, Q))
+            else:
+                terms[same] = (terms[same][0] + scaled, Q)
+    if not backend.pairing_product_is_one(terms):
         raise VerificationError("invalid proof")
