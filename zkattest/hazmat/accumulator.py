@@ -197,21 +197,23 @@ class AccumulatorSecretKey:
         if not ys or len(set(ys)) != len(ys):
             raise InvalidInputError("a batch removes one or more distinct elements")
         # v(x) = Σ_s P_s(x) · inv_s with P_s(x) = Π_{i<s} (y_i − x) and
-        # inv_s = Π_{j<=s} (y_j + α)^-1, accumulated coefficient by coefficient.
-        coefficients = [0] * len(ys)
-        running = [1]  # P_s, lowest degree first
+        # inv_s = Π_{j<=s} (y_j + α)^-1, by Horner from the innermost term:
+        # v = inv_1 + (y_1 − x)·(inv_2 + (y_2 − x)·(... inv_m)).
+        inverses = []
         inverse = 1
-        for s, y in enumerate(ys):
+        for y in ys:
             inverse = inverse * self._shifted_inverse(y) % R
-            for k, a in enumerate(running):
-                coefficients[k] = (coefficients[k] + a * inverse) % R
-            if s + 1 < len(ys):  # running *= (y − x)
-                running = [
-                    (y * (running[k] if k < len(running) else 0) - (running[k - 1] if k else 0)) % R
-                    for k in range(len(running) + 1)
-                ]
-        backend = get_backend()
-        omega = tuple(backend.g1_msm([value], [c]) for c in coefficients)
+            inverses.append(inverse)
+        v = [inverses[-1]]  # lowest degree first
+        for y, inv in zip(reversed(ys[:-1]), reversed(inverses[:-1]), strict=True):
+            # v <- inv + (y − x)·v
+            shifted = [y * c for c in v]
+            shifted.append(0)
+            for k, c in enumerate(v):
+                shifted[k + 1] -= c
+            shifted[0] += inv
+            v = [c % R for c in shifted]
+        omega = tuple(value * c for c in v)
         return value * inverse, RemovalUpdate(tuple(ys), omega)
 
 
