@@ -36,7 +36,10 @@ def test_demo_runs_the_whole_flow(circuit: str, capsys: pytest.CaptureFixture[st
     assert main(["demo", "--circuit", circuit]) == 0
     out = capsys.readouterr().out
     assert "signature valid" in out
-    assert "a second request for CUST-0001 while this one is live: refused" in out
+    assert "a second credential for CUST-0001 replaces the first: the first is revoked" in out
+    assert "each credential proven unrevoked" in out
+    assert "and it cannot be brought forward: refused (revoked)" in out
+    assert "ignores the bound, proving on the old state: refused (stale_registry_state)" in out
     assert "(unlinkable)" in out
     assert f"satisfies {circuit}" in out
     assert "another wallet: refused (context_mismatch)" in out

@@ -59,7 +59,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Final, TextIO, TypeVar
+from typing import Final, TypeVar
 
 from zkattest import __version__
 from zkattest._credential import Credential, CredentialRequest, IssuerPublicKey
@@ -71,12 +71,11 @@ from zkattest.circuits import (
     CredentialSpec,
     RelativeDate,
     ResolvedPredicate,
-    get_circuit,
 )
 from zkattest.context import HORIZON_STEPS, checksum_address, normalize_wallet_address
+from zkattest.demo import run_demo
 from zkattest.errors import (
     InvalidInputError,
-    IssuanceError,
     PolicyError,
     VerificationError,
     ZkAttestError,
@@ -248,39 +247,6 @@ _SERVICE_ENVIRONMENT: Final = (
     "      uses a private one unless this names one (cleared at start)\n"
     "a bad setting stops start-up with exit status 2, naming the variable\n"
 )
-
-# A sample investor for the demo: distinctive values, none of which the verifier sees.
-DEMO_ATTRIBUTES: dict[str, object] = {
-    "holder_ref": "wallet-user-42",
-    "legal_name": "Ada Lovelace",
-    "birth_date": "1990-12-10",
-    "country": "GB",
-    "investor_type": "individual",
-    "net_worth_usd": 2_400_000,
-    "annual_income_usd": 310_000,
-    "total_assets_usd": 2_900_000,
-    "securities_owned_usd": 1_200_000,
-    "licence_series_7": False,
-    "licence_series_65": False,
-    "licence_series_82": False,
-    "kyc_level": 3,
-    "sanctions_screening": "clear",
-    "accreditation_basis": "net_worth",
-}
-
-
-def _demo_attributes() -> dict[str, object]:
-    """The demo investor, issued today and valid for a year."""
-    today = dt.datetime.now(dt.UTC).date()
-    return {
-        **DEMO_ATTRIBUTES,
-        "issuance_date": today.isoformat(),
-        "expiry_date": (today + dt.timedelta(days=365)).isoformat(),
-    }
-
-
-DEMO_WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
-
 
 T = TypeVar("T")
 
@@ -814,142 +780,6 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from zkattest.service.server import serve
 
     serve(args.host, args.port, args.workers)
-
-
-#: The demo's issuers by schema: who signs it, and the role a platform trusts it in.
-_DEMO_ISSUERS: Final = {
-    "investor/v1": ("Issuer (KYC provider)", "kyc_provider"),
-    "accreditation/v1": (
-        "Issuer (CPA, a third-party accreditation verifier)",
-        "accreditation_verifier",
-    ),
-}
-
-
-def _demo_letter() -> dict[str, object]:
-    """The demo's accreditation letter: verified a week ago, relied on for 90 days."""
-    today = dt.datetime.now(dt.UTC).date()
-    return {
-        "holder_ref": "engagement-2291",
-        "accreditation_basis": "net_worth",
-        "verifier_kind": "cpa",
-        "verified_date": (today - dt.timedelta(days=7)).isoformat(),
-        "issuance_date": (today - dt.timedelta(days=7)).isoformat(),
-        "expiry_date": (today + dt.timedelta(days=83)).isoformat(),
-    }
-
-
-def run_demo(circuit_id: str, out: TextIO) -> None:
-    """The whole flow for one circuit, printing what each party sees."""
-    circuit = get_circuit(circuit_id)
-    print("== Holder (wallet): makes its holder secret once", file=out)
-    holder = HolderSecret.generate()
-    credentials: list[Credential] = []
-    trusted: list[TrustedIssuer] = []
-    for spec in circuit.credentials:
-        schema = spec.schema
-        who, role = _DEMO_ISSUERS[schema.id]
-        attributes = _demo_attributes() if schema.id == "investor/v1" else _demo_letter()
-        issuer = IssuerSecretKey.generate()
-        public = issuer.public_key()
-        pending = request_credential(holder, public, schema.id)
-        print(f"== Holder: asks for a credential of {schema.id}", file=out)
-        print(
-            f"   request: a {len(pending.request.commitment)}-byte blind commitment to the"
-            " holder secret and its nym secret (neither is revealed)",
-            file=out,
-        )
-        print(f"== {who}: checks the investor offline, signs {schema.id}", file=out)
-        ledger = IssuerLedger(":memory:")
-        issued = issue_credential(
-            issuer, schema, attributes, request=pending.request, customer="CUST-0001", ledger=ledger
-        )
-        print(
-            f"   issuer key {public.key_id}; {len(attributes)} attributes signed with the hidden"
-            " commitment; one live credential per customer",
-            file=out,
-        )
-        try:
-            again = request_credential(holder, public, schema.id)
-            issue_credential(
-                issuer, schema, attributes, request=again.request, customer="CUST-0001",
-                ledger=ledger,
-            )  # fmt: skip
-        except IssuanceError:
-            print("   a second request for CUST-0001 while this one is live: refused", file=out)
-        print("== Holder: checks the credential against its own secrets, and stores it", file=out)
-        credentials.append(
-            accept_credential(issued.to_json(), public, holder=holder, pending=pending)
-        )
-        print("   signature valid over its attributes and its holder secret", file=out)
-        trusted.append(TrustedIssuer(public, (schema.id,), (role,)))
-    several = len(credentials) > 1
-    grants = [(t, spec.schema.id, _DEMO_ISSUERS[spec.schema.id][1])
-              for t, spec in zip(trusted, circuit.credentials, strict=True)]  # fmt: skip
-    print(f"== Verifier (platform): challenge for {circuit.id}", file=out)
-    if several:
-        print(
-            "   it trusts each issuer key for its schema and role only: "
-            + "; ".join(f"{t.key_id[:8]}… {schema} as {role}" for t, schema, role in grants),
-            file=out,
-        )
-    challenge = Challenge.create(
-        circuit, verifier_domain="exchange.example", wallet_address=DEMO_WALLET, chain_id=1
-    )
-    print(
-        f"   nonce {challenge.nonce.hex()[:16]}…, wallet {challenge.wallet_address}, "
-        f"today {challenge.today}",
-        file=out,
-    )
-
-    print("== Holder: proves the circuit, bound to the challenge and wallet", file=out)
-    chosen = select_credentials(credentials, challenge, holder=holder)
-    presentation = prove(chosen, challenge, holder=holder)
-    shown = f"{len(presentation.proof)} bytes of proof"
-    if several:
-        shown += f" over {len(chosen)} credentials carrying one hidden holder secret"
-    print(f"   presentation: {shown}", file=out)
-
-    print("== Verifier sees only", file=out)
-    doc = json.loads(presentation.to_json())
-    doc["proof"] = f"<{len(presentation.proof)} bytes>"
-    print("   " + json.dumps(doc, sort_keys=True), file=out)
-    result = verify(presentation, challenge, trusted)
-    print(
-        f"   accepted: {result.wallet_address} satisfies {result.circuit_id}; "
-        f"credentials valid through at least {result.valid_through}",
-        file=out,
-    )
-    print(f"   holder pseudonym on exchange.example: {str(result.pseudonym)[:24]}…", file=out)
-    elsewhere = Challenge.create(
-        circuit, verifier_domain="venue.example", wallet_address=DEMO_WALLET, chain_id=1
-    )
-    other_result = verify(prove(chosen, elsewhere, holder=holder), elsewhere, trusted)
-    print(
-        f"   the same holder on venue.example: {str(other_result.pseudonym)[:24]}… (unlinkable)",
-        file=out,
-    )
-    other = Challenge.create(
-        circuit,
-        verifier_domain="exchange.example",
-        wallet_address="0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
-        chain_id=1,
-    )
-    try:
-        verify(presentation, other, trusted)
-    except VerificationError as exc:
-        print(f"   the same presentation for another wallet: refused ({exc.reason})", file=out)
-    if several:
-        # a key trusted for KYC only signing the letter too
-        kyc_only = [trusted[0], TrustedIssuer(trusted[1].key, (circuit.schemas[0].id,))]
-        try:
-            verify(presentation, challenge, kyc_only)
-        except VerificationError as exc:
-            print(
-                f"   the letter's key trusted for {circuit.schemas[0].id} only: refused"
-                f" ({exc.reason})",
-                file=out,
-            )
 
 
 def _command(

@@ -17,6 +17,11 @@ seat on every platform); a re-issue after expiry reuses the recorded entropy
 (the pseudonym draft's re-issue case), so a holder keeping its holder secret
 keeps its pseudonyms (its choice: after expiry a holder can move to a new
 pseudonym, never hold two at once; ``docs/notes/holder-binding.md``).
+With a revocation registry (``registry=``) a second request while a credential
+is live is not refused: the re-issue revokes the live credential and publishes
+a state without it first, so the older pseudonym lasts only until platforms
+require that state (their registry-state age) and the admissions on it end
+(their re-proof interval).
 What remains: a person with bound credentials from ``k`` trusted issuers
 holds ``k`` pseudonyms per platform, and so ``k`` times its seat limit; a
 platform that trusts one issuer per schema bounds it.
