@@ -40,8 +40,14 @@ from zkattest.service.storage import (
     StorageError,
     Store,
 )
-from zkattest.service.storage.errors import IssuerNotFound, IssuerNotTrusted, ReceiptSignerMismatch
+from zkattest.service.storage.errors import (
+    IssuerNotFound,
+    IssuerNotTrusted,
+    ReceiptSignerMismatch,
+    RegistryStateConflict,
+)
 from zkattest.service.storage.models import Base, Issuer
+from zkattest.service.storage.records import RegistryStateRecord
 from zkattest.service.storage.schema import current_revision
 
 POSTGRES_URL = os.environ.get("ZKATTEST_TEST_POSTGRES_URL", "")
@@ -810,3 +816,65 @@ def test_a_key_added_through_the_api_keeps_its_grants_when_configured(store: Sto
     assert "added through the API" in warnings[0]
     (record,) = [i for i in store.list_issuers() if i.key_id == "cpa-api"]
     assert (record.schemas, record.roles) == (("accreditation/v1",), ("accreditation_verifier",))
+
+
+# -- revocation registries -----------------------------------------------------------
+
+
+def _state(epoch: int, key: str = "aa", value: str = "bb") -> RegistryStateRecord:
+    return RegistryStateRecord(
+        issuer_key_id=ISSUER,
+        epoch=epoch,
+        accumulator_key=key * 96,
+        value=value * 48,
+        issued_at=NOW + timedelta(hours=epoch),
+        received_at=NOW + timedelta(hours=epoch, seconds=1),
+        body=f'{{"epoch": {epoch}}}',
+    )
+
+
+def test_registry_states(store: Store) -> None:
+    assert store.registry_issuers() == set()
+    assert store.registry_states(ISSUER) == []
+    first, created = store.add_registry_state(_state(0))
+    assert created
+    assert first.issued_at.tzinfo is UTC
+    # the same state again: nothing new; another of that epoch, or another accumulator: refused
+    assert store.add_registry_state(_state(0)) == (first, False)
+    with pytest.raises(RegistryStateConflict):
+        store.add_registry_state(_state(0, value="cc"))
+    with pytest.raises(RegistryStateConflict, match="another accumulator"):
+        store.add_registry_state(_state(1, key="dd"))
+    for epoch in (1, 2):
+        store.add_registry_state(_state(epoch))
+    assert store.registry_issuers() == {ISSUER}
+    assert [s.epoch for s in store.registry_states(ISSUER)] == [2]  # the latest
+    assert [s.epoch for s in store.registry_states(ISSUER, after=0)] == [1, 2]
+    assert [s.epoch for s in store.registry_states(ISSUER, after=0, limit=1)] == [1]
+    assert store.registry_state(ISSUER, 1) == _state(1)
+    assert store.registry_state(ISSUER, 9) is None
+    # an issuer not trusted (here: never stored) cannot have states
+    with pytest.raises(IssuerNotTrusted):
+        store.add_registry_state(replace(_state(0), issuer_key_id="someone-else"))
+    with pytest.raises(InvalidInputError):
+        store.add_registry_state(replace(_state(3), epoch=-1))
+
+
+def test_challenges_keep_their_registry_bound(store: Store) -> None:
+    record = replace(make_challenge(), registry_not_before=NOW - timedelta(days=1))
+    store.create_challenge(record)
+    assert reloaded(store, record.challenge_id).registry_not_before == NOW - timedelta(days=1)
+
+
+def test_due_admissions(store: Store) -> None:
+    soon = store.create_challenge(make_challenge())
+    later = store.create_challenge(make_challenge())
+    due = store.consume_and_admit(
+        soon.challenge_id, now=NOW, admission=make_admission(1, valid_for=timedelta(hours=2))
+    )
+    store.consume_and_admit(
+        later.challenge_id, now=NOW, admission=make_admission(2, valid_for=timedelta(days=9))
+    )
+    listed = store.due_admissions(NOW + timedelta(minutes=1), timedelta(days=1))
+    assert [a.id for a in listed] == [due.id]
+    assert store.due_admissions(NOW + timedelta(hours=3), timedelta(days=1)) == []
