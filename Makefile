@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/bbs_bench.py
 	$(BIN)/python bench/eligibility_bench.py
+	$(BIN)/python bench/revocation_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
