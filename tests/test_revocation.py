@@ -74,7 +74,10 @@ def test_enroll_revoke_publish_follow(tmp_path: Path, issuer: IssuerSecretKey) -
     with pytest.raises(InvalidInputError, match="no live issued credential"):
         registry.revoke(12345)
     assert registry.revoke_customer("alice") == 1
-    fourth = registry.publish()
+    fourth = registry.publish(now=NOW + dt.timedelta(hours=3))
+    # a state cannot be dated before the previous one
+    with pytest.raises(InvalidInputError, match="before the previous"):
+        registry.publish(now=NOW)
     with pytest.raises(PolicyError):
         held["alice"][1].follow([second, third, fourth], issuer.public_key())
     assert "handle" not in repr(held["carol"][1])
@@ -97,7 +100,7 @@ def test_states_are_checked(tmp_path: Path, issuer: IssuerSecretKey) -> None:
         forged = dataclasses.replace(state, **change)  # type: ignore[arg-type]
         with pytest.raises(VerificationError):
             witness.follow([forged], issuer.public_key())
-    later = registry.publish()
+    later = registry.publish(now=NOW + dt.timedelta(hours=1))
     with pytest.raises(VerificationError, match="follow on"):
         witness.follow([later], issuer.public_key())
     with pytest.raises(InvalidInputError):
@@ -144,3 +147,81 @@ def test_held_witness_is_not_printable() -> None:
         HeldWitness.from_dict(held.to_dict() | {"extra": 1})
     wrong = dataclasses.replace(held, witness=get_backend().g1_generator())
     assert not wrong.holds()
+
+
+def test_a_large_batch_is_published_over_several_epochs(issuer: IssuerSecretKey) -> None:
+    from zkattest.revocation import MAX_REMOVALS_PER_EPOCH
+
+    registry = RevocationRegistry.create(":memory:", issuer, capacity=MAX_REMOVALS_PER_EPOCH + 2)
+    handle, held = registry.enroll("keeper")
+    for n in range(MAX_REMOVALS_PER_EPOCH + 1):
+        registry.enroll(f"c{n}")
+        registry.revoke_customer(f"c{n}")
+    assert registry.pending() == MAX_REMOVALS_PER_EPOCH + 1
+    first = registry.publish()
+    assert first.removals is not None
+    assert len(first.removals.removed) == MAX_REMOVALS_PER_EPOCH
+    assert registry.pending() == 1
+    # every state stays readable by everyone
+    assert RegistryState.from_json(first.to_json()) == first
+    second = registry.publish()
+    assert registry.pending() == 0
+    moved = held.follow([first, second], issuer.public_key())
+    assert moved.epoch == 2
+    assert moved.handle == handle
+
+
+def test_reissue_is_all_or_nothing(issuer: IssuerSecretKey) -> None:
+    registry = RevocationRegistry.create(":memory:", issuer, capacity=1)
+    _, held = registry.enroll("alice")
+    with pytest.raises(IssuanceError, match="full"):
+        registry.reissue("alice")
+    # nothing changed: alice's handle is live, no state was published
+    assert registry.pending() == 0
+    assert registry.state().epoch == 0
+    assert held.holds()
+    # a revocation not yet published is published by the re-issue
+    registry = RevocationRegistry.create(":memory:", issuer, capacity=4)
+    old, _ = registry.enroll("bob")
+    registry.revoke(old)
+    _, new = registry.reissue("bob")
+    latest = registry.state()
+    assert latest.epoch == 1
+    assert latest.removals is not None
+    assert latest.removals.removed == (old,)
+    assert new.epoch == 1
+
+
+def test_states_are_canonical_and_follow_on(issuer: IssuerSecretKey) -> None:
+    from zkattest.revocation import RegistryStates
+
+    registry = RevocationRegistry.create(":memory:", issuer, capacity=4, now=NOW)
+    registry.revoke(registry.enroll("a")[0])
+    state = registry.publish(now=NOW)
+    body = json.loads(state.to_json())
+    removed = body["removed"][0]
+    for change in (
+        {"value": body["value"].upper()},
+        {"removed": ["+" + removed[1:]]},
+        {"signature": body["signature"][:-2] + body["signature"][-2:].upper()},
+    ):
+        with pytest.raises(DecodeError):
+            RegistryState.from_json(json.dumps(body | change))
+    # the signature is checked on the document itself, before anything is decoded
+    RegistryState.check_document(body, issuer.public_key())
+    with pytest.raises(VerificationError):
+        RegistryState.check_document(body | {"epoch": 7}, issuer.public_key())
+    with pytest.raises(VerificationError):
+        RegistryState.check_document(body, IssuerSecretKey.generate().public_key())
+    # a verifier keeps states that follow on, in time
+    states = RegistryStates()
+    states.add(registry.state(0), issuer.public_key(), now=NOW)
+    third = registry.publish(now=NOW + dt.timedelta(hours=1))
+    with pytest.raises(VerificationError, match="follow on"):
+        states.add(third, issuer.public_key(), now=NOW + dt.timedelta(hours=1))
+    states.add(state, issuer.public_key(), now=NOW)
+    states.add(state, issuer.public_key(), now=NOW)  # the same again: fine
+    with pytest.raises(VerificationError, match="future"):
+        states.add(third, issuer.public_key(), now=NOW)
+    states.add(third, issuer.public_key(), now=NOW + dt.timedelta(hours=1))
+    assert [s.epoch for s in states.since(issuer.public_key().key_id, 0)] == [1, 2]

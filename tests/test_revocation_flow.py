@@ -192,3 +192,22 @@ def test_the_backends_interoperate_on_a_revocable_credential(platform: Platform)
         result = verify(presentation, asked, platform.issuer.public_key(), now=NOW,
                         registries=states)  # fmt: skip
     assert result.pseudonym is not None
+
+
+def test_reissue_replaces_only_a_credential_of_the_same_registry(platform: Platform) -> None:
+    from zkattest.errors import IssuanceError
+
+    alice = HolderSecret.generate()
+    # a live credential that is not revocable cannot be replaced by a revocable one
+    bound_credential(platform.issuer, alice, sample_attributes(), today=TODAY,
+                     customer="alice", ledger=platform.ledger)  # fmt: skip
+    with pytest.raises(IssuanceError, match="one live credential per customer"):
+        platform.issue(alice, "alice")
+    # nor one of another registry of the issuer
+    bob = HolderSecret.generate()
+    platform.issue(bob, "bob")
+    other = RevocationRegistry.create(":memory:", platform.issuer, capacity=4, now=NOW)
+    with pytest.raises(IssuanceError, match="one live credential per customer"):
+        bound_credential(platform.issuer, bob, sample_attributes(), today=TODAY,
+                         customer="bob", ledger=platform.ledger, registry=other)  # fmt: skip
+    assert other.state().epoch == 0  # refused before anything was revoked or published

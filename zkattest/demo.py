@@ -256,7 +256,7 @@ def _revoke(
     later = now + _STATE_AGE + dt.timedelta(minutes=1)
     registry.revoke_customer("CUST-0001", now=later)
     state = registry.publish(now=later)
-    states.add(state, issuer.key)
+    states.add(state, issuer.key, now=later)  # (the demo plays the hour forward)
     print(
         f"== Issuer: revokes CUST-0001 an hour later, publishes epoch {state.epoch}"
         f" ({len(state.to_json())} bytes, signed; it names a removed handle, never a person)",

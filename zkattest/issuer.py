@@ -165,8 +165,12 @@ class IssuerLedger:
                 " customer TEXT PRIMARY KEY,"
                 " expiry_date TEXT NOT NULL,"
                 " signer_nym_entropy TEXT NOT NULL,"
-                " issued_on TEXT NOT NULL)"
+                " issued_on TEXT NOT NULL,"
+                " revocable_in TEXT)"
             )
+            columns = {row[1] for row in db.execute("PRAGMA table_info(bound_credentials)")}
+            if "revocable_in" not in columns:  # a ledger from before revocation
+                db.execute("ALTER TABLE bound_credentials ADD COLUMN revocable_in TEXT")
 
     def entry(self, customer: str) -> tuple[dt.date, int] | None:
         """The recorded expiry and ``signer_nym_entropy`` of ``customer``, if any."""
@@ -182,21 +186,29 @@ class IssuerLedger:
 
     @contextmanager
     def reserve(
-        self, customer: str, expiry: dt.date, today: dt.date, *, replace: bool = False
+        self,
+        customer: str,
+        expiry: dt.date,
+        today: dt.date,
+        *,
+        revocable_in: str | None = None,
     ) -> Iterator[int]:
         """The ``signer_nym_entropy`` for a new credential of ``customer`` valid
         through ``expiry``, recorded when the block completes (and not if it
         raises). :class:`IssuanceError` if the customer holds a credential live
-        on ``today``, unless ``replace`` (the live one has been revoked); a
-        customer with a recorded credential gets its recorded entropy again (a
-        re-issue), a new one fresh entropy."""
+        on ``today``, unless that one and the new one are revocable in the same
+        registry (``revocable_in``, its :attr:`~zkattest.RevocationRegistry.registry_id`),
+        which revokes the live one; a customer with a recorded credential gets
+        its recorded entropy again (a re-issue), a new one fresh entropy."""
         customer = _customer(customer)
         with self._file.transaction() as db:
             row = db.execute(
-                "SELECT expiry_date, signer_nym_entropy FROM bound_credentials WHERE customer = ?",
+                "SELECT expiry_date, signer_nym_entropy, revocable_in FROM bound_credentials"
+                " WHERE customer = ?",
                 (customer,),
             ).fetchone()
-            if row is not None and dt.date.fromisoformat(row[0]) >= today and not replace:
+            replaces = revocable_in is not None and row is not None and row[2] == revocable_in
+            if row is not None and dt.date.fromisoformat(row[0]) >= today and not replaces:
                 raise IssuanceError(
                     f"customer {customer} holds a live bound credential (through {row[0]});"
                     " one live credential per customer"
@@ -204,10 +216,10 @@ class IssuerLedger:
             entropy = int(row[1], 16) if row is not None else 1 + secrets.randbelow(R - 1)
             yield entropy
             db.execute(
-                "INSERT INTO bound_credentials VALUES (?, ?, ?, ?)"
+                "INSERT INTO bound_credentials VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (customer) DO UPDATE SET expiry_date = excluded.expiry_date,"
-                " issued_on = excluded.issued_on",
-                (customer, expiry.isoformat(), f"{entropy:064x}", today.isoformat()),
+                " issued_on = excluded.issued_on, revocable_in = excluded.revocable_in",
+                (customer, expiry.isoformat(), f"{entropy:064x}", today.isoformat(), revocable_in),
             )
 
 
@@ -356,10 +368,7 @@ def _enroll(
         raise IssuanceError("registry must be a RevocationRegistry")
     if registry.issuer_key_id != secret_key.public_key().key_id:
         raise IssuanceError("the revocation registry belongs to another issuer key")
-    customer = _customer(customer)
-    if registry.revoke_customer(customer):
-        registry.publish()
-    return registry.enroll(customer)[1]
+    return registry.reissue(_customer(customer))[1]
 
 
 def _issue_bound(
@@ -397,7 +406,8 @@ def _issue_bound(
         )
     except ZkAttestError:
         raise IssuanceError("the credential request's commitment proof does not verify") from None
-    with ledger.reserve(customer, expiry, today, replace=registry is not None) as entropy:
+    revocable_in = None if registry is None else registry.registry_id
+    with ledger.reserve(customer, expiry, today, revocable_in=revocable_in) as entropy:
         revocation = _enroll(secret_key, registry, customer)
         if revocation is not None:
             messages = [*messages, revocation.handle]

@@ -31,12 +31,19 @@ import hashlib
 import os
 import secrets
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from zkattest._credential import IssuerPublicKey
-from zkattest.codec import FORMAT_VERSION, parse_json_object, parse_utc, require_fields, utc_text
+from zkattest.codec import (
+    FORMAT_VERSION,
+    hex_bytes,
+    parse_json_object,
+    parse_utc,
+    require_fields,
+    utc_text,
+)
 from zkattest.errors import (
     DecodeError,
     InvalidInputError,
@@ -52,43 +59,42 @@ from zkattest.hazmat.accumulator import (
     update_witness,
     verify_witness,
 )
-from zkattest.hazmat.curve import G1, G1_BYTES, R, get_backend
+from zkattest.hazmat.curve import G1, G1_BYTES, G2_BYTES, R, get_backend
 from zkattest.issuer import IssuerSecretKey, SqliteFile
 from zkattest.schema import canonical_json
 
 __all__ = [
     "MAX_CAPACITY",
+    "MAX_CLOCK_SKEW",
+    "MAX_REMOVALS_PER_EPOCH",
     "HeldWitness",
     "RegistryLookup",
     "RegistryState",
     "RegistryStates",
     "RevocationRegistry",
     "StateSummary",
+    "check_follows",
 ]
 
 _STATE_TYPE = "zkattest/registry-state"
 #: The most handles one registry holds.
 MAX_CAPACITY = 1_000_000
+#: The most removals one published state carries (about 170 KB of JSON, within
+#: every reader's 256 KiB): further revocations wait for the next epoch.
+MAX_REMOVALS_PER_EPOCH = 1000
+#: How far in the future a state's time may be, by the reader's clock.
+MAX_CLOCK_SKEW = dt.timedelta(minutes=5)
 # What a state's BBS signature signs, before the state's canonical JSON.
 _STATE_HEADER = b"zkattest/registry-state/v1\x00"
+_SIGNATURE_BYTES = 80
 
 
 def _point(text: object, what: str) -> G1:
-    if not isinstance(text, str) or len(text) != 2 * G1_BYTES:
-        raise DecodeError(f"{what} must be {G1_BYTES} bytes of hex")
-    try:
-        return get_backend().g1_from_bytes(bytes.fromhex(text))
-    except ValueError:
-        raise DecodeError(f"{what} must be hex") from None
+    return get_backend().g1_from_bytes(hex_bytes(text, what, G1_BYTES))
 
 
 def _handle_hex(value: object, what: str) -> int:
-    if not isinstance(value, str) or len(value) != 64:
-        raise DecodeError(f"{what} must be 32 bytes of hex")
-    try:
-        scalar = int(value, 16)
-    except ValueError:
-        raise DecodeError(f"{what} must be hex") from None
+    scalar = int.from_bytes(hex_bytes(value, what, 32), "big")
     if scalar >= R:
         raise DecodeError(f"{what} must be a scalar below r")
     return scalar
@@ -168,23 +174,21 @@ class RegistryState:
         removed, omega = obj["removed"], obj["omega"]
         if not isinstance(removed, list) or not isinstance(omega, list):
             raise DecodeError("removed and omega must be lists")
-        if len(removed) != len(omega) or len(removed) > MAX_CAPACITY:
-            raise DecodeError("one omega point per removed handle")
-        key_hex, signature = obj["accumulator_key"], obj["signature"]
-        if not isinstance(key_hex, str) or not isinstance(signature, str):
-            raise DecodeError("accumulator_key and signature must be hex")
-        try:
-            key = AccumulatorPublicKey.from_bytes(bytes.fromhex(key_hex))
-            signed = bytes.fromhex(signature)
-        except ValueError:
-            raise DecodeError("accumulator_key and signature must be hex") from None
+        if len(removed) != len(omega) or len(removed) > MAX_REMOVALS_PER_EPOCH:
+            raise DecodeError(
+                f"one omega point per removed handle, at most {MAX_REMOVALS_PER_EPOCH}"
+            )
+        key = AccumulatorPublicKey.from_bytes(
+            hex_bytes(obj["accumulator_key"], "accumulator_key", G2_BYTES)
+        )
+        signed = hex_bytes(obj["signature"], "signature", _SIGNATURE_BYTES)
         removals = None
         if removed:
             removals = RemovalUpdate(
                 tuple(_handle_hex(y, "a removed handle") for y in removed),
                 tuple(_point(p, "an omega point") for p in omega),
             )
-        return cls(
+        state = cls(
             obj["issuer_key_id"],
             key,
             epoch,
@@ -193,6 +197,29 @@ class RegistryState:
             removals,
             signed,
         )
+        if state.body() != {k: v for k, v in obj.items() if k != "signature"}:
+            raise DecodeError("a registry state must be in its canonical form")
+        return state
+
+    @staticmethod
+    def check_document(document: Mapping[str, object], issuer: IssuerPublicKey) -> None:
+        """Check the issuer's signature on a state's parsed JSON before anything
+        in it is decoded (cheap, for states from anyone): :class:`VerificationError`
+        unless it is ``issuer``'s signature over exactly this canonical document."""
+        if document.get("issuer_key_id") != issuer.key_id:
+            raise VerificationError("registry state of another issuer")
+        body = {k: v for k, v in document.items() if k != "signature"}
+        try:
+            signature = hex_bytes(document.get("signature"), "signature", _SIGNATURE_BYTES)
+            bbs.verify(
+                issuer.public_key,
+                signature,
+                _STATE_HEADER + canonical_json(body),
+                [],
+                suite=issuer.suite,
+            )
+        except ZkAttestError:
+            raise VerificationError("registry state signature invalid") from None
 
     def summary(self) -> StateSummary:
         return StateSummary(self.accumulator_key, self.epoch, self.value, self.issued_at)
@@ -284,13 +311,9 @@ class HeldWitness:
         fields = {"handle", "witness", "epoch", "value", "accumulator_key", "issued_at"}
         if not isinstance(obj, dict) or set(obj) != fields:
             raise DecodeError(f"a credential's revocation part has the fields {sorted(fields)}")
-        key_hex = obj["accumulator_key"]
-        if not isinstance(key_hex, str):
-            raise DecodeError("accumulator_key must be hex")
-        try:
-            key = AccumulatorPublicKey.from_bytes(bytes.fromhex(key_hex))
-        except ValueError:
-            raise DecodeError("accumulator_key must be hex") from None
+        key = AccumulatorPublicKey.from_bytes(
+            hex_bytes(obj["accumulator_key"], "accumulator_key", G2_BYTES)
+        )
         return cls(
             _handle_hex(obj["handle"], "the revocation handle"),
             _point(obj["witness"], "the witness"),
@@ -316,6 +339,40 @@ class RegistryLookup(Protocol):
         ...
 
 
+def check_follows(
+    known: Mapping[int, StateSummary | RegistryState],
+    state: RegistryState,
+    now: dt.datetime | None = None,
+) -> None:
+    """Whether ``state`` may join an issuer's ``known`` states (by epoch): see
+    :meth:`RegistryStates.add`; :class:`VerificationError` if not. The same
+    state again is fine."""
+    now = now or dt.datetime.now(dt.UTC)
+    if state.issued_at > now + MAX_CLOCK_SKEW:
+        raise VerificationError("a registry state published in the future")
+    same = known.get(state.epoch)
+    if same is not None:
+        if (same.accumulator_key, same.value, same.issued_at) != (
+            state.accumulator_key,
+            state.value,
+            state.issued_at,
+        ):
+            raise VerificationError(f"another state of epoch {state.epoch} is known")
+        return
+    if not known:
+        return
+    latest = known[max(known)]
+    if latest.accumulator_key != state.accumulator_key:
+        raise VerificationError("a registry state of another accumulator for this issuer")
+    if state.epoch != latest.epoch + 1:
+        raise VerificationError(
+            f"registry states must follow on: epoch {latest.epoch + 1} expected,"
+            f" {state.epoch} given"
+        )
+    if state.issued_at < latest.issued_at:
+        raise VerificationError("a registry state published before the previous one")
+
+
 class RegistryStates:
     """The registry states a verifier has accepted, by issuer and epoch: each
     checked against its issuer's key when added (:meth:`add`), so that one
@@ -324,18 +381,18 @@ class RegistryStates:
     def __init__(self) -> None:
         self._states: dict[str, dict[int, RegistryState]] = {}
 
-    def add(self, state: RegistryState, issuer: IssuerPublicKey) -> None:
-        """Check ``state`` (the issuer's signature; the same accumulator key as
-        the issuer's earlier states; no other state of that epoch) and keep it.
-        :class:`VerificationError` otherwise."""
+    def add(
+        self, state: RegistryState, issuer: IssuerPublicKey, *, now: dt.datetime | None = None
+    ) -> None:
+        """Check ``state`` and keep it: the issuer's signature, the same
+        accumulator key as the issuer's earlier states, no other state of that
+        epoch, the next epoch after the latest known (epochs follow on, so that
+        every holder follows the same public ones), published no earlier than
+        the latest and not in the future by ``now`` (default: the system clock)
+        beyond :data:`MAX_CLOCK_SKEW`. :class:`VerificationError` otherwise."""
         state.verify(issuer)
-        known = self._states.setdefault(state.issuer_key_id, {})
-        same_epoch = known.get(state.epoch)
-        if same_epoch is not None and same_epoch != state:
-            raise VerificationError(f"another state of epoch {state.epoch} is known")
-        if any(s.accumulator_key != state.accumulator_key for s in known.values()):
-            raise VerificationError("a registry state of another accumulator for this issuer")
-        known[state.epoch] = state
+        check_follows(self._states.get(state.issuer_key_id, {}), state, now)
+        self._states.setdefault(state.issuer_key_id, {})[state.epoch] = state
 
     def tracks(self, issuer_key_id: str) -> bool:
         return bool(self._states.get(issuer_key_id))
@@ -374,6 +431,13 @@ class RevocationRegistry:
     def issuer_key_id(self) -> str:
         """The key id of the issuer whose registry this is."""
         return self._issuer.public_key().key_id
+
+    @property
+    def registry_id(self) -> str:
+        """This registry's identifier: SHA-256 of its accumulator's public key,
+        the first 16 bytes, hex."""
+        key = self.state(0).accumulator_key.to_bytes()
+        return hashlib.sha256(key).hexdigest()[:32]
 
     @classmethod
     def create(
@@ -431,6 +495,26 @@ class RevocationRegistry:
         """The next unused handle, for ``customer``'s new credential, and its
         witness at the latest published epoch. :class:`IssuanceError` when
         the registry is full."""
+        return self._enroll(customer, replace=False)
+
+    def reissue(self, customer: str, *, now: dt.datetime | None = None) -> tuple[int, HeldWitness]:
+        """As :meth:`enroll`, for a credential that replaces ``customer``'s: in
+        one transaction the new handle is taken (:class:`IssuanceError` when
+        the registry is full, and then nothing changes) and every live handle
+        of the customer revoked; then the pending removals are published, so
+        the witness is for a state without them."""
+        handle, _ = self._enroll(customer, replace=True, now=now)
+        while self.pending():
+            self.publish(now=now)
+        with self._file.transaction() as db:
+            secret, _, epoch = self._meta(db)
+            published = self._state(db, epoch)
+        return handle, HeldWitness.at(handle, secret.witness(published.value, handle), published)
+
+    def _enroll(
+        self, customer: str, *, replace: bool, now: dt.datetime | None = None
+    ) -> tuple[int, HeldWitness]:
+        when = utc_text(now or dt.datetime.now(dt.UTC))
         with self._file.transaction() as db:
             secret, _, epoch = self._meta(db)
             row = db.execute(
@@ -438,11 +522,29 @@ class RevocationRegistry:
                 " LIMIT 1"
             ).fetchone()
             if row is None:
-                raise IssuanceError("the revocation registry is full; create a new one")
+                raise IssuanceError(
+                    "the revocation registry is full: one registry per issuer key, so a new"
+                    " registry needs a new issuer key"
+                )
+            if replace:
+                db.execute(
+                    "UPDATE handles SET revoked_at = ? WHERE customer = ? AND revoked_at IS NULL",
+                    (when, customer),
+                )
             db.execute("UPDATE handles SET customer = ? WHERE position = ?", (customer, row[0]))
             published = self._state(db, epoch)
         handle = int(row[1], 16)
         return handle, HeldWitness.at(handle, secret.witness(published.value, handle), published)
+
+    def pending(self) -> int:
+        """How many revoked handles the next :meth:`publish` (or the ones after
+        it, :data:`MAX_REMOVALS_PER_EPOCH` each) removes."""
+        with self._file.transaction() as db:
+            self._meta(db)
+            row = db.execute(
+                "SELECT COUNT(*) FROM handles WHERE revoked_at IS NOT NULL AND published = 0"
+            ).fetchone()
+        return int(row[0])
 
     def revoke(self, handle: int, *, now: dt.datetime | None = None) -> None:
         """Mark ``handle`` revoked; it leaves the accumulator at the next :meth:`publish`."""
@@ -468,14 +570,19 @@ class RevocationRegistry:
             ).rowcount
 
     def publish(self, *, now: dt.datetime | None = None) -> RegistryState:
-        """Close an epoch: remove the handles revoked since the last one and
-        sign the new state."""
+        """Close an epoch: remove the handles revoked since the last one (at
+        most :data:`MAX_REMOVALS_PER_EPOCH`; the rest wait for the next epoch,
+        :meth:`pending`) and sign the new state. ``now`` may not be before the
+        latest state's time (:class:`InvalidInputError`)."""
         issued_at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
         with self._file.transaction() as db:
             secret, value, epoch = self._meta(db)
+            if epoch >= 0 and issued_at < self._state(db, epoch).issued_at:
+                raise InvalidInputError("a registry state cannot be dated before the previous one")
             rows = db.execute(
                 "SELECT position, handle FROM handles WHERE revoked_at IS NOT NULL"
-                " AND published = 0 ORDER BY position"
+                " AND published = 0 ORDER BY position LIMIT ?",
+                (MAX_REMOVALS_PER_EPOCH,),
             ).fetchall()
             removals = None
             if rows:

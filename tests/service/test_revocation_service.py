@@ -231,6 +231,15 @@ def test_admin_pulls_states_from_the_issuers_url(
         assert client.post(pull, headers=ADMIN).status_code == 400
         served.write_text("not json")
         assert client.post(pull, headers=ADMIN).status_code == 502
+        served.write_text("[" * 100_000 + "]" * 100_000)  # too deep for the parser
+        assert client.post(pull, headers=ADMIN).status_code == 502
+        # all or none: a list whose last state conflicts stores nothing
+        fresh = [platform.registry.publish(), platform.registry.publish()]
+        forged = json.loads(fresh[1].to_json()) | {"epoch": 3}  # epoch 3 is fresh[0]'s
+        served.write_text(json.dumps([json.loads(fresh[0].to_json()), forged]))
+        assert client.post(pull, headers=ADMIN).status_code == 400  # its signature fails
+        latest = client.get(f"/v1/registry-states/{key_id}").json()
+        assert [s["epoch"] for s in latest] == [2]
         assert client.post(f"/v1/registry-states/{'e' * 32}/pull", headers=ADMIN).status_code == 404
         assert client.post(f"/v1/registry-states/{'f' * 32}/pull", headers=ADMIN).status_code in (
             404,
@@ -281,3 +290,49 @@ def test_reproof_settings_are_checked(tmp_path: Path) -> None:
         make_settings(tmp_path, issuer, registry_urls={"nope": "https://x.example"})
     with pytest.raises(ValueError, match="http"):
         make_settings(tmp_path, issuer, registry_urls={"a" * 32: "ftp://x.example"})
+
+
+def test_states_follow_on_and_large_ones_fit(platform: Platform) -> None:
+    with TestClient(create_app(platform.settings)) as client:
+        assert push(client, platform.registry.state(0)).status_code == 201
+        # epoch 2 before epoch 1: refused, nothing stored
+        platform.registry.publish()
+        second = platform.registry.publish()
+        gap = push(client, second)
+        assert gap.status_code == 409
+        assert "epoch 1 is next" in gap.json()["detail"]
+        assert push(client, platform.registry.state(1)).status_code == 201
+        assert push(client, second).status_code == 201
+        # a state of 1,000 removals (~170 KB) is taken, beyond the default 64 KiB body
+        big = RevocationRegistry.create(":memory:", IssuerSecretKey.generate(), capacity=1001)
+        for n in range(1000):
+            big.revoke(big.enroll(f"c{n}")[0])
+        large = big.publish()
+        assert len(large.to_json()) > 64 * 1024
+        answer = push(client, large)
+        assert answer.status_code == 404  # read whole, then: its issuer is not trusted here
+
+
+def test_a_database_failure_is_not_a_refusal(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zkattest.service.storage.errors import StorageError
+
+    platform.registry.publish()
+    alice = HolderSecret.generate()
+    alices = platform.credential(alice, "alice")
+    with TestClient(create_app(platform.settings)) as client:
+        for epoch in (0, 1):
+            assert push(client, platform.registry.state(epoch)).status_code == 201
+        store = client.app.state.zkattest.store  # type: ignore[attr-defined]
+
+        def down(*args: object, **kwargs: object) -> object:
+            raise StorageError("database error while reading registry states")
+
+        monkeypatch.setattr(store, "registry_issuers", down)
+        client.app.state.zkattest.registries.forget()  # type: ignore[attr-defined]
+        answer = present(client, alices, alice)
+        assert answer.status_code == 503
+        assert answer.headers["content-type"] == "application/problem+json"
+        monkeypatch.undo()
+        assert present(client, alices, alice).status_code == 201

@@ -122,6 +122,10 @@ class AccumulatorPublicKey:
 
     point: G2
 
+    def __post_init__(self) -> None:
+        if self.point.is_identity():
+            raise DecodeError("an accumulator public key is not the identity")
+
     def to_bytes(self) -> bytes:
         return self.point.to_bytes()
 

@@ -51,6 +51,7 @@ from zkattest.service.storage.errors import (
     IssuerNotTrusted,
     SeatLimitReached,
     SeatNotHeld,
+    StorageError,
 )
 from zkattest.service.storage.records import AdmissionRecord, ChallengeRecord, NewAdmission
 
@@ -134,6 +135,7 @@ def submit(
             raise Refused("wallet-check-unavailable") from None
         _refused(state, record, f"wallet_{exc.reason}", digest, burn=True)
         raise Refused("wallet-signature-refused", str(exc), reason=exc.reason) from None
+    _read_registries(state, presentation)
     started = time.perf_counter()
     try:
         result = verify(
@@ -151,6 +153,18 @@ def submit(
     finally:
         state.metrics.verify_seconds.observe(time.perf_counter() - started)
     return _admit(state, record, result, presentation.proof, digest, submission.release_wallet)
+
+
+def _read_registries(state: ServiceState, presentation: Presentation) -> None:
+    """Read the registry states the presentation names before verifying it, so
+    that the database failing is answered 503 (try again), never a refusal."""
+    try:
+        for credential in presentation.credentials:
+            tracked = state.registries.tracks(credential.issuer_key_id)
+            if tracked and credential.registry_epoch is not None:
+                state.registries.get(credential.issuer_key_id, credential.registry_epoch)
+    except StorageError:
+        raise Refused("storage-unavailable") from None
 
 
 def _prepare(

@@ -47,6 +47,7 @@ from zkattest.service.core.metrics import Metrics
 from zkattest.service.core.pool import BoundedPool
 from zkattest.service.problems import install_problem_handlers
 from zkattest.service.receipts import ReceiptKeys
+from zkattest.service.registries import REGISTRY_STATE_MAX_BYTES
 from zkattest.service.server import MULTIPROCESS_ENV
 from zkattest.service.storage.errors import IssuerExists, ReceiptSignerMismatch, StorageError
 from zkattest.service.storage.repository import Store
@@ -251,6 +252,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
         timeout_seconds=settings.body_timeout_seconds,
+        paths={"/v1/registry-states": REGISTRY_STATE_MAX_BYTES},
     )
     metrics.instrument(app)  # sees every answer, limits' 413 and 429 included
     app.add_middleware(RequestLog)

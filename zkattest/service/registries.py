@@ -25,16 +25,27 @@ from typing import Any
 from zkattest.errors import VerificationError, ZkAttestError
 from zkattest.hazmat.accumulator import AccumulatorPublicKey
 from zkattest.hazmat.curve import get_backend
-from zkattest.revocation import RegistryState, StateSummary
+from zkattest.revocation import MAX_CLOCK_SKEW, RegistryState, StateSummary
+from zkattest.schema import canonical_json
 from zkattest.service.api.deps import ServiceState
 from zkattest.service.problems import Problem
 from zkattest.service.storage.errors import IssuerNotTrusted, RegistryStateConflict
 from zkattest.service.storage.records import RegistryStateRecord
 
-__all__ = ["MAX_PULLED_BYTES", "StoredRegistries", "accept_state", "pull_states"]
+__all__ = [
+    "MAX_PULLED_BYTES",
+    "REGISTRY_STATE_MAX_BYTES",
+    "StoredRegistries",
+    "accept_state",
+    "accept_states",
+    "pull_states",
+]
 
 log = logging.getLogger("zkattest.service")
 
+#: The largest body ``POST /v1/registry-states`` takes: a state of
+#: :data:`~zkattest.revocation.MAX_REMOVALS_PER_EPOCH` removals is about 170 KB.
+REGISTRY_STATE_MAX_BYTES = 256 * 1024
 #: The most a registry URL may answer with.
 MAX_PULLED_BYTES = 8 * 1024 * 1024
 #: How long the pull waits for the issuer's registry URL.
@@ -95,46 +106,73 @@ class StoredRegistries:
 
 def accept_state(state: ServiceState, document: Any) -> tuple[RegistryStateRecord, bool]:
     """Check a registry state (a parsed JSON object) against its trusted
-    issuer's key and store it; the record and whether it is new. Raises
-    :class:`Problem` for a malformed or forged state, an issuer not trusted,
-    or a conflict with the stored states."""
+    issuer's key and store it; the record and whether it is new."""
+    return accept_states(state, [document])[0]
+
+
+def accept_states(
+    state: ServiceState, documents: list[Any]
+) -> list[tuple[RegistryStateRecord, bool]]:
+    """Check one issuer's registry states (parsed JSON objects) and store them,
+    all or none. In this order, cheapest first: the issuer must be trusted, the
+    issuer's signature must hold over each document as sent (canonical JSON:
+    nothing is decoded before it is authenticated), then every point and
+    scalar is decoded and validated, and no state may be dated in the future.
+    Raises :class:`Problem` for a malformed or forged state, an issuer not
+    trusted, or a conflict with the stored states (which then stay as they were)."""
     from zkattest.service.admission import trusted_issuers  # (it imports this module)
 
-    try:
-        parsed = RegistryState.from_json(json.dumps(document))
-    except (ZkAttestError, TypeError, ValueError) as exc:
-        raise Problem("invalid-registry-state", str(exc)) from None
-    grant = trusted_issuers(state).get(parsed.issuer_key_id)
+    if not documents or not all(isinstance(d, dict) for d in documents):
+        raise Problem("invalid-registry-state", "give registry state objects")
+    key_ids = {d.get("issuer_key_id") for d in documents}
+    if len(key_ids) != 1:
+        raise Problem("invalid-registry-state", "the states are of several issuers")
+    grant = trusted_issuers(state).get(str(key_ids.pop()))
     if grant is None:
         raise Problem("registry-issuer-not-trusted")
+    now = state.store.clock()
+    records = []
+    for document in documents:
+        try:
+            RegistryState.check_document(document, grant.key)
+        except VerificationError:
+            raise Problem(
+                "invalid-registry-state", "the issuer's signature does not verify"
+            ) from None
+        try:
+            parsed = RegistryState.from_json(canonical_json(document))
+        except (ZkAttestError, TypeError, ValueError) as exc:
+            raise Problem("invalid-registry-state", str(exc)) from None
+        if parsed.issued_at > now + MAX_CLOCK_SKEW:
+            raise Problem("invalid-registry-state", "the state is dated in the future")
+        records.append(
+            RegistryStateRecord(
+                issuer_key_id=parsed.issuer_key_id,
+                epoch=parsed.epoch,
+                accumulator_key=parsed.accumulator_key.to_bytes().hex(),
+                value=parsed.value.to_bytes().hex(),
+                issued_at=parsed.issued_at,
+                received_at=now,
+                body=parsed.to_json(),
+            )
+        )
     try:
-        parsed.verify(grant.key)
-    except VerificationError:
-        raise Problem("invalid-registry-state", "the issuer's signature does not verify") from None
-    record = RegistryStateRecord(
-        issuer_key_id=parsed.issuer_key_id,
-        epoch=parsed.epoch,
-        accumulator_key=parsed.accumulator_key.to_bytes().hex(),
-        value=parsed.value.to_bytes().hex(),
-        issued_at=parsed.issued_at,
-        received_at=state.store.clock(),
-        body=parsed.to_json(),
-    )
-    try:
-        stored, created = state.store.add_registry_state(record)
+        stored = state.store.add_registry_states(records)
     except IssuerNotTrusted:
         raise Problem("registry-issuer-not-trusted") from None
     except RegistryStateConflict as exc:
         raise Problem("registry-state-conflict", str(exc)) from None
-    if created:
+    if any(created for _, created in stored):
         state.registries.forget()
-        log.info("registry state stored issuer=%s epoch=%d", stored.issuer_key_id, stored.epoch)
-    return stored, created
+    for record, created in stored:
+        if created:
+            log.info("registry state stored issuer=%s epoch=%d", record.issuer_key_id, record.epoch)
+    return stored
 
 
 def pull_states(state: ServiceState, issuer_key_id: str) -> list[tuple[RegistryStateRecord, bool]]:
     """Fetch the issuer's states from its configured URL (a state, or a JSON
-    list of states) and accept each, in epoch order."""
+    list of states) and accept them (:func:`accept_states`: all or none)."""
     url = state.settings.registry_urls.get(issuer_key_id)
     if url is None:
         raise Problem("registry-not-configured")
@@ -149,12 +187,11 @@ def pull_states(state: ServiceState, issuer_key_id: str) -> list[tuple[RegistryS
         raise Problem("registry-unreachable", "the registry URL answered too much")
     try:
         document = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise Problem("registry-unreachable", "the registry URL did not answer JSON") from None
     documents = document if isinstance(document, list) else [document]
     if not documents or not all(isinstance(d, dict) for d in documents):
         raise Problem("registry-unreachable", "the registry URL answered no states")
     if any(d.get("issuer_key_id") != issuer_key_id for d in documents):
         raise Problem("invalid-registry-state", "a pulled state is of another issuer")
-    documents.sort(key=lambda d: d.get("epoch") if isinstance(d.get("epoch"), int) else -1)
-    return [accept_state(state, d) for d in documents]
+    return accept_states(state, documents)

@@ -552,60 +552,85 @@ class Store:
     # -- revocation registries ------------------------------------------------------
 
     def add_registry_state(self, record: RegistryStateRecord) -> tuple[RegistryStateRecord, bool]:
-        """Store a trusted issuer's registry state (checked by the caller); the
-        record as stored and whether it is new. The same state again changes
-        nothing; :class:`RegistryStateConflict` for another state of that epoch,
-        or one of another accumulator than the issuer's stored states;
-        :class:`IssuerNotTrusted` if the issuer is not trusted now."""
-        values: dict[str, Any] = {
-            "issuer_key_id": record.issuer_key_id,
-            "epoch": record.epoch,
-            "accumulator_key": record.accumulator_key,
-            "value": record.value,
-            "issued_at": _utc(record.issued_at, "issued_at"),
-            "received_at": _utc(record.received_at, "received_at"),
-            "body": record.body,
-        }
-        if type(record.epoch) is not int or not 0 <= record.epoch < 2**53:
-            raise InvalidInputError("epoch must be a non-negative integer")
-        _check_lengths(RegistryStateRow, values)
+        """:meth:`add_registry_states` of one state."""
+        return self.add_registry_states([record])[0]
+
+    def add_registry_states(
+        self, records: Sequence[RegistryStateRecord]
+    ) -> list[tuple[RegistryStateRecord, bool]]:
+        """Store one trusted issuer's registry states (checked by the caller), in
+        epoch order, all or none, in one transaction that holds the issuer's row:
+        each record as stored and whether it is new. A state stored already
+        changes nothing; :class:`RegistryStateConflict` for another state of a
+        stored epoch, a state of another accumulator than the issuer's stored
+        ones, one that is not the next epoch after the latest stored, or one
+        published before it; :class:`IssuerNotTrusted` if the issuer is not
+        trusted now."""
+        rows: list[dict[str, Any]] = []
+        for record in sorted(records, key=lambda r: r.epoch):
+            if type(record.epoch) is not int or not 0 <= record.epoch < 2**53:
+                raise InvalidInputError("epoch must be a non-negative integer")
+            values: dict[str, Any] = {
+                "issuer_key_id": record.issuer_key_id,
+                "epoch": record.epoch,
+                "accumulator_key": record.accumulator_key,
+                "value": record.value,
+                "issued_at": _utc(record.issued_at, "issued_at"),
+                "received_at": _utc(record.received_at, "received_at"),
+                "body": record.body,
+            }
+            _check_lengths(RegistryStateRow, values)
+            rows.append(values)
+        if not rows or len({r["issuer_key_id"] for r in rows}) != 1:
+            raise InvalidInputError("give one issuer's registry states")
+        issuer = rows[0]["issuer_key_id"]
+        table = RegistryStateRow.__table__
+        out: list[tuple[RegistryStateRecord, bool]] = []
         with self._transaction(
-            "storing a registry state", write=True, conflict=RegistryStateConflict
+            "storing registry states", write=True, conflict=RegistryStateConflict
         ) as conn:
-            if (
-                conn.execute(_TRUSTED_ISSUER_FOR_SHARE, {"b_key_id": record.issuer_key_id}).first()
-                is None
-            ):
+            # FOR UPDATE: one writer of an issuer's states at a time (SQLite: one writer)
+            if conn.execute(_ISSUER_FOR_UPDATE, {"b_key_id": issuer}).first() is None:
                 raise IssuerNotTrusted()
-            same = conn.execute(
-                select(RegistryStateRow.__table__).where(
-                    RegistryStateRow.issuer_key_id == record.issuer_key_id,
-                    RegistryStateRow.epoch == record.epoch,
-                )
-            ).first()
-            if same is not None:
-                stored = RegistryStateRecord(**same._mapping)
-                if (stored.accumulator_key, stored.value, stored.issued_at) != (
-                    values["accumulator_key"],
-                    values["value"],
-                    values["issued_at"],
-                ):
-                    raise RegistryStateConflict()
-                return stored, False
-            other = conn.execute(
-                select(RegistryStateRow.accumulator_key)
-                .where(
-                    RegistryStateRow.issuer_key_id == record.issuer_key_id,
-                    RegistryStateRow.accumulator_key != record.accumulator_key,
-                )
-                .limit(1)
-            ).first()
-            if other is not None:
-                raise RegistryStateConflict(
-                    "the issuer's stored registry states are of another accumulator"
-                )
-            conn.execute(insert(RegistryStateRow).values(values))
-        return RegistryStateRecord(**values), True
+            for values in rows:
+                same = conn.execute(
+                    select(table).where(
+                        RegistryStateRow.issuer_key_id == issuer,
+                        RegistryStateRow.epoch == values["epoch"],
+                    )
+                ).first()
+                if same is not None:
+                    stored = RegistryStateRecord(**same._mapping)
+                    if (stored.accumulator_key, stored.value, stored.issued_at) != (
+                        values["accumulator_key"],
+                        values["value"],
+                        values["issued_at"],
+                    ):
+                        raise RegistryStateConflict()
+                    out.append((stored, False))
+                    continue
+                latest = conn.execute(
+                    select(table)
+                    .where(RegistryStateRow.issuer_key_id == issuer)
+                    .order_by(RegistryStateRow.epoch.desc())
+                    .limit(1)
+                ).first()
+                if latest is not None:
+                    if latest.accumulator_key != values["accumulator_key"]:
+                        raise RegistryStateConflict(
+                            "the issuer's stored registry states are of another accumulator"
+                        )
+                    if values["epoch"] != latest.epoch + 1:
+                        raise RegistryStateConflict(
+                            f"registry states follow on: epoch {latest.epoch + 1} is next"
+                        )
+                    if values["issued_at"] < _utc(latest.issued_at, "issued_at"):
+                        raise RegistryStateConflict(
+                            "a registry state published before the previous one"
+                        )
+                conn.execute(insert(RegistryStateRow).values(values))
+                out.append((RegistryStateRecord(**values), True))
+        return out
 
     def registry_state(self, issuer_key_id: str, epoch: int) -> RegistryStateRecord | None:
         """The issuer's stored state of ``epoch``, if any."""
@@ -1000,6 +1025,11 @@ _TRUSTED_ISSUER_FOR_SHARE = (
     select(_ISSUERS.c.key_id)
     .where(_ISSUERS.c.key_id == bindparam("b_key_id"), _ISSUERS.c.disabled_at.is_(None))
     .with_for_update(read=True)
+)
+_ISSUER_FOR_UPDATE = (
+    select(_ISSUERS.c.key_id)
+    .where(_ISSUERS.c.key_id == bindparam("b_key_id"), _ISSUERS.c.disabled_at.is_(None))
+    .with_for_update()
 )
 _GET_CHALLENGE = select(_CHALLENGES).where(
     _CHALLENGES.c.challenge_id == bindparam("b_challenge_id")
