@@ -92,7 +92,12 @@ from zkattest.holder import (
     select_credentials,
 )
 from zkattest.issuer import IssuerLedger, IssuerSecretKey, issue_credential
-from zkattest.revocation import RegistryState, RegistryStates, RevocationRegistry
+from zkattest.revocation import (
+    MAX_REMOVALS_PER_EPOCH,
+    RegistryState,
+    RegistryStates,
+    RevocationRegistry,
+)
 from zkattest.schema import EXPIRY_ATTRIBUTE, JsonValue, get_schema
 from zkattest.signin import sign_in_message
 from zkattest.verifier import TrustedIssuer, verify
@@ -387,7 +392,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> None:
     key = _load(args.key, IssuerSecretKey.from_json)
-    state = _registry(args.registry, key).publish()
+    registry = _registry(args.registry, key)
+    state = registry.publish()
     _write(args.out, state.to_json(), force=args.force)
     removed = 0 if state.removals is None else len(state.removals.removed)
     print(
@@ -395,6 +401,12 @@ def cmd_publish(args: argparse.Namespace) -> None:
         " holders and verifiers",
         file=sys.stderr,
     )
+    if pending := registry.pending():
+        print(
+            f"{pending} revocation(s) still pending ({MAX_REMOVALS_PER_EPOCH} per state):"
+            " publish again",
+            file=sys.stderr,
+        )
 
 
 def cmd_update(args: argparse.Namespace) -> int:
