@@ -14,13 +14,14 @@ proven in.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 import urllib.error
 import urllib.request
 from typing import Any
+
+import pydantic_core
 
 from zkattest.errors import VerificationError, ZkAttestError
 from zkattest.hazmat.accumulator import AccumulatorPublicKey
@@ -186,8 +187,10 @@ def pull_states(state: ServiceState, issuer_key_id: str) -> list[tuple[RegistryS
     if len(raw) > MAX_PULLED_BYTES:
         raise Problem("registry-unreachable", "the registry URL answered too much")
     try:
-        document = json.loads(raw)
-    except (ValueError, RecursionError):
+        # pydantic-core's parser: bounded nesting (an error, where json.loads on a
+        # worker thread's small stack could overflow it), RFC 8259 numbers only
+        document = pydantic_core.from_json(raw, allow_inf_nan=False)
+    except ValueError:
         raise Problem("registry-unreachable", "the registry URL did not answer JSON") from None
     documents = document if isinstance(document, list) else [document]
     if not documents or not all(isinstance(d, dict) for d in documents):
