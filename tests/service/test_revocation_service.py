@@ -276,6 +276,8 @@ def test_admissions_are_bounded_by_the_reproof_interval(tmp_path: Path) -> None:
         due = client.get("/v1/admissions", params={"status": "reproof_due"}, headers=ADMIN)
         assert [a["admission_id"] for a in due.json()] == [admission["admission_id"]]
         assert client.get("/v1/admissions", params={"status": "reproof_due"}).status_code == 401
+        misspelt = {"status": "reproof_due", "limt": "5"}
+        assert client.get("/v1/admissions", params=misspelt, headers=ADMIN).status_code == 422
         assert (
             client.get("/v1/admissions", params={"status": "live"}, headers=ADMIN).status_code
             == 422

@@ -26,7 +26,7 @@ from zkattest.service.storage.repository import Store
 if TYPE_CHECKING:
     from zkattest.service.registries import StoredRegistries
 
-__all__ = ["AdminDep", "OptionalAdminDep", "ServiceState", "StateDep"]
+__all__ = ["AdminDep", "OptionalAdminDep", "ServiceState", "StateDep", "only_query"]
 
 
 #: Seconds a process keeps its copy of the trusted issuers (others may add some).
@@ -125,6 +125,16 @@ async def _admin(
 
 
 AdminDep = Annotated[None, Depends(_admin)]
+
+
+def only_query(request: Request, *names: str) -> None:
+    """Refuse (422 ``invalid-request``) a query parameter the operation does not
+    declare: a listing never answers as if a misspelt filter had been applied."""
+    if unknown := sorted(set(request.query_params) - set(names)):
+        raise Problem(
+            "invalid-request",
+            f"unknown query parameter(s): {', '.join(unknown)[:200]}",
+        )
 
 
 async def _admin_if_asked(

@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from zkattest.codec import utc_text
 from zkattest.service.admission import notice
-from zkattest.service.api.deps import AdminDep, StateDep
+from zkattest.service.api.deps import AdminDep, StateDep, only_query
 from zkattest.service.convert import admission_public
 from zkattest.service.problems import Problem, problem_responses
 from zkattest.service.schemas import AdmissionPublic, AdmissionStatus, PseudonymRevoked
@@ -64,12 +64,13 @@ def admission_status(admission_id: AdmissionIdPath, state: StateDep) -> Any:
     responses=problem_responses(
         {
             401: "admin token required",
-            422: "status is not reproof_due",
+            422: "status is not reproof_due, or an unknown query parameter",
             429: "too many failed admin attempts from this client; see Retry-After",
         }
     ),
 )
 def due_admissions(
+    request: Request,
     state: StateDep,
     _: AdminDep,
     status: Annotated[Literal["reproof_due"], Query(description="the admissions to list")],
@@ -78,6 +79,7 @@ def due_admissions(
     """The live admissions whose re-proof is due (admin), the soonest ending
     first: each ends within ``ZKATTEST_REPROOF_NOTICE_SECONDS`` unless its wallet
     proves again (a revoked credential cannot)."""
+    only_query(request, "status", "limit")
     due = notice(state)
     records = state.store.due_admissions(state.store.clock(), due, limit=limit)
     return [admission_public(r, due) for r in records]

@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from zkattest.codec import utc_text
-from zkattest.service.api.deps import AdminDep, StateDep
+from zkattest.service.api.deps import AdminDep, StateDep, only_query
 from zkattest.service.api.json_body import JSONBodyRoute
 from zkattest.service.problems import Problem, problem_responses
 from zkattest.service.registries import accept_state, pull_states
@@ -73,11 +73,13 @@ async def relay_state(body: RegistryStateDocument, state: StateDep) -> Any:
     responses=problem_responses(
         {
             404: "no registry state is stored for this issuer",
-            422: "the key id is not 32 lower-case hex digits, or after is not an epoch",
+            422: "the key id is not 32 lower-case hex digits, after is not an epoch, or an"
+            " unknown query parameter",
         }
     ),
 )
 def registry_states(
+    request: Request,
     key_id: IssuerKeyIdPath,
     state: StateDep,
     after: Annotated[
@@ -89,6 +91,7 @@ def registry_states(
     """The issuer's signed states as stored, for a wallet to bring its witness
     forward without asking the issuer: without ``after``, the latest one; with
     it, those after that epoch, oldest first (at most ``limit``)."""
+    only_query(request, "after", "limit")
     records = state.store.registry_states(key_id, after=after, limit=limit)
     if not records and after is None:
         raise Problem("not-found", "no registry state is stored for this issuer")
