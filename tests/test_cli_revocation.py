@@ -137,24 +137,13 @@ def test_revocation_from_the_command_line(
         )
         return str(credential)
 
+    def challenge(out: str, *extra: str) -> None:
+        circuit = ("--circuit", "accredited_investor_506c", "--domain", "exchange.example")
+        wallet = ("--wallet", WALLET, "--chain-id", "1")
+        ok(capsys, "verifier", "challenge", *circuit, *wallet, *extra, "--out", out)
+
     alice, bob = issue("alice"), issue("bob")
-    ok(
-        capsys,
-        "verifier",
-        "challenge",
-        "--circuit",
-        "accredited_investor_506c",
-        "--domain",
-        "exchange.example",
-        "--wallet",
-        WALLET,
-        "--chain-id",
-        "1",
-        "--max-state-age",
-        "3600",
-        "--out",
-        f["challenge.json"],
-    )
+    challenge(f["challenge.json"], "--max-state-age", "3600")
     assert "registry_not_before" in Path(f["challenge.json"]).read_text()
     ok(
         capsys,
@@ -245,21 +234,7 @@ def test_revocation_from_the_command_line(
     assert "revoked" in out
     assert json.loads(Path(bob).read_text())["revocation"]["epoch"] == 0  # left as it was
     # Bob's old-state presentation, to a verifier that knows only the new state: refused
-    ok(
-        capsys,
-        "verifier",
-        "challenge",
-        "--circuit",
-        "accredited_investor_506c",
-        "--domain",
-        "exchange.example",
-        "--wallet",
-        WALLET,
-        "--chain-id",
-        "1",
-        "--out",
-        f["challenge2.json"],
-    )
+    challenge(f["challenge2.json"])
     ok(
         capsys,
         "holder",
